@@ -1,0 +1,3 @@
+from shotgraph.cli import app
+
+app()

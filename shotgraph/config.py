@@ -1,0 +1,211 @@
+"""Settings: the only module that reads the environment (and `.env`).
+
+Every variable of the README lives here as a field. The execution profile fills in the backends
+left unset, and `resolve_backends` turns the wishes into what this machine can really run,
+with a reason for every fallback.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shotgraph.hardware import GpuInfo, detect_gpu
+
+log = logging.getLogger(__name__)
+
+
+class ExecutionProfile(StrEnum):
+    """How much machine the pipeline expects: a laptop CPU or a GPU box."""
+
+    DEBUG_CPU = "debug_cpu"
+    PROD_GPU = "prod_gpu"
+
+
+LlmProvider = Literal["none", "together", "openai"]
+VideoBackendName = Literal["animatic", "diffusion"]
+TtsBackendName = Literal["espeak", "edge", "none"]
+MusicBackendName = Literal["synth", "musicgen", "none"]
+SafetyBackendName = Literal["rules", "llm", "none"]
+
+
+class Resolution(BaseModel):
+    """A frame size; always even, as H.264 with 4:2:0 chroma requires."""
+
+    model_config = {"frozen": True}
+
+    width: Annotated[int, Field(ge=64, le=7680, multiple_of=2)]
+    height: Annotated[int, Field(ge=64, le=4320, multiple_of=2)]
+
+    @classmethod
+    def parse(cls, text: str) -> Resolution:
+        try:
+            width, height = (int(part) for part in text.lower().split("x"))
+        except ValueError as exc:
+            raise ValueError(f"resolution must look like 1024x576, not {text!r}") from exc
+        return cls(width=width, height=height)
+
+    def for_portrait(self) -> Resolution:
+        """The same frame turned on its side, for 9:16 films."""
+        long, short = max(self.width, self.height), min(self.width, self.height)
+        return Resolution(width=short, height=long)
+
+    def for_landscape(self) -> Resolution:
+        long, short = max(self.width, self.height), min(self.width, self.height)
+        return Resolution(width=long, height=short)
+
+    def __str__(self) -> str:
+        return f"{self.width}x{self.height}"
+
+
+# Defaults per profile for the fields a user leaves unset.
+_PROFILE_DEFAULTS: dict[ExecutionProfile, dict[str, str]] = {
+    ExecutionProfile.DEBUG_CPU: {
+        "llm_provider": "none",
+        "video_backend": "animatic",
+        "tts_backend": "espeak",
+        "music_backend": "synth",
+        "safety_backend": "rules",
+        "video_preset": "superfast",
+    },
+    ExecutionProfile.PROD_GPU: {
+        "llm_provider": "together",
+        "video_backend": "diffusion",
+        "tts_backend": "edge",
+        "music_backend": "musicgen",
+        "safety_backend": "llm",
+        "video_preset": "veryfast",
+    },
+}
+
+
+class Settings(BaseSettings):
+    """All configuration, from environment variables or `.env` (see `.env.example`)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Execution profile
+    execution_profile: ExecutionProfile = ExecutionProfile.DEBUG_CPU
+    gpu_enabled: bool | None = Field(
+        default=None, description="true/false; unset means use a GPU when one is found"
+    )
+
+    # LLM
+    llm_provider: LlmProvider | None = None
+    llm_api_key: SecretStr | None = None
+    llm_base_url: str | None = None
+    llm_model: str = "mistralai/Mistral-7B-Instruct-v0.3"
+    llm_parallel: bool = False
+    llm_model_story_compress: str = "google/gemma-3n-E4B-it"
+    llm_model_story_compress_fallback: str = "meta-llama/Llama-3.2-3B-Instruct-Turbo"
+    llm_model_scene_draft: str = "meta-llama/Meta-Llama-3.1-8B-Instruct-Turbo"
+    llm_model_scene_draft_large: str = "meta-llama/Llama-4-Scout-17B-16E-Instruct"
+    llm_model_shot_final: str = "meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8"
+    llm_model_shot_final_fallback: str = "meta-llama/Llama-3.3-70B-Instruct-Turbo"
+    llm_model_json_repair: str = "meta-llama/Llama-3.2-3B-Instruct-Turbo"
+    llm_safety_model: str = "meta-llama/Llama-Guard-4-12B"
+    llm_skip_summarization_threshold: int = Field(default=2000, ge=0)
+    llm_use_large_context_threshold: int = Field(default=8000, ge=0)
+    use_toon_format: bool = True
+
+    # Backends (unset: the profile decides)
+    video_backend: VideoBackendName | None = None
+    tts_backend: TtsBackendName | None = None
+    music_backend: MusicBackendName | None = None
+    safety_backend: SafetyBackendName | None = None
+
+    # Video
+    video_model: str = "stable-video-diffusion"
+    video_resolution: Resolution = Resolution(width=1024, height=576)
+    video_fps: int = Field(default=24, ge=1, le=60)
+    video_preset: str | None = Field(
+        default=None, description="libx264 preset; the profile picks one when unset"
+    )
+    video_crf: int = Field(default=21, ge=0, le=51)
+    burn_subtitles: bool = False
+
+    # Narration (offline voice; the online voice has its own settings)
+    espeak_voice: str | None = Field(
+        default=None, description="espeak-ng voice name; unset picks one for the story's language"
+    )
+    espeak_words_per_minute: int = Field(default=165, ge=80, le=450)
+
+    # Limits
+    max_story_bytes: int = Field(default=200_000, ge=1_000)
+
+    # Storage and services
+    storage_path: Path = Path("./output")
+    assets_path: Path = Path("./assets")
+    redis_url: str = "redis://127.0.0.1:6379"
+    log_level: str = "WARNING"
+
+    @field_validator("video_resolution", mode="before")
+    @classmethod
+    def _parse_resolution(cls, value: object) -> object:
+        return Resolution.parse(value) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _apply_profile(self) -> Self:
+        for field, default in _PROFILE_DEFAULTS[self.execution_profile].items():
+            if getattr(self, field) is None:
+                setattr(self, field, default)
+        return self
+
+    @cached_property
+    def gpu(self) -> GpuInfo | None:
+        """The CUDA device this process may use, or None (disabled, or none found)."""
+        if self.gpu_enabled is False:
+            return None
+        return detect_gpu()
+
+
+class BackendChoice(BaseModel):
+    """The backends a job really runs with, and why any differ from what was asked for."""
+
+    llm_provider: LlmProvider
+    video: VideoBackendName
+    tts: TtsBackendName
+    music: MusicBackendName
+    safety: SafetyBackendName
+    notes: list[str] = Field(default_factory=list)
+
+
+def resolve_backends(settings: Settings) -> BackendChoice:
+    """Turn the configured backends into ones this machine can run, saying why when it cannot."""
+    notes: list[str] = []
+    video, music = settings.video_backend, settings.music_backend
+    provider, safety = settings.llm_provider, settings.safety_backend
+    if settings.gpu is None:
+        reason = (
+            "GPU disabled by GPU_ENABLED=false"
+            if settings.gpu_enabled is False
+            else ("no CUDA GPU found (torch missing or no device)")
+        )
+        if video == "diffusion":
+            video = "animatic"
+            notes.append(f"video: diffusion needs a GPU, {reason}; using the animatic renderer")
+        if music == "musicgen":
+            music = "synth"
+            notes.append(f"music: MusicGen needs a GPU, {reason}; using procedural synthesis")
+    if provider != "none" and settings.llm_api_key is None and settings.llm_base_url is None:
+        notes.append(f"llm: {provider} needs LLM_API_KEY; planning with the rules backend")
+        provider = "none"
+    if safety == "llm" and provider == "none":
+        notes.append("safety: the LLM moderator needs an LLM provider; using the rules moderator")
+        safety = "rules"
+    for note in notes:
+        log.warning("backend fallback: %s", note)
+    return BackendChoice(
+        llm_provider=provider,
+        video=video,
+        tts=settings.tts_backend,
+        music=music,
+        safety=safety,
+        notes=notes,
+    )

@@ -1,0 +1,53 @@
+"""Finding and running ffmpeg. The `imageio-ffmpeg` wheel ships a full static build (libx264,
+AAC, libass, loudnorm, sidechaincompress), so no system package is needed; FFMPEG_BINARY in the
+environment overrides it, as imageio-ffmpeg documents."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import imageio_ffmpeg
+
+from shotgraph.errors import BackendUnavailable
+
+log = logging.getLogger(__name__)
+
+# Keep this much of ffmpeg's stderr for the log when it fails.
+_STDERR_TAIL = 2000
+
+
+class FfmpegFailed(RuntimeError):
+    """ffmpeg exited with an error; a bug or a broken input, never a user's fault."""
+
+
+@cache
+def ffmpeg_exe() -> str:
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as exc:
+        raise BackendUnavailable(
+            "ffmpeg was not found: reinstall the imageio-ffmpeg package or set FFMPEG_BINARY"
+        ) from exc
+
+
+def ffmpeg_command(*args: str | Path) -> list[str]:
+    """An ffmpeg command line that overwrites its output and prints only errors."""
+    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *map(str, args)]
+
+
+def run_ffmpeg(*args: str | Path) -> None:
+    """Run ffmpeg to completion, raising FfmpegFailed with the tail of its stderr."""
+    command = ffmpeg_command(*args)
+    log.debug("ffmpeg %s", " ".join(command[1:]))
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0:
+        stderr = done.stderr.decode(errors="replace")[-_STDERR_TAIL:]
+        raise FfmpegFailed(f"ffmpeg exited {done.returncode}: {stderr}")
+
+
+def ffmpeg_version() -> str:
+    out = subprocess.run([ffmpeg_exe(), "-version"], capture_output=True, text=True, check=True)
+    return out.stdout.split("\n", 1)[0]

@@ -1,0 +1,1 @@
+"""Moderation backends: stop unsafe stories and prompts before any GPU time."""

@@ -1,0 +1,1 @@
+"""Music backends: a score per scene, ducked under narration at compose time."""

@@ -1,0 +1,1 @@
+"""Planning backends: turn a story into scenes and shots (Steps A, B and C)."""

@@ -1,0 +1,1 @@
+"""Narration backends: speech per shot, with word timings for subtitles."""
