@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from shotgraph.hardware import GpuInfo, detect_gpu
 
@@ -88,7 +88,9 @@ _PROFILE_DEFAULTS: dict[ExecutionProfile, dict[str, str]] = {
 class Settings(BaseSettings):
     """All configuration, from environment variables or `.env` (see `.env.example`)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", env_ignore_empty=True, extra="ignore"
+    )
 
     # Execution profile
     execution_profile: ExecutionProfile = ExecutionProfile.DEBUG_CPU
@@ -122,7 +124,8 @@ class Settings(BaseSettings):
 
     # Video
     video_model: str = "stable-video-diffusion"
-    video_resolution: Resolution = Resolution(width=1024, height=576)
+    # NoDecode: the environment spells it 1024x576, not JSON.
+    video_resolution: Annotated[Resolution, NoDecode] = Resolution(width=1024, height=576)
     video_fps: int = Field(default=24, ge=1, le=60)
     video_preset: str | None = Field(
         default=None, description="libx264 preset; the profile picks one when unset"
@@ -156,6 +159,14 @@ class Settings(BaseSettings):
             if getattr(self, field) is None:
                 setattr(self, field, default)
         return self
+
+    def cache_inputs(self, *prefixes: str) -> dict[str, str]:
+        """The settings (by field-name prefix) that shape an artefact, for its cache key."""
+        return {
+            name: str(getattr(self, name))
+            for name in type(self).model_fields
+            if name.startswith(prefixes)
+        }
 
     @cached_property
     def gpu(self) -> GpuInfo | None:

@@ -1,0 +1,226 @@
+"""The `shotgraph` command: render and plan stories at the terminal, and check the machine."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from shotgraph.cli_progress import StageBars
+from shotgraph.config import ExecutionProfile, Settings
+from shotgraph.errors import ShotGraphError
+from shotgraph.intake import read_story_file
+from shotgraph.models import AspectRatio, JobResult, ShotPlan, StoryRequest
+
+app = typer.Typer(
+    help="ShotGraph: turn a written story into a narrated, scored, subtitled MP4.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+console = Console(stderr=True)
+out = Console()
+
+StoryFile = Annotated[str, typer.Argument(help="A UTF-8 text or Markdown file; - reads stdin.")]
+TitleOption = Annotated[str | None, typer.Option(help="Film title; default: the story's heading.")]
+AspectOption = Annotated[AspectRatio, typer.Option(help="16:9 landscape or 9:16 vertical.")]
+ProfileOption = Annotated[
+    ExecutionProfile | None, typer.Option(help="Execution profile; default from EXECUTION_PROFILE.")
+]
+SeedOption = Annotated[
+    int, typer.Option(help="Seed for every random choice; same seed, same film.")
+]
+StyleOption = Annotated[str, typer.Option(help="Visual style words, e.g. 'watercolour, warm'.")]
+LanguageOption = Annotated[
+    str | None, typer.Option(help="The story's language code (en, es, ...).")
+]
+VoiceOption = Annotated[str | None, typer.Option(help="Narrator voice name of the TTS backend.")]
+LengthOption = Annotated[
+    float | None, typer.Option("--target-length", help="Aim for a film of about this many seconds.")
+]
+
+
+def _settings(profile: ExecutionProfile | None) -> Settings:
+    settings = Settings(execution_profile=profile) if profile else Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    return settings
+
+
+def _request(
+    settings: Settings,
+    story_file: str,
+    title: str | None,
+    aspect: AspectRatio,
+    seed: int,
+    style: str,
+    language: str | None,
+    voice: str | None,
+    target_length: float | None,
+) -> StoryRequest:
+    story = read_story_file(story_file, settings.max_story_bytes)
+    try:
+        return StoryRequest(
+            story=story,
+            title=title,
+            aspect=aspect,
+            seed=seed,
+            style=style,
+            language=language,
+            voice=voice,
+            target_length_s=target_length,
+        )
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        field = ".".join(str(part) for part in problem["loc"])
+        raise ShotGraphError(f"Option {field}: {problem['msg']}.") from exc
+
+
+def _fail(error: ShotGraphError) -> typer.Exit:
+    console.print(f"[bold red]error:[/] {error}")
+    return typer.Exit(error.exit_code)
+
+
+@app.command()
+def render(
+    story_file: StoryFile,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where to write the MP4.")
+    ] = None,
+    title: TitleOption = None,
+    aspect: AspectOption = AspectRatio.LANDSCAPE,
+    profile: ProfileOption = None,
+    seed: SeedOption = 0,
+    style: StyleOption = "storybook",
+    language: LanguageOption = None,
+    voice: VoiceOption = None,
+    target_length: LengthOption = None,
+) -> None:
+    """Render a story to an MP4, with its subtitles (.srt) beside it."""
+    from shotgraph.pipeline.orchestrator import Orchestrator
+
+    settings = _settings(profile)
+    try:
+        request = _request(
+            settings, story_file, title, aspect, seed, style, language, voice, target_length
+        )
+        orchestrator = Orchestrator(settings)
+        with StageBars(console) as bars:
+            result = asyncio.run(orchestrator.run(request, bars.on_event))
+    except ShotGraphError as error:
+        raise _fail(error) from error
+    target = output or Path("output") / f"{_stem(story_file)}.mp4"
+    _deliver(settings, result, target)
+    _print_result(result, target)
+
+
+@app.command()
+def plan(
+    story_file: StoryFile,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    title: TitleOption = None,
+    aspect: AspectOption = AspectRatio.LANDSCAPE,
+    profile: ProfileOption = None,
+    seed: SeedOption = 0,
+    style: StyleOption = "storybook",
+    language: LanguageOption = None,
+    target_length: LengthOption = None,
+) -> None:
+    """Plan a story into scenes and shots, and print the plan without rendering it."""
+    from shotgraph.pipeline.orchestrator import Orchestrator
+
+    settings = _settings(profile)
+    try:
+        request = _request(
+            settings, story_file, title, aspect, seed, style, language, None, target_length
+        )
+        shot_plan = asyncio.run(Orchestrator(settings).plan(request))
+    except ShotGraphError as error:
+        raise _fail(error) from error
+    if as_json:
+        out.print_json(shot_plan.model_dump_json())
+    else:
+        out.print(_plan_table(shot_plan))
+
+
+@app.command()
+def doctor() -> None:
+    """Say what is installed, which backends the settings pick, and what can be reached."""
+    from shotgraph.doctor import run_checks
+
+    settings = _settings(None)
+    table = Table(title="ShotGraph doctor", show_lines=False)
+    table.add_column("check")
+    table.add_column("status")
+    table.add_column("detail", overflow="fold")
+    failures = 0
+    for check in run_checks(settings):
+        failures += not check.ok
+        status = "[green]ok[/]" if check.ok else "[red]problem[/]"
+        table.add_row(check.name, status, check.detail)
+    out.print(table)
+    raise typer.Exit(1 if failures else 0)
+
+
+def _stem(story_file: str) -> str:
+    return "story" if story_file == "-" else Path(story_file).stem
+
+
+def _deliver(settings: Settings, result: JobResult, target: Path) -> None:
+    """Copy the film and its subtitles out of the job folder to where the user asked."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    root = settings.storage_path
+    for source, destination in (
+        (root / result.files.video, target),
+        (root / result.files.subtitles, target.with_suffix(".srt")),
+    ):
+        if source.resolve() != destination.resolve():
+            shutil.copyfile(source, destination)
+
+
+def _print_result(result: JobResult, target: Path) -> None:
+    out.print(f"[bold]{result.title}[/]: {target}")
+    out.print(
+        f"  {result.duration_s:.1f}s of film, {result.width}x{result.height} at {result.fps} fps, "
+        f"{result.scene_count} scenes, {result.shot_count} shots, "
+        f"{result.size_bytes / 1e6:.1f} MB"
+    )
+    timings = ", ".join(
+        f"{stage} {seconds:.1f}s" for stage, seconds in result.stage_seconds.items()
+    )
+    out.print(f"  stages: {timings}")
+    if result.cached_stages:
+        out.print(f"  reused from cache: {', '.join(result.cached_stages)}")
+    if result.cost.lines:
+        out.print(f"  LLM: {result.cost.total_tokens} tokens, ${result.cost.total_dollars:.4f}")
+    for note in result.notes:
+        out.print(f"  [yellow]note:[/] {note}")
+
+
+def _plan_table(shot_plan: ShotPlan) -> Table:
+    table = Table(
+        title=f"{shot_plan.title}: {shot_plan.shot_count} shots, "
+        f"{shot_plan.duration_s:.0f}s planned"
+    )
+    for column in ("shot", "type", "camera", "sec", "setting", "narration"):
+        table.add_column(column, overflow="fold")
+    for ref in shot_plan.shots():
+        setting = ref.scene.setting
+        table.add_row(
+            ref.id,
+            ref.shot.type.value,
+            f"{ref.shot.camera.value} {ref.shot.direction.value}",
+            f"{ref.shot.duration_s:.1f}",
+            f"{setting.place.value}, {setting.time_of_day.value}, {setting.mood.value}",
+            ref.shot.narration_text,
+        )
+    return table

@@ -1,0 +1,118 @@
+"""`shotgraph doctor`: what this machine has, what the settings pick, what can be reached.
+
+Each check is independent and never raises: a broken piece is reported, not fatal, so one run
+shows everything that needs fixing.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+from collections.abc import Callable, Iterator
+
+import redis
+from pydantic import BaseModel
+
+from shotgraph.config import Settings, resolve_backends
+
+
+class Check(BaseModel):
+    name: str
+    ok: bool
+    detail: str
+
+
+def run_checks(settings: Settings) -> Iterator[Check]:
+    checks: list[tuple[str, Callable[[Settings], tuple[bool, str]]]] = [
+        ("python", _python),
+        ("packages", _packages),
+        ("ffmpeg", _ffmpeg),
+        ("espeak-ng", _espeak),
+        ("gpu", _gpu),
+        ("redis", _redis),
+        ("storage", _storage),
+        ("backends", _backends),
+    ]
+    for name, check in checks:
+        try:
+            ok, detail = check(settings)
+        except Exception as exc:  # a doctor reports every failure instead of stopping at one
+            ok, detail = False, f"{type(exc).__name__}: {exc}"
+        yield Check(name=name, ok=ok, detail=detail)
+
+
+def _python(settings: Settings) -> tuple[bool, str]:
+    return True, f"{platform.python_version()} on {platform.machine()}"
+
+
+_PACKAGES = (
+    "pydantic",
+    "numpy",
+    "opencv-python-headless",
+    "imageio-ffmpeg",
+    "espeakng-loader",
+    "redis",
+    "torch",
+    "diffusers",
+    "transformers",
+)
+
+
+def _packages(settings: Settings) -> tuple[bool, str]:
+    found = []
+    for name in _PACKAGES:
+        try:
+            found.append(f"{name} {importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name} (not installed)")
+    return True, ", ".join(found)
+
+
+def _ffmpeg(settings: Settings) -> tuple[bool, str]:
+    from shotgraph.pipeline.composition.ffmpeg import ffmpeg_exe, ffmpeg_version
+
+    return True, f"{ffmpeg_version()} at {ffmpeg_exe()}"
+
+
+def _espeak(settings: Settings) -> tuple[bool, str]:
+    from shotgraph.pipeline.speech.espeak import list_voices
+
+    voices = list_voices()
+    return bool(voices), f"{len(voices)} voices"
+
+
+def _gpu(settings: Settings) -> tuple[bool, str]:
+    gpu = settings.gpu
+    if gpu is None:
+        why = "disabled by GPU_ENABLED" if settings.gpu_enabled is False else "no CUDA device"
+        return True, f"none ({why}); GPU backends fall back to offline ones"
+    return True, f"{gpu.name}, {gpu.total_memory_gib} GiB, {gpu.device_count} device(s)"
+
+
+def _redis(settings: Settings) -> tuple[bool, str]:
+    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+        return True, f"{settings.redis_url} answers (needed by the worker, bots and API)"
+    except redis.RedisError as exc:
+        return False, f"{settings.redis_url}: {exc} (only `shotgraph render` works without it)"
+    finally:
+        client.close()
+
+
+def _storage(settings: Settings) -> tuple[bool, str]:
+    path = settings.storage_path
+    path.mkdir(parents=True, exist_ok=True)
+    probe = path / ".doctor-probe"
+    probe.write_text("ok")
+    probe.unlink()
+    return True, f"{path.resolve()} is writable"
+
+
+def _backends(settings: Settings) -> tuple[bool, str]:
+    choice = resolve_backends(settings)
+    picked = (
+        f"profile {settings.execution_profile}: llm={choice.llm_provider}, video={choice.video}, "
+        f"tts={choice.tts}, music={choice.music}, safety={choice.safety}"
+    )
+    return True, "; ".join([picked, *choice.notes])

@@ -1,0 +1,88 @@
+"""A job's folder, `STORAGE_PATH/jobs/<job_id>/`, where every stage keeps what it made.
+
+Artefacts are addressed by a hash of the inputs that shaped them: a stage whose inputs have not
+changed finds its file and skips the work. That makes a re-run after a crash, a retry, or a
+re-roll of one shot cheap, and it makes every stage idempotent, which the queue relies on
+(arq may run a job twice). Writes go to a temporary name first and are renamed into place, so a
+crash never leaves a half-written artefact that a later run would trust.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from shotgraph.models import Stage
+
+M = TypeVar("M", bound=BaseModel)
+
+# Job ids become folder names: refuse anything that could climb out of the jobs folder.
+JOB_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+# Artefact file names carry this many hex digits of their input hash.
+KEY_LENGTH = 16
+
+
+class JobFolder:
+    """The files of one job, under a storage root shared by every job."""
+
+    def __init__(self, storage_root: Path, job_id: str) -> None:
+        if not JOB_ID_PATTERN.match(job_id):
+            raise ValueError(f"job id {job_id!r} is not a safe folder name")
+        self.storage_root = storage_root
+        self.job_id = job_id
+        self.path = storage_root / "jobs" / job_id
+
+    def stage_dir(self, stage: Stage) -> Path:
+        folder = self.path / stage.value
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def load(self, stage: Stage, name: str, key: str, model: type[M]) -> M | None:
+        """The stored value of `name` if it was made from the same inputs, else None."""
+        file = self.stage_dir(stage) / f"{name}.json"
+        try:
+            stored = json.loads(file.read_text(encoding="utf-8"))
+            if stored.get("key") != key:
+                return None
+            return model.model_validate(stored["value"])
+        except (FileNotFoundError, json.JSONDecodeError, KeyError, ValidationError):
+            return None
+
+    def save(self, stage: Stage, name: str, key: str, value: BaseModel) -> None:
+        file = self.stage_dir(stage) / f"{name}.json"
+        payload = {"key": key, "value": value.model_dump(mode="json")}
+        with atomic_output(file) as partial:
+            partial.write_text(json.dumps(payload, ensure_ascii=False, indent=1), "utf-8")
+
+    def artefact(self, stage: Stage, name: str, key: str, suffix: str) -> Path:
+        """Where the file made for `name` from inputs hashed to `key` lives (or will)."""
+        return self.stage_dir(stage) / f"{name}.{key[:KEY_LENGTH]}{suffix}"
+
+    def output(self, name: str) -> Path:
+        """A deliverable at the top of the job folder (the film, its subtitles, ...)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        return self.path / name
+
+    def relative(self, path: Path) -> str:
+        """A path as the storage interface names it: relative to the storage root."""
+        return path.relative_to(self.storage_root).as_posix()
+
+
+@contextmanager
+def atomic_output(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; rename it into place only if the block succeeds
+    (and wrote something: a block may decide there is nothing to write)."""
+    partial = target.with_name(f".{target.stem}.partial-{os.getpid()}{target.suffix}")
+    try:
+        yield partial
+        if partial.exists():
+            os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -1,0 +1,100 @@
+"""The one place that turns settings into backend objects.
+
+Backends are built once per process (a worker keeps its models warm across jobs) and handed to
+the orchestrator. Imports are local so that an offline machine never imports torch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shotgraph.config import BackendChoice, Settings, resolve_backends
+from shotgraph.pipeline.moderation.protocol import Moderator
+from shotgraph.pipeline.music.protocol import MusicBackend
+from shotgraph.pipeline.planning.protocol import Planner
+from shotgraph.pipeline.speech.protocol import Narrator
+from shotgraph.pipeline.video.protocol import VideoBackend
+
+
+@dataclass
+class Backends:
+    """What each stage runs on; None where the settings turned a stage off."""
+
+    choice: BackendChoice
+    planner: Planner
+    video: VideoBackend
+    narrator: Narrator | None
+    music: MusicBackend | None
+    moderator: Moderator | None
+
+    def names(self) -> dict[str, str]:
+        return {
+            "planner": self.planner.name,
+            "video": self.video.name,
+            "narration": self.narrator.name if self.narrator else "none",
+            "music": self.music.name if self.music else "none",
+            "safety": self.moderator.name if self.moderator else "none",
+        }
+
+
+def build_backends(settings: Settings) -> Backends:
+    choice = resolve_backends(settings)
+    return Backends(
+        choice=choice,
+        planner=_planner(settings, choice),
+        video=_video(settings, choice),
+        narrator=_narrator(settings, choice),
+        music=_music(settings, choice),
+        moderator=_moderator(settings, choice),
+    )
+
+
+def _planner(settings: Settings, choice: BackendChoice) -> Planner:
+    from shotgraph.pipeline.planning.rules import RulesPlanner
+
+    if choice.llm_provider != "none":
+        choice.notes.append("planning: LLM planning is not built yet; using the rules planner")
+
+    return RulesPlanner()
+
+
+def _video(settings: Settings, choice: BackendChoice) -> VideoBackend:
+    from shotgraph.pipeline.video.animatic import AnimaticBackend
+
+    if choice.video != "animatic":
+        choice.notes.append("video: diffusion is not built yet; using the animatic renderer")
+
+    return AnimaticBackend()
+
+
+def _narrator(settings: Settings, choice: BackendChoice) -> Narrator | None:
+    if choice.tts == "none":
+        return None
+    from shotgraph.pipeline.speech.espeak import EspeakNarrator
+
+    if choice.tts != "espeak":
+        choice.notes.append("narration: edge-tts is not built yet; using espeak-ng")
+
+    return EspeakNarrator(settings)
+
+
+def _music(settings: Settings, choice: BackendChoice) -> MusicBackend | None:
+    if choice.music == "none":
+        return None
+    from shotgraph.pipeline.music.synth import SynthMusic
+
+    if choice.music != "synth":
+        choice.notes.append("music: MusicGen is not built yet; using procedural synthesis")
+
+    return SynthMusic()
+
+
+def _moderator(settings: Settings, choice: BackendChoice) -> Moderator | None:
+    if choice.safety == "none":
+        return None
+    from shotgraph.pipeline.moderation.rules import RulesModerator
+
+    if choice.safety != "rules":
+        choice.notes.append("safety: the LLM moderator is not built yet; using the rules one")
+
+    return RulesModerator()

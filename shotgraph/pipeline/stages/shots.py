@@ -1,0 +1,55 @@
+"""Stage C: plan the shots of every scene and assemble the film's ShotPlan.
+
+Scenes are planned concurrently when LLM_PARALLEL is on (a remote model is the slow part), but
+the plan always keeps the story's scene order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from pydantic import BaseModel
+
+from shotgraph.models import Scene, Shot, ShotPlan, Stage, StoryDigest
+from shotgraph.pipeline.job import JobRun
+
+# Scenes planned at once when LLM_PARALLEL is on.
+PARALLEL_SCENES = 4
+
+
+class SceneShots(BaseModel):
+    shots: list[Shot]
+
+
+async def run_shots(job: JobRun, digest: StoryDigest, scenes: list[Scene], title: str) -> ShotPlan:
+    planner, request = job.backends.planner, job.request
+    limit = asyncio.Semaphore(PARALLEL_SCENES if job.settings.llm_parallel else 1)
+    done = 0
+
+    with job.stage(Stage.SHOTS, "Planning the shots") as progress:
+
+        async def plan_scene(scene: Scene) -> Scene:
+            nonlocal done
+            key = job.key(planner.name, scene, digest.characters, request.style, request.seed)
+
+            async def make() -> SceneShots:
+                return SceneShots(shots=await planner.shots(scene, digest, request))
+
+            async with limit:
+                found = await job.cached(
+                    Stage.SHOTS, f"scene-{scene.index:03d}", key, SceneShots, make
+                )
+            done += 1
+            progress.update(done / len(scenes), f"Scene {done} of {len(scenes)}")
+            return scene.model_copy(update={"shots": found.shots})
+
+        planned = await asyncio.gather(*(plan_scene(scene) for scene in scenes))
+
+    return ShotPlan(
+        title=title,
+        style=request.style,
+        aspect=request.aspect,
+        language=digest.language,
+        characters=digest.characters,
+        scenes=list(planned),
+    )

@@ -1,0 +1,57 @@
+"""Visuals: one artefact per shot from the video backend. Within a scene each shot is handed the
+previous shot's artefact, so a backend can carry the picture over (visual continuity)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+from shotgraph.models import ShotPlan, Stage
+from shotgraph.pipeline.artefacts import atomic_output
+from shotgraph.pipeline.composition.timeline import Timeline
+from shotgraph.pipeline.job import JobRun
+from shotgraph.pipeline.video.protocol import ShotRender
+
+
+@dataclass(frozen=True)
+class RenderedShot:
+    artefact: Path
+    render: ShotRender
+
+
+async def run_visuals(job: JobRun, plan: ShotPlan, timeline: Timeline) -> dict[str, RenderedShot]:
+    backend = job.backends.video
+    lengths = {seg.shot_id: seg.frame_count for seg in timeline.shot_segments()}
+    video_settings = job.settings.cache_inputs("video_", "diffusion_")
+    refs = list(plan.shots())
+    rendered: dict[str, RenderedShot] = {}
+    previous: tuple[int, Path, str] | None = None  # scene index, artefact, key
+    with job.stage(Stage.VISUALS, "Drawing the shots") as progress:
+        for position, ref in enumerate(refs, start=1):
+            same_scene = previous is not None and previous[0] == ref.scene.index
+            render = ShotRender(
+                ref=ref,
+                characters=[c for c in plan.characters if c.name in ref.shot.characters],
+                style=plan.style,
+                seed=job.request.seed,
+                resolution=job.resolution,
+                fps=timeline.fps,
+                duration_s=lengths[ref.id] / timeline.fps,
+                previous=previous[1] if same_scene and previous else None,
+            )
+            key = job.key(
+                backend.name,
+                video_settings,
+                render.model_dump(mode="json", exclude={"previous"}),
+                previous[2] if same_scene and previous else None,
+            )
+            artefact = job.folder.artefact(Stage.VISUALS, ref.id, key, backend.suffix)
+            if not artefact.exists():
+                with atomic_output(artefact) as partial:
+                    await asyncio.to_thread(backend.render, render, partial)
+                job.made.add(Stage.VISUALS)
+            rendered[ref.id] = RenderedShot(artefact=artefact, render=render)
+            previous = (ref.scene.index, artefact, key)
+            progress.update(position / len(refs), f"Shot {position} of {len(refs)}")
+    return rendered
