@@ -1,0 +1,181 @@
+"""The plate of a shot: its backdrop with the characters (or an object) framed by shot type.
+
+The plate is larger than the frame (camera.PLATE_SCALE) so the camera can move over it. Shot
+types differ only in where things go and how large: a close-up is the same figure drawn so big
+that the frame holds just the head and shoulders, with the background thrown out of focus.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from shotgraph.config import Resolution
+from shotgraph.models import Character, ShotType, fingerprint
+from shotgraph.pipeline.video.animatic.backdrop import Ground, draw_backdrop
+from shotgraph.pipeline.video.animatic.camera import PLATE_SCALE
+from shotgraph.pipeline.video.animatic.canvas import Canvas
+from shotgraph.pipeline.video.animatic.figures import Pose, draw_figure, look_for
+from shotgraph.pipeline.video.animatic.palette import Palette, mix, palette_for, shade
+from shotgraph.pipeline.video.animatic.props import draw_prop, prop_for
+from shotgraph.pipeline.video.protocol import ShotRender
+
+# Where the horizon sits (fraction of plate height) and how far the background is out of focus
+# (blur in pixels at 576 rows), per shot type.
+_HORIZON = {
+    ShotType.EXTREME_WIDE: 0.64,
+    ShotType.WIDE: 0.58,
+    ShotType.FULL: 0.55,
+    ShotType.MEDIUM: 0.55,
+    ShotType.MEDIUM_CLOSE_UP: 0.52,
+    ShotType.CLOSE_UP: 0.5,
+    ShotType.EXTREME_CLOSE_UP: 0.5,
+    ShotType.OVER_THE_SHOULDER: 0.52,
+    ShotType.INSERT: 0.45,
+}
+_BLUR = {
+    ShotType.MEDIUM_CLOSE_UP: 5.0,
+    ShotType.CLOSE_UP: 10.0,
+    ShotType.EXTREME_CLOSE_UP: 16.0,
+    ShotType.OVER_THE_SHOULDER: 8.0,
+    ShotType.INSERT: 12.0,
+}
+# Figure height in frame heights, for the framings that show people from the waist up.
+_PORTRAIT_SIZE = {
+    ShotType.MEDIUM: 1.55,
+    ShotType.MEDIUM_CLOSE_UP: 2.1,
+    ShotType.CLOSE_UP: 3.2,
+}
+
+
+def plate_size(resolution: Resolution) -> tuple[int, int]:
+    """(width, height) of the plate for a frame size: even, as I420 needs."""
+    return (
+        round(resolution.width * PLATE_SCALE / 2) * 2,
+        round(resolution.height * PLATE_SCALE / 2) * 2,
+    )
+
+
+def draw_plate(job: ShotRender) -> np.ndarray:
+    """The shot's picture as an RGB array of `plate_size(job.resolution)`."""
+    shot, setting = job.ref.shot, job.ref.scene.setting
+    rng = random.Random(fingerprint("plate", job.ref.id, job.seed, job.style))
+    width, height = plate_size(job.resolution)
+    palette = palette_for(setting)
+    canvas = Canvas(width, height)
+    text = f"{setting.location} {shot.visual_prompt} {shot.narration_text}"
+    horizon = _HORIZON[shot.type] + rng.uniform(-0.04, 0.04)
+    ground = draw_backdrop(canvas, palette, setting.place, horizon, rng, text)
+    if shot.type in _BLUR:
+        canvas.soften(_BLUR[shot.type] * job.resolution.height / 576)
+    people = job.characters or _extras(job)
+    frame = _Frame(canvas, job.resolution, rng)
+    if shot.type is ShotType.INSERT:
+        _insert(canvas, frame, palette, text)
+    elif shot.type is ShotType.OVER_THE_SHOULDER:
+        _over_the_shoulder(canvas, frame, palette, people)
+    elif shot.type is ShotType.EXTREME_CLOSE_UP:
+        _extreme_close_up(canvas, frame, palette, people[0])
+    else:
+        _group(canvas, frame, palette, ground, shot.type, people, rng)
+    canvas.vignette(0.5, palette.ink)
+    return canvas.image
+
+
+class _Frame:
+    """The frame's rectangle at rest, centred in the plate, with a seeded nudge sideways."""
+
+    def __init__(self, canvas: Canvas, resolution: Resolution, rng: random.Random) -> None:
+        self.width, self.height = resolution.width, resolution.height
+        self.top = (canvas.height - self.height) / 2
+        self.bottom = self.top + self.height
+        self.left = (canvas.width - self.width) / 2
+        self.centre = canvas.width / 2 + rng.uniform(-0.06, 0.06) * self.width
+        # Figures are sized by this rather than the height, so a tall 9:16 frame still fits two.
+        self.unit = min(self.height, self.width * 1.25)
+
+
+def _extras(job: ShotRender) -> list[Character]:
+    """Someone to film when a people shot names nobody: the same stranger across a scene."""
+    if job.ref.shot.type in (ShotType.EXTREME_WIDE, ShotType.WIDE, ShotType.INSERT):
+        return []
+    return [Character(name=f"stranger {job.ref.scene.index}")]
+
+
+def _group(
+    canvas: Canvas,
+    frame: _Frame,
+    palette: Palette,
+    ground: Ground,
+    shot_type: ShotType,
+    people: list[Character],
+    rng: random.Random,
+) -> None:
+    if not people:
+        return
+    if shot_type in _PORTRAIT_SIZE:
+        shown = people[:2] if shot_type is not ShotType.CLOSE_UP else people[:1]
+        size = frame.unit * _PORTRAIT_SIZE[shot_type]
+        spacing = min(frame.width * 0.42, size * 0.34)
+    else:
+        shown = people[:4]
+        size = frame.unit * {ShotType.EXTREME_WIDE: 0.1, ShotType.WIDE: 0.32}.get(shot_type, 0.7)
+        spacing = min(frame.width * 0.8 / max(1, len(shown)), size * 0.45)
+    for position, person in enumerate(shown):
+        offset = position - (len(shown) - 1) / 2
+        look = look_for(person)
+        x = frame.centre + offset * spacing * rng.uniform(0.9, 1.1)
+        if shot_type in _PORTRAIT_SIZE:
+            feet = frame.top + frame.height * 0.1 + size * look.height * 1.02
+        elif shot_type is ShotType.FULL:
+            feet = frame.bottom - frame.height * 0.07
+        else:
+            feet = ground.floor + rng.uniform(-0.02, 0.02) * frame.height
+        facing = -float(np.sign(offset)) if offset else rng.choice([-0.5, 0.0, 0.5])
+        pose = Pose(facing=facing, arm_raised=rng.random() < 0.25)
+        draw_figure(canvas, look, palette, x, feet, size, pose)
+
+
+def _extreme_close_up(canvas: Canvas, frame: _Frame, palette: Palette, person: Character) -> None:
+    look = look_for(person)
+    size = frame.unit * 8.5 / look.height
+    eyes = frame.top + frame.height * 0.48
+    draw_figure(canvas, look, palette, frame.centre, eyes + size * look.height * 0.91, size, Pose())
+
+
+def _over_the_shoulder(
+    canvas: Canvas, frame: _Frame, palette: Palette, people: list[Character]
+) -> None:
+    near, far = people[0], people[1] if len(people) > 1 else people[0]
+    far_look, near_look = look_for(far), look_for(near)
+    far_size = frame.unit * 2.0
+    draw_figure(
+        canvas,
+        far_look,
+        palette,
+        frame.centre + frame.width * 0.16,
+        frame.top + frame.height * 0.12 + far_size * far_look.height,
+        far_size,
+        Pose(facing=-1.0),
+    )
+    near_size = frame.unit * 3.4 / near_look.height
+    draw_figure(
+        canvas,
+        near_look,
+        palette,
+        frame.left + frame.width * 0.12 - (frame.height - frame.unit) * 0.3,
+        frame.bottom + near_size * near_look.height * 0.55,
+        near_size,
+        Pose(facing=1.0, silhouette=shade(mix(palette.ink, palette.near, 0.3), 0.8)),
+    )
+
+
+def _insert(canvas: Canvas, frame: _Frame, palette: Palette, text: str) -> None:
+    table_top = frame.top + frame.height * 0.62
+    wood = mix((132, 92, 62), palette.near, 0.3)
+    canvas.gradient(shade(wood, 1.1), shade(wood, 0.75), table_top, canvas.height)
+    size = min(frame.height * 0.62, frame.width * 0.7)
+    centre = (frame.centre, table_top - size * 0.12)
+    canvas.ellipse((centre[0], table_top + size * 0.3), (size * 0.5, size * 0.06), shade(wood, 0.7))
+    draw_prop(canvas, prop_for(text), centre, size, palette)
