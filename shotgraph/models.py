@@ -155,7 +155,7 @@ class Shot(BaseModel):
     type: ShotType
     camera: CameraMove = CameraMove.STATIC
     direction: Direction = Direction.RIGHT
-    duration_s: Annotated[float, Field(ge=1.0, le=30.0)]
+    duration_s: Annotated[float, Field(ge=1.0, le=60.0)]
     visual_prompt: Annotated[str, Field(min_length=1, max_length=1000)]
     negative_prompt: Annotated[str, Field(max_length=500)] = ""
     narration: list[SpokenLine] = Field(default_factory=list)
