@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEMO_STORY ?= examples/stories/the-lighthouse-keeper.txt
+DEMO_STORY ?= examples/stories/the-fox-and-the-lantern.txt
 
 .PHONY: demo test bench lint format system-deps clean
 
