@@ -153,6 +153,35 @@ def plan(
 
 
 @app.command()
+def worker(profile: ProfileOption = None) -> None:
+    """Run a worker: take stories from the Redis queue and render them, until stopped."""
+    from shotgraph.queue.worker import run
+
+    run(_settings(profile))
+
+
+@app.command()
+def api(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on; default API_HOST.")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on; default API_PORT.")] = None,
+) -> None:
+    """Serve the HTTP API: submit stories, follow jobs, download films."""
+    import uvicorn
+
+    from shotgraph.api.app import create_app
+
+    settings = _settings(None)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.api_host,
+        port=port or settings.api_port,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@app.command()
 def doctor() -> None:
     """Say what is installed, which backends the settings pick, and what can be reached."""
     from shotgraph.doctor import run_checks

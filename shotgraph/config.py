@@ -148,10 +148,50 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379"
     log_level: str = "WARNING"
 
+    # Queue and worker (arq on Redis; see PLATFORM-FACTS.md for why these differ from arq's)
+    queue_name: str = "shotgraph:queue"
+    worker_max_jobs: int = Field(default=1, ge=1, le=64, description="1 per GPU")
+    job_timeout_s: int = Field(default=3 * 3600, ge=1)
+    job_keep_result_s: int = Field(default=86_400, ge=0)
+    job_heartbeat_s: float = Field(default=5.0, gt=0)
+    job_heartbeat_ttl_s: float = Field(default=30.0, gt=0)
+    sweep_interval_s: float = Field(default=15.0, gt=0)
+    cancel_grace_s: float = Field(default=10.0, ge=0)
+    shutdown_grace_s: float = Field(default=30.0, ge=0)
+    event_stream_maxlen: int = Field(default=2_000, ge=10)
+    event_ttl_s: int = Field(default=7 * 86_400, ge=60)
+
+    # Limits checked when a story is submitted
+    max_active_jobs_per_user: int = Field(default=1, ge=1)
+    max_jobs_per_user_per_day: int = Field(default=10, ge=1)
+    max_jobs_per_server_per_day: int = Field(default=50, ge=1)
+    max_queued_jobs: int = Field(default=100, ge=1)
+    # NoDecode: the environment spells lists as comma-separated words, not JSON.
+    admin_users: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="platform:user ids that may cancel any job"
+    )
+
+    # HTTP API
+    api_host: str = "127.0.0.1"
+    api_port: int = Field(default=8000, ge=1, le=65535)
+    api_keys: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=list, description="name:key pairs; a key sees only its own jobs"
+    )
+    api_public_url: str = "http://127.0.0.1:8000"
+    link_secret: SecretStr | None = None
+    link_ttl_s: int = Field(default=7 * 86_400, ge=60)
+
     @field_validator("video_resolution", mode="before")
     @classmethod
     def _parse_resolution(cls, value: object) -> object:
         return Resolution.parse(value) if isinstance(value, str) else value
+
+    @field_validator("admin_users", "api_keys", mode="before")
+    @classmethod
+    def _split_words(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [word.strip() for word in value.split(",") if word.strip()]
+        return value
 
     @model_validator(mode="after")
     def _apply_profile(self) -> Self:

@@ -1,13 +1,17 @@
-"""Fixtures shared by every test: settings that never read the developer's `.env`, and a
-storage folder per test."""
+"""Fixtures shared by every test: settings that never read the developer's `.env`, a storage
+folder per test, and (for the queue, the API and the bots) a Redis database and workers."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from shotgraph.config import Settings
+from shotgraph.queue.client import JobQueue
+from tests.helpers.redis_server import TEST_DB, flush, redis_server
+from tests.helpers.worker_process import WorkerProcess
 
 
 @pytest.fixture
@@ -21,3 +25,62 @@ def settings(tmp_path: Path) -> Settings:
         video_resolution="320x180",
         video_fps=12,
     )
+
+
+@pytest.fixture(scope="session")
+def redis_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture
+def redis_url(redis_base_url: str) -> Iterator[str]:
+    """A Redis database of the test's own, empty at the start."""
+    url = f"{redis_base_url}/{TEST_DB}"
+    flush(url)
+    yield url
+    flush(url)
+
+
+@pytest.fixture
+def queue_settings(tmp_path: Path, redis_url: str) -> Settings:
+    """Offline settings for queue tests: small films, fast heartbeats and sweeps."""
+    return Settings(
+        _env_file=None,
+        execution_profile="debug_cpu",
+        gpu_enabled=False,
+        storage_path=tmp_path / "output",
+        video_resolution="256x144",
+        video_fps=8,
+        redis_url=redis_url,
+        job_heartbeat_s=0.3,
+        job_heartbeat_ttl_s=1.5,
+        sweep_interval_s=0.5,
+        cancel_grace_s=5,
+        shutdown_grace_s=10,
+        max_active_jobs_per_user=1,
+        link_secret="test-link-secret",
+        api_keys="alice:alice-key,bob:bob-key",
+    )
+
+
+@pytest.fixture
+async def job_queue(queue_settings: Settings) -> AsyncIterator[JobQueue]:
+    queue = await JobQueue.connect(queue_settings)
+    yield queue
+    await queue.close()
+
+
+@pytest.fixture
+def start_worker(tmp_path: Path) -> Iterator[Callable[[Settings], WorkerProcess]]:
+    """Start `shotgraph worker` subprocesses; every one left running is stopped afterwards."""
+    started: list[WorkerProcess] = []
+
+    def start(settings: Settings) -> WorkerProcess:
+        worker = WorkerProcess(settings, tmp_path / "workers").start()
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop(timeout_s=15)

@@ -1,0 +1,1 @@
+"""The HTTP API (`shotgraph api`): the queue for programs, and the films' download links."""

@@ -1,0 +1,29 @@
+"""GET /health: is Redis there, and is any worker beating."""
+
+from __future__ import annotations
+
+import time
+
+import redis.exceptions
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from shotgraph.api.dependencies import QueueDep
+from shotgraph.api.schemas import HealthView
+from shotgraph.queue import keys
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=HealthView)
+async def health(queue: QueueDep) -> JSONResponse:
+    """200 when Redis answers (`status` says whether any worker is alive), else 503."""
+    try:
+        beats = await queue.redis.hgetall(keys.WORKERS)
+    except redis.exceptions.RedisError:
+        view = HealthView(status="redis unreachable", redis=False, workers=0)
+        return JSONResponse(view.model_dump(), status_code=503)
+    fresh_after = time.time() - queue.settings.job_heartbeat_ttl_s
+    workers = sum(1 for beat in beats.values() if float(beat) >= fresh_after)
+    view = HealthView(status="ok" if workers else "no workers", redis=True, workers=workers)
+    return JSONResponse(view.model_dump())

@@ -1,0 +1,179 @@
+"""What front ends do with the queue: submit a story, ask where it is, cancel it, list jobs.
+
+The bots and the API share this one client, so a limit, a refusal or a cancel behaves the same
+from every platform.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import AsyncIterator
+
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+from arq.constants import abort_jobs_ss
+
+from shotgraph.config import Settings
+from shotgraph.errors import ShotGraphError
+from shotgraph.intake import split_title
+from shotgraph.models import StageEvent, StoryRequest
+from shotgraph.pipeline.artefacts import JOB_ID_PATTERN
+from shotgraph.queue import events, keys
+from shotgraph.queue.limits import Limits
+from shotgraph.queue.records import JobRecord, JobStatus, JobStore, Owner
+
+# The arq function name of a film job; the worker registers a function of this name.
+RENDER_JOB = "render_story"
+
+
+class JobNotFound(ShotGraphError):
+    """No such job, or not one this user may see (the two look the same on purpose)."""
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"There is no job {job_id!r} of yours.")
+
+
+class NothingToCancel(ShotGraphError):
+    """The job has already finished."""
+
+
+class StoryTooLong(ShotGraphError):
+    """The story is over the size limit."""
+
+
+def redis_settings(settings: Settings) -> RedisSettings:
+    return RedisSettings.from_dsn(settings.redis_url)
+
+
+async def connect(settings: Settings) -> ArqRedis:
+    """One Redis pool for arq and our own keys."""
+    return await create_pool(redis_settings(settings), default_queue_name=settings.queue_name)
+
+
+class JobQueue:
+    """The queue as front ends see it."""
+
+    def __init__(self, redis: ArqRedis, settings: Settings) -> None:
+        self.redis = redis
+        self.settings = settings
+        self.store = JobStore(redis, settings.event_ttl_s)
+        self.limits = Limits(redis, settings)
+
+    @classmethod
+    async def connect(cls, settings: Settings) -> JobQueue:
+        return cls(await connect(settings), settings)
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+
+    async def submit(
+        self, request: StoryRequest, owner: Owner, progress_ref: str | None = None
+    ) -> JobRecord:
+        """Check the limits, record the job and queue it; the `queued` event says its place."""
+        size = len(request.story.encode())
+        if size > self.settings.max_story_bytes:
+            raise StoryTooLong(
+                f"The story is {size / 1000:.0f} KB; the limit is "
+                f"{self.settings.max_story_bytes / 1000:.0f} KB. Shorten it or split it in parts."
+            )
+        job_id = secrets.token_hex(8)
+        await self.limits.admit(job_id, owner)
+        record = JobRecord(
+            job_id=job_id,
+            owner=owner,
+            request=request,
+            title=request.title or _title_from(request.story),
+            progress_ref=progress_ref,
+        )
+        try:
+            await self.store.create(record)
+            job = await self.redis.enqueue_job(
+                RENDER_JOB, job_id, _job_id=job_id, _queue_name=self.settings.queue_name
+            )
+            if job is None:
+                raise RuntimeError(f"arq already knows job id {job_id}")
+        except BaseException:
+            await self.limits.release(job_id, owner)
+            await self.store.finish(record, JobStatus.FAILED, error="could not be queued")
+            raise
+        await self.publish(job_id, StageEvent(kind="queued", position=await self.position(job_id)))
+        return record
+
+    async def get(self, job_id: str) -> JobRecord:
+        record = await self.store.get(job_id) if JOB_ID_PATTERN.match(job_id) else None
+        if record is None:
+            raise JobNotFound(job_id)
+        return record
+
+    async def job_for(self, job_id: str, user: Owner) -> JobRecord:
+        """The job, if `user` owns it or is an admin; otherwise as if it did not exist."""
+        record = await self.get(job_id)
+        if not (record.owner.same_user(user) or self.is_admin(user)):
+            raise JobNotFound(job_id)
+        return record
+
+    def is_admin(self, user: Owner) -> bool:
+        return user.key in self.settings.admin_users
+
+    async def position(self, job_id: str) -> int | None:
+        """1 for the next job to start, 2 after it, ...; None when it is not waiting."""
+        waiting = await self.waiting_ids()
+        return waiting.index(job_id) + 1 if job_id in waiting else None
+
+    async def waiting_ids(self) -> list[str]:
+        """Queued job ids in the order they will start (running ones left out)."""
+        ids = [raw.decode() for raw in await self.redis.zrange(self.settings.queue_name, 0, -1)]
+        if not ids:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for job_id in ids:
+                pipe.exists(keys.arq_in_progress(job_id))
+            running = await pipe.execute()
+        return [job_id for job_id, busy in zip(ids, running, strict=True) if not busy]
+
+    async def waiting(self) -> list[JobRecord]:
+        return await self.store.many(await self.waiting_ids())
+
+    async def list_jobs(self, owner: Owner, limit: int = 20) -> list[JobRecord]:
+        return await self.store.of_owner(owner, limit)
+
+    async def cancel(self, job_id: str, user: Owner) -> JobRecord:
+        """Cancel a queued job at once, or ask a running one to stop at its next checkpoint."""
+        record = await self.job_for(job_id, user)
+        if record.status.finished:
+            raise NothingToCancel(f'"{record.title}" has already {record.status.value}.')
+        await self.store.update(job_id, cancel_requested=True)
+        in_progress = await self.redis.exists(keys.arq_in_progress(job_id))
+        if not in_progress and await self.redis.zrem(self.settings.queue_name, job_id):
+            await self.redis.delete(keys.arq_job(job_id))
+            if await self.store.finish(record, JobStatus.CANCELLED, error="cancelled"):
+                await self.publish(job_id, StageEvent(kind="cancelled", message="Cancelled."))
+        else:
+            # Running: arq's abort cancels the job's task, and the job stops its pipeline
+            # process at the next checkpoint (see worker.py).
+            await self.redis.zadd(abort_jobs_ss, {job_id: int(time.time() * 1000)})
+        return await self.get(job_id)
+
+    async def publish(self, job_id: str, event: StageEvent) -> str:
+        return await events.publish(
+            self.redis,
+            job_id,
+            event,
+            maxlen=self.settings.event_stream_maxlen,
+            ttl_s=self.settings.event_ttl_s,
+        )
+
+    def watch(
+        self, job_id: str, after: str = events.STREAM_START
+    ) -> AsyncIterator[tuple[str, StageEvent]]:
+        return events.watch(self.redis, job_id, after)
+
+
+def _title_from(story: str) -> str:
+    """A working title for lists and progress messages: the story's heading, or first words."""
+    heading, text = split_title(story)
+    if heading:
+        return heading
+    words = text.split()
+    return " ".join(words[:6]) + ("…" if len(words) > 6 else "")

@@ -1,0 +1,54 @@
+"""Progress events: a capped Redis stream per job, written by the worker, read by front ends.
+
+A stream, not pub/sub: a bot that was down reads on from the last event it saw, and a new
+reader replays the job from its start (PLATFORM-FACTS: arq has no progress of its own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from redis.asyncio import Redis
+
+from shotgraph.models import StageEvent
+from shotgraph.queue import keys
+
+# Kinds after which a job's stream has nothing more to say.
+TERMINAL_KINDS = frozenset({"done", "failed", "cancelled"})
+# Stream ids start after this one: reading from it replays the whole job.
+STREAM_START = "0-0"
+
+
+async def publish(redis: Redis, job_id: str, event: StageEvent, maxlen: int, ttl_s: int) -> str:
+    """Append one event to the job's stream; returns its stream id."""
+    stream = keys.events(job_id)
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.xadd(stream, {b"event": event.model_dump_json().encode()}, maxlen=maxlen)
+        pipe.expire(stream, ttl_s)
+        event_id, _ = await pipe.execute()
+    return event_id.decode()
+
+
+async def watch(
+    redis: Redis, job_id: str, after: str = STREAM_START, block_ms: int = 5_000
+) -> AsyncIterator[tuple[str, StageEvent]]:
+    """Yield (stream id, event) from after `after` as they arrive, ending after the last one.
+
+    Keep the id of the last event handled: passing it back after a restart resumes exactly
+    where the reader stopped. The caller stops early by leaving the loop.
+    """
+    stream = keys.events(job_id)
+    last = after
+    while True:
+        answer = await redis.xread({stream: last}, block=block_ms, count=100)
+        for _, entries in answer:
+            for entry_id, fields in entries:
+                event_id, event = _parse(entry_id, fields)
+                last = event_id
+                yield event_id, event
+                if event.kind in TERMINAL_KINDS:
+                    return
+
+
+def _parse(entry_id: bytes, fields: dict[bytes, bytes]) -> tuple[str, StageEvent]:
+    return entry_id.decode(), StageEvent.model_validate_json(fields[b"event"])

@@ -1,0 +1,66 @@
+"""Every Redis key ShotGraph writes, in one place (as arq keeps its own in `arq.constants`).
+
+arq's keys (the queue sorted set, `arq:job:*`, `arq:in-progress:*`, ...) belong to arq; the
+only ones we touch directly are named here too, taken from arq so they cannot drift.
+"""
+
+from __future__ import annotations
+
+from arq.constants import in_progress_key_prefix, job_key_prefix
+
+PREFIX = "shotgraph"
+
+# Set of job ids that are queued or running (what the sweeper and restarted bots walk).
+UNFINISHED_JOBS = f"{PREFIX}:jobs:unfinished"
+# Set of job ids that finished but whose front end has not confirmed delivery yet.
+UNDELIVERED_JOBS = f"{PREFIX}:jobs:undelivered"
+# Hash of worker id -> last beat (unix seconds), for /health and `doctor`.
+WORKERS = f"{PREFIX}:workers"
+
+
+def job(job_id: str) -> str:
+    """Hash: the job's record (owner, status, times, progress message, delivered, error)."""
+    return f"{PREFIX}:job:{job_id}"
+
+
+def events(job_id: str) -> str:
+    """Stream: the job's progress events, oldest first."""
+    return f"{PREFIX}:events:{job_id}"
+
+
+def heartbeat(job_id: str) -> str:
+    """String with a TTL: present while a live worker is running the job."""
+    return f"{PREFIX}:heartbeat:{job_id}"
+
+
+def delivery_lease(job_id: str) -> str:
+    """String with a TTL: a front end is uploading the job's film right now."""
+    return f"{PREFIX}:delivering:{job_id}"
+
+
+def owner_jobs(platform: str, user_id: str) -> str:
+    """Sorted set (score: created time): every job of one user, newest last."""
+    return f"{PREFIX}:owner:{platform}:{user_id}"
+
+
+def owner_active(platform: str, user_id: str) -> str:
+    """Set: the user's jobs that are queued or running (the active-jobs quota)."""
+    return f"{PREFIX}:active:{platform}:{user_id}"
+
+
+def user_day(platform: str, user_id: str, day: str) -> str:
+    """Counter: jobs one user submitted on one UTC day."""
+    return f"{PREFIX}:quota:user:{platform}:{user_id}:{day}"
+
+
+def server_day(platform: str, server_id: str, day: str) -> str:
+    """Counter: jobs one server or group submitted on one UTC day."""
+    return f"{PREFIX}:quota:server:{platform}:{server_id}:{day}"
+
+
+def arq_job(job_id: str) -> str:
+    return job_key_prefix + job_id
+
+
+def arq_in_progress(job_id: str) -> str:
+    return in_progress_key_prefix + job_id

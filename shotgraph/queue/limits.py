@@ -1,0 +1,133 @@
+"""Quotas checked when a story is submitted: per user, per server, and for the whole queue.
+
+The check and the reservation happen in one Lua script, so a flood of simultaneous submissions
+cannot slip past a limit between reading a counter and raising it. The queue cap counts every
+unfinished job (waiting or running), reserved here before arq has even seen it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from redis.asyncio import Redis
+
+from shotgraph.config import Settings
+from shotgraph.errors import ShotGraphError
+from shotgraph.queue import keys
+from shotgraph.queue.records import Owner
+
+
+class QuotaExceeded(ShotGraphError):
+    """A limit refused the job; `retry_after_s` says when trying again can work (None: after
+    the user's running job ends)."""
+
+    def __init__(self, message: str, retry_after_s: int | None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+# KEYS: user's active set, user's day counter, server's day counter, the unfinished jobs.
+# ARGV: job id, max active, max per user-day, max per server-day, max queued, counter TTL,
+#       1 when the job has a server.
+# Returns 0 when admitted (and reserves), else the number of the limit that refused it.
+_ADMIT = """
+if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 1 end
+if tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[3]) then return 2 end
+local has_server = ARGV[7] == '1'
+if has_server and tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[4]) then
+  return 3
+end
+if redis.call('SCARD', KEYS[4]) >= tonumber(ARGV[5]) then return 4 end
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('SADD', KEYS[4], ARGV[1])
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[6])
+if has_server then
+  redis.call('INCR', KEYS[3])
+  redis.call('EXPIRE', KEYS[3], ARGV[6])
+end
+return 0
+"""
+
+# A full queue frees up as films finish; a few minutes is a fair first guess.
+_QUEUE_FULL_RETRY_S = 300
+
+
+class Limits:
+    def __init__(self, redis: Redis, settings: Settings) -> None:
+        self.redis = redis
+        self.settings = settings
+        self._admit = redis.register_script(_ADMIT)
+
+    async def admit(self, job_id: str, owner: Owner, now: dt.datetime | None = None) -> None:
+        """Reserve a place for the job under every limit, or raise QuotaExceeded."""
+        now = now or dt.datetime.now(dt.UTC)
+        day = now.strftime("%Y-%m-%d")
+        until_midnight = _seconds_to_midnight(now)
+        s = self.settings
+        refused = await self._admit(
+            keys=[
+                keys.owner_active(owner.platform, owner.user_id),
+                keys.user_day(owner.platform, owner.user_id, day),
+                keys.server_day(owner.platform, owner.server_id or "-", day),
+                keys.UNFINISHED_JOBS,
+            ],
+            args=[
+                job_id,
+                s.max_active_jobs_per_user,
+                s.max_jobs_per_user_per_day,
+                s.max_jobs_per_server_per_day,
+                s.max_queued_jobs,
+                until_midnight + 3600,
+                1 if owner.server_id else 0,
+            ],
+        )
+        if refused:
+            raise self._refusal(int(refused), until_midnight)
+
+    async def release(self, job_id: str, owner: Owner) -> None:
+        """Give back the places of a job that never made it into the queue."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.srem(keys.owner_active(owner.platform, owner.user_id), job_id)
+            pipe.srem(keys.UNFINISHED_JOBS, job_id)
+            await pipe.execute()
+
+    def _refusal(self, code: int, until_midnight: int) -> QuotaExceeded:
+        s = self.settings
+        wait = _spell_duration(until_midnight)
+        if code == 1:
+            films = "film" if s.max_active_jobs_per_user == 1 else "films"
+            return QuotaExceeded(
+                f"You already have {s.max_active_jobs_per_user} {films} in the works; "
+                "wait for it to finish or cancel it, then send this story again.",
+                None,
+            )
+        if code == 2:
+            return QuotaExceeded(
+                f"You have made {s.max_jobs_per_user_per_day} films today, the daily limit; "
+                f"you can send a new story in {wait} (at midnight UTC).",
+                until_midnight,
+            )
+        if code == 3:
+            return QuotaExceeded(
+                f"This server has made {s.max_jobs_per_server_per_day} films today, its daily "
+                f"limit; new stories are accepted again in {wait} (at midnight UTC).",
+                until_midnight,
+            )
+        return QuotaExceeded(
+            f"The queue is full ({s.max_queued_jobs} films waiting); "
+            "please try again in a few minutes.",
+            _QUEUE_FULL_RETRY_S,
+        )
+
+
+def _seconds_to_midnight(now: dt.datetime) -> int:
+    tomorrow = (now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return max(1, int((tomorrow - now).total_seconds()))
+
+
+def _spell_duration(seconds: int) -> str:
+    hours, minutes = divmod((seconds + 59) // 60, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"

@@ -1,0 +1,213 @@
+"""The pipeline in a spawned child process, so that cancel and timeout really stop GPU work.
+
+arq's abort and timeout only cancel an asyncio task; a diffusion call running in a thread
+would carry on (PLATFORM-FACTS). So the worker keeps one child process that builds the
+backends once (models stay warm between jobs) and runs one job at a time, sending progress
+events back over a pipe. Asked to stop, the child stops at its next checkpoint (the next
+progress event); if it does not get there in time it is killed, and a fresh one is started
+for the next job. The child is spawned, never forked, because CUDA does not survive a fork.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import traceback
+from collections.abc import Awaitable, Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from pydantic import BaseModel
+
+from shotgraph.config import Settings
+from shotgraph.errors import ShotGraphError
+from shotgraph.models import JobResult, StageEvent, StoryRequest
+
+if TYPE_CHECKING:
+    from shotgraph.pipeline.orchestrator import Orchestrator
+
+log = logging.getLogger(__name__)
+
+EventSink = Callable[[StageEvent], Awaitable[object]]
+
+
+class PipelineFailed(Exception):
+    """The job failed inside the pipeline; `user_message` is safe to show, when there is one."""
+
+    def __init__(self, user_message: str | None, detail: str) -> None:
+        super().__init__(detail)
+        self.user_message = user_message
+
+
+class PipelineStopped(Exception):
+    """The job stopped at a checkpoint because it was asked to."""
+
+
+class JobPipeline(Protocol):
+    """What the worker runs jobs on: the real child process, or a stand-in in benchmarks."""
+
+    async def start(self) -> None: ...
+
+    async def run(self, job_id: str, request: StoryRequest, on_event: EventSink) -> JobResult: ...
+
+    async def stop(self, grace_s: float) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class Message(BaseModel):
+    """One message over the pipe, either way."""
+
+    kind: Literal["ready", "run", "stop", "event", "result", "error", "stopped"]
+    job_id: str = ""
+    request: StoryRequest | None = None
+    event: StageEvent | None = None
+    result: JobResult | None = None
+    user_message: str | None = None
+    detail: str = ""
+
+
+class PipelineProcess:
+    """The parent's handle on the child: start it, run a job, stop it, close it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    async def start(self) -> None:
+        """Spawn the child and wait until its backends are built."""
+        if self.alive:
+            return
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=serve, args=(self.settings, child), name="shotgraph-pipeline", daemon=True
+        )
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+        ready = await self._receive()
+        if ready.kind != "ready":
+            raise RuntimeError(f"pipeline process said {ready.kind} instead of ready")
+        log.info("pipeline process %s ready", process.pid)
+
+    async def run(self, job_id: str, request: StoryRequest, on_event: EventSink) -> JobResult:
+        await self.start()
+        self._send(Message(kind="run", job_id=job_id, request=request))
+        while True:
+            message = await self._receive()
+            if message.kind == "event" and message.event is not None:
+                await on_event(message.event)
+            elif message.kind == "result" and message.result is not None:
+                return message.result
+            elif message.kind == "error":
+                raise PipelineFailed(message.user_message, message.detail)
+            elif message.kind == "stopped":
+                raise PipelineStopped(job_id)
+
+    async def stop(self, grace_s: float) -> None:
+        """Stop the running job at its next checkpoint, or kill the child after `grace_s`."""
+        if not self.alive:
+            return
+        try:
+            self._send(Message(kind="stop"))
+            async with asyncio.timeout(grace_s):
+                while (await self._receive()).kind not in ("stopped", "result", "error"):
+                    pass
+        except (TimeoutError, PipelineFailed, OSError):
+            log.warning("pipeline process did not reach a checkpoint in %.0fs; killing it", grace_s)
+            await self.close()
+
+    async def close(self) -> None:
+        process, conn = self._process, self._conn
+        self._process = self._conn = None
+        if conn is not None:
+            conn.close()
+        if process is not None and process.is_alive():
+            process.kill()
+            await asyncio.to_thread(process.join, 10)
+
+    def _send(self, message: Message) -> None:
+        if self._conn is None:
+            raise PipelineFailed(None, "the pipeline process is not running")
+        self._conn.send_bytes(message.model_dump_json().encode())
+
+    async def _receive(self) -> Message:
+        """The child's next message, without blocking the event loop."""
+        conn = self._conn
+        if conn is None:
+            raise PipelineFailed(None, "the pipeline process is not running")
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        loop.add_reader(conn.fileno(), lambda: readable.done() or readable.set_result(None))
+        try:
+            await readable
+        finally:
+            loop.remove_reader(conn.fileno())
+        try:
+            return Message.model_validate_json(conn.recv_bytes())
+        except (EOFError, OSError) as exc:
+            code = self._process.exitcode if self._process else None
+            await self.close()
+            raise PipelineFailed(None, f"the pipeline process died (exit code {code})") from exc
+
+
+class _StopAtCheckpoint(BaseException):
+    """Raised inside the child from the progress callback. A BaseException, so that no stage's
+    `except Exception` (a backend falling back, say) can swallow it."""
+
+
+def serve(settings: Settings, conn: Connection) -> None:
+    """The child's main loop: build the backends once, then run jobs as they come."""
+    from shotgraph.pipeline.orchestrator import Orchestrator
+
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    orchestrator = Orchestrator(settings)
+    _send(conn, Message(kind="ready"))
+    while True:
+        try:
+            message = Message.model_validate_json(conn.recv_bytes())
+        except (EOFError, OSError):
+            return  # the worker is gone
+        if message.kind == "run" and message.request is not None:
+            _send(conn, _run_job(orchestrator, conn, message.job_id, message.request))
+
+
+def _run_job(
+    orchestrator: Orchestrator, conn: Connection, job_id: str, request: StoryRequest
+) -> Message:
+    def emit(event: StageEvent) -> None:
+        _send(conn, Message(kind="event", event=event))
+        # While a job runs, the only message the parent sends is a stop.
+        if conn.poll():
+            conn.recv_bytes()
+            raise _StopAtCheckpoint
+
+    try:
+        result = asyncio.run(orchestrator.run(request, emit, job_id=job_id))
+    except _StopAtCheckpoint:
+        return Message(kind="stopped", job_id=job_id)
+    except ShotGraphError as error:
+        return Message(kind="error", job_id=job_id, user_message=str(error), detail=repr(error))
+    except Exception:
+        detail = traceback.format_exc()
+        log.error("job %s failed:\n%s", job_id, detail)
+        return Message(kind="error", job_id=job_id, detail=detail)
+    return Message(kind="result", job_id=job_id, result=result)
+
+
+def _send(conn: Connection, message: Message) -> None:
+    conn.send_bytes(message.model_dump_json().encode())

@@ -1,0 +1,279 @@
+"""`shotgraph worker`: the arq worker that turns queued stories into films.
+
+Each job runs in a pipeline child process (see pipeline_process.py) that keeps its models warm
+between jobs. Our job record, not arq, is the source of truth: the job function writes the
+record and a heartbeat, relays progress to the job's stream, and announces the end once. A
+sweeper in every worker hands back to the queue any job whose worker stopped beating, and the
+stages' caches let the next worker carry on from the last finished shot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from arq import func
+from arq.worker import run_worker
+
+from shotgraph.config import Settings
+from shotgraph.models import JobResult, StageEvent
+from shotgraph.queue import keys
+from shotgraph.queue.client import RENDER_JOB, JobQueue, redis_settings
+from shotgraph.queue.pipeline_process import (
+    JobPipeline,
+    PipelineFailed,
+    PipelineProcess,
+    PipelineStopped,
+)
+from shotgraph.queue.records import JobRecord, JobStatus
+
+log = logging.getLogger(__name__)
+
+PipelineFactory = Callable[[Settings], JobPipeline]
+
+# What a user is told when a job failed for a reason that is ours, not theirs.
+INTERNAL_FAILURE = "Something went wrong inside the worker; the details are in its log."
+# arq retries a job cancelled by a shutdown; after this many tries it gives up.
+MAX_TRIES = 5
+
+
+class JobRunner:
+    """Runs jobs on this worker and keeps the records, heartbeats and streams honest."""
+
+    def __init__(self, queue: JobQueue, pipelines: list[JobPipeline], worker_id: str) -> None:
+        self.queue = queue
+        self.settings = queue.settings
+        self.worker_id = worker_id
+        self._idle: asyncio.Queue[JobPipeline] = asyncio.Queue()
+        self._pipelines = pipelines
+        for pipeline in pipelines:
+            self._idle.put_nowait(pipeline)
+        self._background: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        """Load the models (in each pipeline process), then take over jobs of dead workers."""
+        for pipeline in self._pipelines:
+            await pipeline.start()
+        await self._beat_worker()
+        await self.sweep()
+        self._background = [
+            asyncio.create_task(self._every(self.settings.sweep_interval_s, self.sweep)),
+            asyncio.create_task(self._every(self.settings.job_heartbeat_s, self._beat_worker)),
+        ]
+
+    async def close(self) -> None:
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+        await self.queue.redis.hdel(keys.WORKERS, self.worker_id)
+        for pipeline in self._pipelines:
+            await pipeline.close()
+
+    async def render(self, job_id: str) -> str:
+        """The arq job: run one story through the pipeline. Returns the job's final status."""
+        store = self.queue.store
+        record = await store.get(job_id)
+        if record is None:
+            log.warning("job %s: no record (expired?); nothing to do", job_id)
+            return "missing"
+        if record.status.finished:
+            return record.status.value  # cancelled while queued, or finished by an earlier run
+        if record.cancel_requested:
+            return await self._end(record, JobStatus.CANCELLED, "Cancelled.")
+        # The heartbeat goes first: the sweeper takes a running job without one for orphaned.
+        await self._beat_job(job_id)
+        await store.update(
+            job_id, status=JobStatus.RUNNING, started_at=time.time(), attempts=record.attempts + 1
+        )
+        await self._announce_positions()
+        beat = asyncio.create_task(
+            self._every(self.settings.job_heartbeat_s, self._beat_job, job_id)
+        )
+        try:
+            async with self._borrow() as pipeline:
+                return await self._run(record, pipeline)
+        finally:
+            beat.cancel()
+            await asyncio.shield(self.queue.redis.delete(keys.heartbeat(job_id)))
+
+    async def _run(self, record: JobRecord, pipeline: JobPipeline) -> str:
+        job_id = record.job_id
+        try:
+            async with asyncio.timeout(self.settings.job_timeout_s):
+                result = await pipeline.run(job_id, record.request, self._relay(job_id))
+        except TimeoutError:
+            await pipeline.stop(0)
+            limit = _spell_minutes(self.settings.job_timeout_s)
+            return await self._end(
+                record, JobStatus.FAILED, f"The film took longer than {limit} and was stopped."
+            )
+        except PipelineFailed as failure:
+            log.warning("job %s failed: %s", job_id, failure)
+            reason = failure.user_message or INTERNAL_FAILURE
+            return await self._end(record, JobStatus.FAILED, reason)
+        except PipelineStopped:
+            return await self._end(record, JobStatus.CANCELLED, "Cancelled.")
+        except asyncio.CancelledError:
+            await asyncio.shield(self._interrupted(record, pipeline))
+            raise
+        return await self._end(record, JobStatus.DONE, result=result)
+
+    async def _interrupted(self, record: JobRecord, pipeline: JobPipeline) -> None:
+        """arq cancelled the job: a user's cancel (abort), or this worker shutting down."""
+        fresh = await self.queue.store.get(record.job_id)
+        if fresh is not None and fresh.cancel_requested:
+            await pipeline.stop(self.settings.cancel_grace_s)
+            await self._end(record, JobStatus.CANCELLED, "Cancelled.")
+            return
+        # Shutdown: let the running stage reach a checkpoint; arq puts the job back in the
+        # queue, and the next run starts from what is already on disk.
+        await pipeline.stop(self.settings.shutdown_grace_s)
+        await self.queue.store.update(record.job_id, status=JobStatus.QUEUED)
+        await self.queue.publish(
+            record.job_id,
+            StageEvent(
+                kind="queued",
+                message="The worker is restarting; the film will continue where it stopped.",
+            ),
+        )
+
+    async def _end(
+        self,
+        record: JobRecord,
+        status: JobStatus,
+        message: str | None = None,
+        result: JobResult | None = None,
+    ) -> str:
+        """Finish the record and announce the end, unless another run already did."""
+        if await self.queue.store.finish(record, status, error=message, result=result):
+            # The finished statuses share their names with the events that announce them.
+            event = StageEvent(kind=status.value, message=message or "", result=result)
+            await self.queue.publish(record.job_id, event)
+        return status.value
+
+    async def sweep(self) -> list[str]:
+        """Put back in the queue every running job whose worker stopped beating."""
+        taken: list[str] = []
+        redis = self.queue.redis
+        for record in await self.queue.store.unfinished():
+            if record.status is not JobStatus.RUNNING:
+                continue
+            if await redis.exists(keys.heartbeat(record.job_id)):
+                continue
+            log.warning("job %s: its worker stopped beating; re-queueing it", record.job_id)
+            await self._requeue(record)
+            taken.append(record.job_id)
+        return taken
+
+    async def _requeue(self, record: JobRecord) -> None:
+        job_id, redis = record.job_id, self.queue.redis
+        # arq would wait for the dead worker's in-progress key to expire (the longest job
+        # timeout plus 10 s); removing it lets the next free worker start the job now.
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.delete(keys.arq_in_progress(job_id))
+            pipe.exists(keys.arq_job(job_id))
+            _, arq_has_job = await pipe.execute()
+        await self.queue.store.update(job_id, status=JobStatus.QUEUED)
+        if arq_has_job:
+            await redis.zadd(self.settings.queue_name, {job_id: int(time.time() * 1000)})
+        else:
+            await redis.enqueue_job(
+                RENDER_JOB, job_id, _job_id=job_id, _queue_name=self.settings.queue_name
+            )
+        await self.queue.publish(
+            job_id,
+            StageEvent(
+                kind="queued",
+                message="Its worker stopped; the film will continue where it left off.",
+                position=await self.queue.position(job_id),
+            ),
+        )
+
+    async def _announce_positions(self) -> None:
+        for position, job_id in enumerate(await self.queue.waiting_ids(), start=1):
+            await self.queue.publish(job_id, StageEvent(kind="queued", position=position))
+
+    def _relay(self, job_id: str) -> Callable[[StageEvent], Any]:
+        async def relay(event: StageEvent) -> None:
+            await self.queue.publish(job_id, event)
+
+        return relay
+
+    @contextlib.asynccontextmanager
+    async def _borrow(self) -> AsyncIterator[JobPipeline]:
+        pipeline = await self._idle.get()
+        try:
+            yield pipeline
+        finally:
+            self._idle.put_nowait(pipeline)
+
+    async def _beat_job(self, job_id: str) -> None:
+        ttl_ms = int(self.settings.job_heartbeat_ttl_s * 1000)
+        await self.queue.redis.set(keys.heartbeat(job_id), self.worker_id.encode(), px=ttl_ms)
+
+    async def _beat_worker(self) -> None:
+        await self.queue.redis.hset(keys.WORKERS, self.worker_id, str(time.time()))
+
+    @staticmethod
+    async def _every(interval_s: float, action: Callable[..., Any], *args: Any) -> None:
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                await action(*args)
+            except Exception:  # a periodic chore must outlive one failed round
+                log.exception("periodic %s failed", getattr(action, "__name__", action))
+
+
+async def render_story(ctx: dict[str, Any], job_id: str) -> str:
+    runner: JobRunner = ctx["runner"]
+    return await runner.render(job_id)
+
+
+def worker_settings(
+    settings: Settings, pipeline_factory: PipelineFactory = PipelineProcess
+) -> dict[str, Any]:
+    """arq's worker settings from ours (PLATFORM-FACTS: arq's defaults suit short web jobs)."""
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        queue = JobQueue(ctx["redis"], settings)
+        pipelines = [pipeline_factory(settings) for _ in range(settings.worker_max_jobs)]
+        runner = JobRunner(queue, pipelines, f"{socket.gethostname()}-{os.getpid()}")
+        await runner.start()
+        ctx["runner"] = runner
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        runner: JobRunner | None = ctx.get("runner")
+        if runner is not None:
+            await runner.close()
+
+    return {
+        "functions": [func(render_story, name=RENDER_JOB, max_tries=MAX_TRIES)],
+        "redis_settings": redis_settings(settings),
+        "queue_name": settings.queue_name,
+        "max_jobs": settings.worker_max_jobs,
+        # Our own timeout stops the pipeline first; arq's is only a backstop.
+        "job_timeout": settings.job_timeout_s + settings.shutdown_grace_s + 60,
+        "keep_result": settings.job_keep_result_s,
+        "allow_abort_jobs": True,
+        "health_check_interval": 60,
+        "on_startup": on_startup,
+        "on_shutdown": on_shutdown,
+    }
+
+
+def run(settings: Settings) -> None:
+    """Run a worker until SIGINT or SIGTERM."""
+    run_worker(worker_settings(settings))  # type: ignore[arg-type]
+
+
+def _spell_minutes(seconds: float) -> str:
+    minutes = round(seconds / 60)
+    if minutes >= 120:
+        return f"{minutes // 60} hours"
+    return f"{max(minutes, 1)} minutes" if seconds >= 60 else f"{seconds:.0f} seconds"

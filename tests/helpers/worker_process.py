@@ -1,0 +1,106 @@
+"""`shotgraph worker` as a real subprocess, configured through its environment as in production.
+
+It runs in its own process group, so a test can kill -9 it together with its pipeline child,
+the way a crashed machine would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import redis
+
+from shotgraph.config import Settings
+from shotgraph.queue import keys
+
+# The settings a worker subprocess inherits from the test's Settings object.
+_PASSED = (
+    "execution_profile",
+    "gpu_enabled",
+    "storage_path",
+    "video_resolution",
+    "video_fps",
+    "redis_url",
+    "queue_name",
+    "job_timeout_s",
+    "job_heartbeat_s",
+    "job_heartbeat_ttl_s",
+    "sweep_interval_s",
+    "cancel_grace_s",
+    "shutdown_grace_s",
+)
+
+
+class WorkerProcess:
+    def __init__(self, settings: Settings, folder: Path) -> None:
+        self.settings = settings
+        self.folder = folder
+        self.log = folder / f"worker-{time.monotonic_ns()}.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout_s: float = 60) -> WorkerProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "VIDEO_"))}
+        env.update({name.upper(): str(getattr(self.settings, name)) for name in _PASSED})
+        env["LOG_LEVEL"] = "INFO"
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "shotgraph", "worker"],
+                cwd=self.folder,  # no developer .env is read from here
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self._wait_ready(timeout_s)
+        return self
+
+    def _wait_ready(self, timeout_s: float) -> None:
+        """Ready once its first beat is in Redis: its pipeline process has built its backends."""
+        client = redis.Redis.from_url(self.settings.redis_url)
+        try:
+            deadline = time.monotonic() + timeout_s
+            while not any(
+                name.decode().endswith(f"-{self.pid}") for name in client.hkeys(keys.WORKERS)
+            ):
+                if self.process is None or self.process.poll() is not None:
+                    raise RuntimeError(f"worker exited early:\n{self.output()}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"worker not ready in {timeout_s}s:\n{self.output()}")
+                time.sleep(0.05)
+        finally:
+            client.close()
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def kill_hard(self) -> None:
+        """kill -9 the worker and its pipeline child, as a power cut would."""
+        os.killpg(self.pid, signal.SIGKILL)
+        assert self.process is not None
+        self.process.wait(10)
+
+    def stop(self, timeout_s: float = 30) -> int:
+        """SIGTERM, as `docker stop` sends; returns the exit code."""
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout_s)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.pid, signal.SIGKILL)
+                self.process.wait(10)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.pid, signal.SIGKILL)  # any orphaned pipeline child
+        return self.process.returncode
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log.exists() else ""

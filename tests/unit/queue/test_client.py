@@ -1,0 +1,143 @@
+"""The queue client against a real Redis, without a worker: submit, positions, cancel, limits."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from shotgraph.models import StageEvent, StoryRequest
+from shotgraph.queue import keys
+from shotgraph.queue.client import JobNotFound, JobQueue, NothingToCancel, StoryTooLong
+from shotgraph.queue.limits import QuotaExceeded
+from shotgraph.queue.records import JobStatus, Owner
+
+STORY = "The Lantern\n\nMara walked to the harbour at dusk. The sea was calm and grey."
+
+
+def owner(user: str = "1", server: str | None = None) -> Owner:
+    return Owner(platform="telegram", user_id=user, chat_id=user, server_id=server)
+
+
+async def test_submit_records_queues_and_announces(job_queue: JobQueue) -> None:
+    record = await job_queue.submit(StoryRequest(story=STORY), owner(), progress_ref="msg-7")
+
+    stored = await job_queue.get(record.job_id)
+    assert stored.status is JobStatus.QUEUED
+    assert stored.title == "The Lantern"
+    assert stored.progress_ref == "msg-7"
+    assert await job_queue.redis.zscore(job_queue.settings.queue_name, record.job_id)
+    assert await job_queue.redis.sismember(keys.UNFINISHED_JOBS, record.job_id)
+    events = [event async for _, event in _first(job_queue, record.job_id, 1)]
+    assert events[0].kind == "queued"
+    assert events[0].position == 1
+
+
+async def test_positions_follow_the_queue_order(job_queue: JobQueue) -> None:
+    jobs = [await job_queue.submit(StoryRequest(story=STORY), owner(str(n))) for n in range(3)]
+    assert [await job_queue.position(job.job_id) for job in jobs] == [1, 2, 3]
+
+    await job_queue.cancel(jobs[0].job_id, owner("0"))
+
+    assert await job_queue.position(jobs[0].job_id) is None
+    assert [await job_queue.position(job.job_id) for job in jobs[1:]] == [1, 2]
+    assert [record.job_id for record in await job_queue.waiting()] == [
+        jobs[1].job_id,
+        jobs[2].job_id,
+    ]
+
+
+async def test_cancel_while_queued_removes_the_job_at_once(job_queue: JobQueue) -> None:
+    record = await job_queue.submit(StoryRequest(story=STORY), owner())
+
+    cancelled = await job_queue.cancel(record.job_id, owner())
+
+    assert cancelled.status is JobStatus.CANCELLED
+    assert not await job_queue.redis.zscore(job_queue.settings.queue_name, record.job_id)
+    assert not await job_queue.redis.exists(keys.arq_job(record.job_id))
+    kinds = [event.kind async for _, event in _first(job_queue, record.job_id, 2)]
+    assert kinds == ["queued", "cancelled"]
+    with pytest.raises(NothingToCancel, match="already cancelled"):
+        await job_queue.cancel(record.job_id, owner())
+    # Its place is free again: the same user can send the next story.
+    await job_queue.submit(StoryRequest(story=STORY), owner())
+
+
+async def test_only_the_owner_or_an_admin_sees_or_cancels_a_job(job_queue: JobQueue) -> None:
+    record = await job_queue.submit(StoryRequest(story=STORY), owner("1"))
+
+    with pytest.raises(JobNotFound):
+        await job_queue.job_for(record.job_id, owner("2"))
+    with pytest.raises(JobNotFound):
+        await job_queue.cancel(record.job_id, owner("2"))
+    assert (await job_queue.get(record.job_id)).status is JobStatus.QUEUED
+
+    job_queue.settings.admin_users = ["telegram:99"]
+    cancelled = await job_queue.cancel(record.job_id, owner("99"))
+    assert cancelled.status is JobStatus.CANCELLED
+
+
+@pytest.mark.parametrize("job_id", ["nope", "../../etc/passwd", "a/b", "", "x" * 200])
+async def test_unknown_or_malformed_ids_are_not_found(job_queue: JobQueue, job_id: str) -> None:
+    with pytest.raises(JobNotFound):
+        await job_queue.get(job_id)
+
+
+async def test_one_active_job_per_user(job_queue: JobQueue) -> None:
+    await job_queue.submit(StoryRequest(story=STORY), owner("1"))
+
+    with pytest.raises(QuotaExceeded, match="already have 1 film in the works") as refused:
+        await job_queue.submit(StoryRequest(story=STORY), owner("1"))
+    assert refused.value.retry_after_s is None
+    await job_queue.submit(StoryRequest(story=STORY), owner("2"))  # others are not affected
+
+
+async def test_daily_limits_per_user_and_per_server(job_queue: JobQueue) -> None:
+    settings = job_queue.settings
+    settings.max_active_jobs_per_user = 10
+    settings.max_jobs_per_user_per_day = 2
+    settings.max_jobs_per_server_per_day = 3
+    for _ in range(2):
+        await job_queue.submit(StoryRequest(story=STORY), owner("1", server="guild"))
+    with pytest.raises(QuotaExceeded, match="made 2 films today") as refused:
+        await job_queue.submit(StoryRequest(story=STORY), owner("1", server="guild"))
+    assert 0 < (refused.value.retry_after_s or 0) <= 86_400
+
+    await job_queue.submit(StoryRequest(story=STORY), owner("2", server="guild"))
+    with pytest.raises(QuotaExceeded, match="This server has made 3 films today"):
+        await job_queue.submit(StoryRequest(story=STORY), owner("3", server="guild"))
+    await job_queue.submit(StoryRequest(story=STORY), owner("3", server="other"))
+
+
+async def test_a_flood_of_submissions_admits_exactly_the_queue_cap(job_queue: JobQueue) -> None:
+    job_queue.settings.max_queued_jobs = 5
+    results = await asyncio.gather(
+        *(job_queue.submit(StoryRequest(story=STORY), owner(str(n))) for n in range(20)),
+        return_exceptions=True,
+    )
+    admitted = [r for r in results if not isinstance(r, BaseException)]
+    refused = [r for r in results if isinstance(r, QuotaExceeded)]
+    assert len(admitted) == 5
+    assert len(refused) == 15
+    assert "queue is full" in str(refused[0])
+    assert await job_queue.redis.zcard(job_queue.settings.queue_name) == 5
+
+
+async def test_a_story_over_the_byte_limit_is_refused_before_anything_is_kept(
+    job_queue: JobQueue,
+) -> None:
+    job_queue.settings.max_story_bytes = 1_000
+    with pytest.raises(StoryTooLong, match="the limit is 1 KB"):
+        await job_queue.submit(StoryRequest(story="word " * 400), owner())
+    assert await job_queue.redis.zcard(job_queue.settings.queue_name) == 0
+    assert not await job_queue.redis.smembers(keys.UNFINISHED_JOBS)
+
+
+async def _first(queue: JobQueue, job_id: str, count: int) -> AsyncIterator[tuple[str, StageEvent]]:
+    seen = 0
+    async for item in queue.watch(job_id):
+        yield item
+        seen += 1
+        if seen == count:
+            return
