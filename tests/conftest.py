@@ -14,17 +14,22 @@ from tests.helpers.redis_server import TEST_DB, flush, redis_server
 from tests.helpers.worker_process import WorkerProcess
 
 
+def offline_settings(tmp_path: Path, **overrides: object) -> Settings:
+    """Settings on the offline backends, writing under `tmp_path`, never reading a `.env`."""
+    values: dict[str, object] = {
+        "execution_profile": "debug_cpu",
+        "gpu_enabled": False,
+        "storage_path": tmp_path / "output",
+        "video_resolution": "320x180",
+        "video_fps": 12,
+    }
+    return Settings(_env_file=None, **{**values, **overrides})
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Offline settings writing under the test's own folder."""
-    return Settings(
-        _env_file=None,
-        execution_profile="debug_cpu",
-        gpu_enabled=False,
-        storage_path=tmp_path / "output",
-        video_resolution="320x180",
-        video_fps=12,
-    )
+    return offline_settings(tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -45,11 +50,8 @@ def redis_url(redis_base_url: str) -> Iterator[str]:
 @pytest.fixture
 def queue_settings(tmp_path: Path, redis_url: str) -> Settings:
     """Offline settings for queue tests: small films, fast heartbeats and sweeps."""
-    return Settings(
-        _env_file=None,
-        execution_profile="debug_cpu",
-        gpu_enabled=False,
-        storage_path=tmp_path / "output",
+    return offline_settings(
+        tmp_path,
         video_resolution="256x144",
         video_fps=8,
         redis_url=redis_url,

@@ -10,7 +10,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from shotgraph.config import Settings
 from shotgraph.queue.client import JobQueue
-from shotgraph.queue.records import Owner
+from shotgraph.queue.records import JobRecord, Owner
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from API_KEYS.")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key.")
@@ -63,3 +63,12 @@ def current_owner(
 QueueDep = Annotated[JobQueue, Depends(get_queue)]
 OwnerDep = Annotated[Owner, Depends(current_owner)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+async def owned_job(job_id: str, queue: QueueDep, owner: OwnerDep) -> JobRecord:
+    """The job in the path, if the key owns it; 404 otherwise (before any response starts,
+    which matters for the event stream)."""
+    return await queue.job_for(job_id, owner)
+
+
+OwnedJobDep = Annotated[JobRecord, Depends(owned_job)]

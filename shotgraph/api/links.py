@@ -12,7 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, ShotGraphError
 
-_SALT = "shotgraph.download"
+LINK_SALT = "shotgraph.download"
 
 
 class LinkExpired(ShotGraphError):
@@ -30,7 +30,7 @@ class DownloadLinks:
                 "Download links need LINK_SECRET to be set (any long random string)."
             )
         secret = settings.link_secret.get_secret_value()
-        self._serializer = URLSafeTimedSerializer(secret, salt=_SALT)
+        self._serializer = URLSafeTimedSerializer(secret, salt=LINK_SALT)
         self._ttl_s = settings.link_ttl_s
         self._base = settings.api_public_url.rstrip("/")
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from shotgraph.api.dependencies import OwnerDep, QueueDep, SettingsDep
+from shotgraph.api.dependencies import OwnedJobDep, QueueDep, SettingsDep
 from shotgraph.api.errors import require_done
 from shotgraph.api.links import DownloadLinks
 from shotgraph.config import Settings
@@ -19,10 +19,8 @@ router = APIRouter(tags=["films"])
 
 
 @router.get("/video/{job_id}", response_class=FileResponse)
-async def video(
-    job_id: str, queue: QueueDep, owner: OwnerDep, settings: SettingsDep
-) -> FileResponse:
-    return film(settings, await queue.job_for(job_id, owner))
+async def video(record: OwnedJobDep, settings: SettingsDep) -> FileResponse:
+    return film(settings, record)
 
 
 @router.get("/v/{token}", response_class=FileResponse)

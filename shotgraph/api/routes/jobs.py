@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
-from shotgraph.api.dependencies import OwnerDep, QueueDep, SettingsDep
+from shotgraph.api.dependencies import OwnedJobDep, OwnerDep, QueueDep, SettingsDep
 from shotgraph.api.errors import require_done
 from shotgraph.api.links import DownloadLinks
 from shotgraph.api.schemas import JobView, LinkView
@@ -28,9 +28,8 @@ async def generate(body: StoryRequest, queue: QueueDep, owner: OwnerDep) -> JobV
 
 
 @router.get("/status/{job_id}")
-async def job_status(job_id: str, queue: QueueDep, owner: OwnerDep) -> JobView:
-    record = await queue.job_for(job_id, owner)
-    return JobView.of(record, await queue.position(job_id))
+async def job_status(record: OwnedJobDep, queue: QueueDep) -> JobView:
+    return JobView.of(record, await queue.position(record.job_id))
 
 
 @router.get("/jobs")
@@ -40,30 +39,25 @@ async def list_jobs(queue: QueueDep, owner: OwnerDep, limit: int = 20) -> list[J
 
 
 @router.delete("/jobs/{job_id}", status_code=status.HTTP_202_ACCEPTED)
-async def cancel_job(job_id: str, queue: QueueDep, owner: OwnerDep) -> JobView:
+async def cancel_job(record: OwnedJobDep, queue: QueueDep, owner: OwnerDep) -> JobView:
     """Cancel: a queued job at once, a running one at its next checkpoint."""
-    return JobView.of(await queue.cancel(job_id, owner))
+    return JobView.of(await queue.cancel(record.job_id, owner))
 
 
 @router.get("/jobs/{job_id}/events", response_class=EventSourceResponse)
 async def job_events(
-    job_id: str,
+    record: OwnedJobDep,
     queue: QueueDep,
-    owner: OwnerDep,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> AsyncIterator[ServerSentEvent]:
     """The job's progress as server-sent events, from the start or after Last-Event-ID."""
-    await queue.job_for(job_id, owner)
-    async for event_id, event in queue.watch(job_id, last_event_id or STREAM_START):
+    async for event_id, event in queue.watch(record.job_id, last_event_id or STREAM_START):
         yield ServerSentEvent(data=event.model_dump(mode="json"), event=event.kind, id=event_id)
 
 
 @router.get("/jobs/{job_id}/link")
-async def download_link(
-    job_id: str, queue: QueueDep, owner: OwnerDep, settings: SettingsDep
-) -> LinkView:
+async def download_link(record: OwnedJobDep, settings: SettingsDep) -> LinkView:
     """A signed link to the finished film that works without an API key, until it expires."""
-    record = await queue.job_for(job_id, owner)
     require_done(record)
     links = DownloadLinks(settings)
-    return LinkView(url=links.url_for(job_id), expires_in_s=links.ttl_s)
+    return LinkView(url=links.url_for(record.job_id), expires_in_s=links.ttl_s)

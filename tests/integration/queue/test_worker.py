@@ -45,6 +45,16 @@ async def collect(
     return seen
 
 
+async def long_job_until(
+    queue: JobQueue, settings: Settings, start_worker: StartWorker, kind: str, stage: Stage
+) -> tuple[WorkerProcess, str]:
+    """A worker rendering the long story, once its job has reached `kind` of `stage`."""
+    worker = start_worker(settings)
+    record = await queue.submit(StoryRequest(story=LONG_STORY), TELEGRAM_USER)
+    await collect(queue, record.job_id, until=lambda e: e.kind == kind and e.stage is stage)
+    return worker, record.job_id
+
+
 def stage_events(events: list[StageEvent], kind: str) -> list[Stage]:
     return [event.stage for event in events if event.kind == kind and event.stage is not None]
 
@@ -109,17 +119,13 @@ async def test_cancel_while_running_stops_the_job_and_the_worker_goes_on(
 async def test_a_killed_worker_s_job_is_finished_by_the_next_one_from_its_checkpoint(
     job_queue: JobQueue, queue_settings: Settings, start_worker: StartWorker
 ) -> None:
-    first = start_worker(queue_settings)
-    record = await job_queue.submit(StoryRequest(story=LONG_STORY), TELEGRAM_USER)
-    await collect(
-        job_queue,
-        record.job_id,
-        until=lambda e: e.kind == "stage_started" and e.stage is Stage.COMPOSE,
+    first, job_id = await long_job_until(
+        job_queue, queue_settings, start_worker, "stage_started", Stage.COMPOSE
     )
 
     first.kill_hard()
     start_worker(queue_settings)
-    events = await collect(job_queue, record.job_id)
+    events = await collect(job_queue, job_id)
 
     assert [e.kind for e in events].count("done") == 1
     assert any(e.kind == "queued" and "continue" in e.message for e in events)
@@ -129,7 +135,7 @@ async def test_a_killed_worker_s_job_is_finished_by_the_next_one_from_its_checkp
     assert {Stage.PREPROCESS, Stage.SCENES, Stage.SHOTS, Stage.NARRATION, Stage.VISUALS} <= set(
         result.cached_stages
     )
-    done = await job_queue.get(record.job_id)
+    done = await job_queue.get(job_id)
     assert done.status is JobStatus.DONE
     assert done.attempts == 2
     assert probe(queue_settings.storage_path / result.files.video).duration_s > 30
@@ -138,19 +144,15 @@ async def test_a_killed_worker_s_job_is_finished_by_the_next_one_from_its_checkp
 async def test_a_stopping_worker_hands_its_job_back_and_it_resumes(
     job_queue: JobQueue, queue_settings: Settings, start_worker: StartWorker
 ) -> None:
-    first = start_worker(queue_settings)
-    record = await job_queue.submit(StoryRequest(story=LONG_STORY), TELEGRAM_USER)
-    await collect(
-        job_queue,
-        record.job_id,
-        until=lambda e: e.kind == "stage_finished" and e.stage is Stage.NARRATION,
+    first, job_id = await long_job_until(
+        job_queue, queue_settings, start_worker, "stage_finished", Stage.NARRATION
     )
 
     assert first.stop() == 0
-    requeued = await job_queue.get(record.job_id)
+    requeued = await job_queue.get(job_id)
     assert requeued.status is JobStatus.QUEUED
     start_worker(queue_settings)
-    events = await collect(job_queue, record.job_id)
+    events = await collect(job_queue, job_id)
 
     assert events[-1].kind == "done"
     assert any("restarting" in e.message for e in events)
