@@ -261,6 +261,8 @@ def worker_settings(
         "job_timeout": settings.job_timeout_s + settings.shutdown_grace_s + 60,
         "keep_result": settings.job_keep_result_s,
         "allow_abort_jobs": True,
+        # arq's 0.5 s poll would be most of a bot's wait before "started"; Redis shrugs at 10/s.
+        "poll_delay": 0.1,
         "health_check_interval": 60,
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
