@@ -14,6 +14,8 @@ import redis
 from pydantic import BaseModel
 
 from shotgraph.config import Settings, resolve_backends
+from shotgraph.queue import keys
+from shotgraph.queue.worker import alive_workers
 
 
 class Check(BaseModel):
@@ -30,6 +32,7 @@ def run_checks(settings: Settings) -> Iterator[Check]:
         ("espeak-ng", _espeak),
         ("gpu", _gpu),
         ("redis", _redis),
+        ("workers", _workers),
         ("storage", _storage),
         ("backends", _backends),
     ]
@@ -98,6 +101,20 @@ def _redis(settings: Settings) -> tuple[bool, str]:
         return False, f"{settings.redis_url}: {exc} (only `shotgraph render` works without it)"
     finally:
         client.close()
+
+
+def _workers(settings: Settings) -> tuple[bool, str]:
+    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        beats = client.hgetall(keys.WORKERS)
+    except redis.RedisError:
+        return True, "unknown (Redis does not answer)"
+    finally:
+        client.close()
+    alive = alive_workers(beats, settings.job_heartbeat_ttl_s)
+    if not alive:
+        return True, "none running (start one with `shotgraph worker`)"
+    return True, f"{len(alive)} alive: {', '.join(alive)}"
 
 
 def _storage(settings: Settings) -> tuple[bool, str]:

@@ -274,6 +274,12 @@ def run(settings: Settings) -> None:
     run_worker(worker_settings(settings))  # type: ignore[arg-type]
 
 
+def alive_workers(beats: dict[bytes, bytes], ttl_s: float) -> list[str]:
+    """The workers (from the WORKERS hash) whose last beat is recent enough to trust."""
+    fresh_after = time.time() - ttl_s
+    return sorted(name.decode() for name, beat in beats.items() if float(beat) >= fresh_after)
+
+
 def _spell_minutes(seconds: float) -> str:
     minutes = round(seconds / 60)
     if minutes >= 120:

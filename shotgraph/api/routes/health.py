@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import redis.exceptions
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -11,6 +9,7 @@ from fastapi.responses import JSONResponse
 from shotgraph.api.dependencies import QueueDep
 from shotgraph.api.schemas import HealthView
 from shotgraph.queue import keys
+from shotgraph.queue.worker import alive_workers
 
 router = APIRouter(tags=["health"])
 
@@ -23,7 +22,6 @@ async def health(queue: QueueDep) -> JSONResponse:
     except redis.exceptions.RedisError:
         view = HealthView(status="redis unreachable", redis=False, workers=0)
         return JSONResponse(view.model_dump(), status_code=503)
-    fresh_after = time.time() - queue.settings.job_heartbeat_ttl_s
-    workers = sum(1 for beat in beats.values() if float(beat) >= fresh_after)
+    workers = len(alive_workers(beats, queue.settings.job_heartbeat_ttl_s))
     view = HealthView(status="ok" if workers else "no workers", redis=True, workers=workers)
     return JSONResponse(view.model_dump())
