@@ -17,8 +17,9 @@ from pathlib import Path
 
 import redis
 
-# The database the tests use; 0 is left to whatever else runs on the machine.
-TEST_DB = 13
+# The database the tests use; 0 is left to whatever else runs on the machine. Two checkouts
+# testing at once on one Redis pick different ones with SHOTGRAPH_TEST_REDIS_DB.
+TEST_DB = int(os.environ.get("SHOTGRAPH_TEST_REDIS_DB", "13"))
 
 
 def _answers(url: str) -> bool:
