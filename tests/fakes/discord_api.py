@@ -1,0 +1,758 @@
+"""A local Discord: the REST routes and gateway events our bot uses, on loopback (aiohttp).
+
+The real discord.py connects to it as it would to Discord (REST base and gateway URL from our
+settings), so the end-to-end tests drive the library's own parsing, HTTP and websocket code and
+assert on what this fake recorded: callbacks, webhook edits, channel messages, uploads.
+
+Modelled on Discord's documented behaviour (PLATFORM-FACTS.md): interaction tokens expire
+(401, code 50027), channels can refuse the bot (403, code 50013), ephemeral replies are not
+channel messages, uploads over the interaction's `attachment_size_limit` are refused (413).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+API_PREFIX = "/api/v10"
+# Discord's JSON error codes the bot is expected to meet.
+INVALID_WEBHOOK_TOKEN = 50027
+MISSING_PERMISSIONS = 50013
+UNKNOWN_MESSAGE = 10008
+EPHEMERAL_FLAG = 1 << 6
+LOADING_FLAG = 1 << 7
+# Interaction callback types (Discord's InteractionResponseType).
+CHANNEL_MESSAGE = 4
+DEFERRED_CHANNEL_MESSAGE = 5
+DEFERRED_UPDATE_MESSAGE = 6
+UPDATE_MESSAGE = 7
+# Application command option types.
+OPTION_TYPES = {str: 3, int: 4, bool: 5}
+SUB_COMMAND = 1
+ATTACHMENT_OPTION = 11
+ALL_PERMISSIONS = (1 << 41) - 1
+MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view, send, use application commands
+MANAGE_GUILD = 1 << 5
+
+
+@dataclass
+class Recorded:
+    """One REST request as the fake received it."""
+
+    method: str
+    path: str
+    body: Any
+    files: list[tuple[str, bytes]]
+    status: int
+    at: float
+
+
+@dataclass
+class FakeUser:
+    id: str
+    username: str
+    moderator: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "username": self.username,
+            "global_name": self.username,
+            "discriminator": "0",
+            "avatar": None,
+            "bot": False,
+        }
+
+
+@dataclass
+class FakeChannel:
+    id: str
+    name: str
+    bot_may_post: bool = True
+
+    def payload(self, guild_id: str) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": 0,
+            "name": self.name,
+            "guild_id": guild_id,
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        }
+
+
+@dataclass
+class FakeGuild:
+    id: str
+    name: str
+    channels: list[FakeChannel]
+    upload_limit: int = 10 * 1024 * 1024
+
+
+@dataclass
+class FakeMessage:
+    id: str
+    channel_id: str
+    content: str = ""
+    embeds: list[dict[str, Any]] = field(default_factory=list)
+    components: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)
+    flags: int = 0
+    created_at: float = field(default_factory=time.time)
+    edited_at: float | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+    """Every state the message was in, oldest first (what a watching user saw)."""
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool(self.flags & EPHEMERAL_FLAG)
+
+    @property
+    def embed(self) -> dict[str, Any]:
+        return self.embeds[0] if self.embeds else {}
+
+    def custom_ids(self) -> list[str]:
+        return [
+            button["custom_id"]
+            for row in self.components
+            for button in row.get("components", [])
+            if "custom_id" in button
+        ]
+
+    def apply(self, body: dict[str, Any], files: list[tuple[str, bytes]]) -> None:
+        for name in ("content", "embeds", "components"):
+            if name in body and body[name] is not None:
+                setattr(self, name, body[name])
+        if "attachments" in body or files:
+            kept = {str(a.get("id")) for a in body.get("attachments", [])}
+            self.attachments = [
+                old for index, old in enumerate(self.attachments) if str(index) in kept
+            ] + files
+        if "flags" in body and body["flags"] is not None:
+            self.flags |= int(body["flags"])
+        if body.get("content") or body.get("embeds"):
+            self.flags &= ~LOADING_FLAG
+        self.history.append(
+            {
+                "content": self.content,
+                "embeds": self.embeds,
+                "custom_ids": self.custom_ids(),
+                "attachments": [name for name, _ in self.attachments],
+            }
+        )
+
+
+@dataclass
+class FakeInteraction:
+    id: str
+    token: str
+    channel_id: str
+    user: FakeUser
+    created_at: float
+    callbacks: list[dict[str, Any]] = field(default_factory=list)
+    original_id: str | None = None
+    followup_ids: list[str] = field(default_factory=list)
+
+
+class FakeDiscord:
+    """Discord's REST API and gateway for one bot application, served on 127.0.0.1."""
+
+    def __init__(self, token_lifetime_s: float = 15 * 60, heartbeat_ms: int = 41_250) -> None:
+        self.token_lifetime_s = token_lifetime_s
+        self.heartbeat_ms = heartbeat_ms
+        self.bot_token = "fake-bot-token"
+        self.application_id = "100000000000000001"
+        self.bot_user = {
+            "id": "100000000000000002",
+            "username": "shotgraph",
+            "global_name": None,
+            "discriminator": "0",
+            "avatar": None,
+            "bot": True,
+        }
+        self._ids = itertools.count(200000000000000000)
+        self.guilds: list[FakeGuild] = []
+        self.requests: list[Recorded] = []
+        self.gateway_received: list[dict[str, Any]] = []
+        self.commands: dict[str | None, list[dict[str, Any]]] = {}
+        self.messages: dict[str, FakeMessage] = {}
+        self.interactions: dict[str, FakeInteraction] = {}
+        self.dm_channels: dict[str, str] = {}  # user id -> DM channel id
+        self.cdn: dict[str, tuple[str, bytes, str]] = {}  # path -> filename, bytes, type
+        self._sockets: list[web.WebSocketResponse] = []
+        self._sequence = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- setting up --------------------------------------------------------------------
+
+    def snowflake(self) -> str:
+        return str(next(self._ids))
+
+    def add_guild(
+        self, name: str, channels: list[str], upload_limit: int | None = None
+    ) -> FakeGuild:
+        guild = FakeGuild(
+            id=self.snowflake(),
+            name=name,
+            channels=[FakeChannel(self.snowflake(), channel) for channel in channels],
+        )
+        if upload_limit is not None:
+            guild.upload_limit = upload_limit
+        self.guilds.append(guild)
+        return guild
+
+    def user(self, username: str, moderator: bool = False) -> FakeUser:
+        return FakeUser(self.snowflake(), username, moderator)
+
+    def add_attachment(
+        self, filename: str, data: bytes, content_type: str = "text/plain"
+    ) -> dict[str, Any]:
+        """Put a file on the fake CDN; returns the resolved attachment a command carries."""
+        attachment_id = self.snowflake()
+        path = f"/attachments/{attachment_id}/{filename}"
+        self.cdn[path] = (filename, data, content_type)
+        url = f"{self.base_url}{path}"
+        return {
+            "id": attachment_id,
+            "filename": filename,
+            "size": len(data),
+            "url": url,
+            "proxy_url": url,
+            "content_type": content_type,
+        }
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return self.base_url + API_PREFIX
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    async def start(self) -> FakeDiscord:
+        app = web.Application(client_max_size=30 * 1024 * 1024)
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/attachments/{id}/{name}", self._cdn)
+        app.router.add_route("*", API_PREFIX + "/{path:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        for socket in list(self._sockets):
+            await socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- what tests do -----------------------------------------------------------------
+
+    async def wait_for(self, check: Callable[[], Any], timeout_s: float = 30) -> Any:
+        """Wait until `check()` returns something truthy (re-checked after every request)."""
+
+        async def until() -> Any:
+            async with self._changed:
+                while not (found := check()):
+                    await self._changed.wait()
+                return found
+
+        return await asyncio.wait_for(until(), timeout_s)
+
+    async def wait_ready(self, timeout_s: float = 30) -> None:
+        """Until a bot has identified on the gateway and been told of every guild."""
+        await self.wait_for(lambda: self._sockets and self.gateway_received, timeout_s)
+        await self.wait_for(
+            lambda: any(m.get("sent") == "GUILD_CREATE" for m in self.gateway_received), timeout_s
+        )
+
+    async def slash(
+        self,
+        guild: FakeGuild,
+        channel: FakeChannel,
+        user: FakeUser,
+        name: str,
+        options: dict[str, Any] | None = None,
+        subcommand: str | None = None,
+        attachment: dict[str, Any] | None = None,
+    ) -> FakeInteraction:
+        """A member runs a slash command; returns the interaction to look at afterwards."""
+        command = self._command(guild, name)
+        wire_options = [
+            {"name": key, "type": OPTION_TYPES[type(value)], "value": value}
+            for key, value in (options or {}).items()
+        ]
+        resolved: dict[str, Any] = {}
+        if attachment is not None:
+            wire_options.append(
+                {"name": "file", "type": ATTACHMENT_OPTION, "value": attachment["id"]}
+            )
+            resolved = {"attachments": {attachment["id"]: attachment}}
+        if subcommand is not None:
+            wire_options = [{"name": subcommand, "type": SUB_COMMAND, "options": wire_options}]
+        data: dict[str, Any] = {
+            "id": command["id"],
+            "name": name,
+            "type": 1,
+            "options": wire_options,
+            "resolved": resolved,
+        }
+        if command.get("guild_id"):
+            data["guild_id"] = command["guild_id"]
+        return await self._dispatch_interaction(guild, channel, user, 2, data, None)
+
+    async def click(
+        self, guild: FakeGuild, user: FakeUser, message: FakeMessage, custom_id: str
+    ) -> FakeInteraction:
+        """A member presses a button on a message."""
+        assert custom_id in message.custom_ids(), (custom_id, message.custom_ids())
+        channel = next(c for c in guild.channels if c.id == message.channel_id)
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._dispatch_interaction(
+            guild, channel, user, 3, data, self._message_payload(message, guild.id)
+        )
+
+    def requests_to(self, method: str, fragment: str) -> list[Recorded]:
+        return [r for r in self.requests if r.method == method and fragment in r.path]
+
+    def channel_messages(self, channel_id: str) -> list[FakeMessage]:
+        return [m for m in self.messages.values() if m.channel_id == channel_id]
+
+    def original(self, interaction: FakeInteraction) -> FakeMessage | None:
+        return self.messages.get(interaction.original_id or "")
+
+    def followups(self, interaction: FakeInteraction) -> list[FakeMessage]:
+        return [self.messages[mid] for mid in interaction.followup_ids]
+
+    # -- gateway -----------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        await socket.send_str(
+            json.dumps({"op": 10, "d": {"heartbeat_interval": self.heartbeat_ms}})
+        )
+        async for message in socket:
+            if message.type is not WSMsgType.TEXT:
+                break
+            frame = json.loads(message.data)
+            if frame["op"] == 1:
+                await socket.send_str(json.dumps({"op": 11}))
+            elif frame["op"] == 2:
+                await self._identify(socket, frame["d"])
+        if socket in self._sockets:
+            self._sockets.remove(socket)
+        return socket
+
+    async def _identify(self, socket: web.WebSocketResponse, identify: dict[str, Any]) -> None:
+        self.gateway_received.append({"op": 2, "token": identify["token"]})
+        if identify["token"] != self.bot_token:
+            await socket.close(code=4004)
+            return
+        self._sockets.append(socket)
+        ready = {
+            "v": 10,
+            "user": self.bot_user,
+            "guilds": [{"id": g.id, "unavailable": True} for g in self.guilds],
+            "session_id": "fake-session",
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": self.application_id, "flags": 0},
+        }
+        await self._send(socket, "READY", ready)
+        for guild in self.guilds:
+            await self._send(socket, "GUILD_CREATE", self._guild_payload(guild))
+        async with self._changed:
+            self.gateway_received.append({"sent": "GUILD_CREATE"})
+            self._changed.notify_all()
+
+    async def _send(self, socket: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
+        frame = {"op": 0, "t": event, "s": next(self._sequence), "d": data}
+        await socket.send_str(json.dumps(frame))
+
+    def _guild_payload(self, guild: FakeGuild) -> dict[str, Any]:
+        return {
+            "id": guild.id,
+            "name": guild.name,
+            "owner_id": "1",
+            "unavailable": False,
+            "member_count": 3,
+            "premium_tier": 0,
+            "roles": [
+                {
+                    "id": guild.id,
+                    "name": "@everyone",
+                    "permissions": str(MEMBER_PERMISSIONS),
+                    "position": 0,
+                    "color": 0,
+                    "hoist": False,
+                    "managed": False,
+                    "mentionable": False,
+                }
+            ],
+            "channels": [channel.payload(guild.id) for channel in guild.channels],
+            "members": [],
+            "threads": [],
+            "joined_at": "2026-01-01T00:00:00+00:00",
+        }
+
+    async def _dispatch_interaction(
+        self,
+        guild: FakeGuild,
+        channel: FakeChannel,
+        user: FakeUser,
+        kind: int,
+        data: dict[str, Any],
+        message: dict[str, Any] | None,
+    ) -> FakeInteraction:
+        assert self._sockets, "no bot is connected to the fake gateway"
+        interaction = FakeInteraction(
+            id=self.snowflake(),
+            token=f"interaction-token-{self.snowflake()}",
+            channel_id=channel.id,
+            user=user,
+            created_at=time.monotonic(),
+        )
+        self.interactions[interaction.token] = interaction
+        permissions = ALL_PERMISSIONS if user.moderator else MEMBER_PERMISSIONS
+        payload: dict[str, Any] = {
+            "id": interaction.id,
+            "application_id": self.application_id,
+            "type": kind,
+            "data": data,
+            "guild_id": guild.id,
+            "channel_id": channel.id,
+            "channel": channel.payload(guild.id),
+            "member": {
+                "user": user.payload(),
+                "roles": [],
+                "joined_at": "2026-01-01T00:00:00+00:00",
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+                "permissions": str(permissions),
+            },
+            "token": interaction.token,
+            "version": 1,
+            "app_permissions": str(ALL_PERMISSIONS),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": guild.id},
+            "context": 0,
+            "attachment_size_limit": guild.upload_limit,
+        }
+        if message is not None:
+            payload["message"] = message
+        await self._send(self._sockets[-1], "INTERACTION_CREATE", payload)
+        return interaction
+
+    def _command(self, guild: FakeGuild, name: str) -> dict[str, Any]:
+        for scope in (guild.id, None):
+            for command in self.commands.get(scope, []):
+                if command["name"] == name:
+                    return command
+        raise AssertionError(f"/{name} was never synced; synced: {self.commands}")
+
+    # -- REST --------------------------------------------------------------------------
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        found = self.cdn.get(request.path)
+        if found is None:
+            return web.Response(status=404)
+        _, data, content_type = found
+        return web.Response(body=data, content_type=content_type)
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        body, files = await _read_body(request)
+        path = "/" + request.match_info["path"]
+        if request.headers.get("Authorization") != f"Bot {self.bot_token}" and not path.startswith(
+            ("/webhooks/", "/interactions/")
+        ):
+            status, answer = 401, {"message": "401: Unauthorized", "code": 0}
+        else:
+            status, answer = self._route(request.method, path, body, files)
+        async with self._changed:
+            self.requests.append(
+                Recorded(request.method, path, body, files, status, time.monotonic())
+            )
+            self._changed.notify_all()
+        if status == 204:
+            return web.Response(status=204)
+        # Exactly `application/json`, as Discord sends it: discord.py compares the header.
+        return web.Response(
+            body=json.dumps(answer).encode(),
+            status=status,
+            headers={"Content-Type": "application/json"},
+        )
+
+    def _route(
+        self, method: str, path: str, body: Any, files: list[tuple[str, bytes]]
+    ) -> tuple[int, Any]:
+        parts = path.strip("/").split("/")
+        match method, parts:
+            case "GET", ["users", "@me"]:
+                return 200, self.bot_user
+            case "GET", ["oauth2", "applications", "@me"]:
+                return 200, self._application()
+            case "GET", ["gateway"]:
+                return 200, {"url": self.gateway_url}
+            case "GET", ["gateway", "bot"]:
+                return 200, {
+                    "url": self.gateway_url,
+                    "shards": 1,
+                    "session_start_limit": {
+                        "total": 1000,
+                        "remaining": 1000,
+                        "reset_after": 0,
+                        "max_concurrency": 1,
+                    },
+                }
+            case "PUT", ["applications", _, "commands"]:
+                return 200, self._sync(None, body)
+            case "PUT", ["applications", _, "guilds", guild_id, "commands"]:
+                return 200, self._sync(guild_id, body)
+            case "POST", ["interactions", _, token, "callback"]:
+                return self._callback(token, body, files)
+            case "GET" | "PATCH" | "DELETE", ["webhooks", _, token, "messages", message]:
+                return self._webhook_message(method, token, message, body, files)
+            case "POST", ["webhooks", _, token]:
+                return self._followup(token, body, files)
+            case "POST", ["channels", channel_id, "messages"]:
+                return self._channel_post(channel_id, body, files)
+            case "PATCH", ["channels", channel_id, "messages", message_id]:
+                return self._channel_edit(channel_id, message_id, body, files)
+            case "POST", ["users", "@me", "channels"]:
+                return 200, self._dm_channel(str(body["recipient_id"]))
+        return 404, {"message": f"404: the fake has no {method} {path}", "code": 0}
+
+    def _application(self) -> dict[str, Any]:
+        return {
+            "id": self.application_id,
+            "name": "ShotGraph",
+            "icon": None,
+            "description": "",
+            "bot_public": True,
+            "bot_require_code_grant": False,
+            "verify_key": "0" * 64,
+            "flags": 0,
+            "owner": {**self.bot_user, "id": "1", "bot": False},
+            "team": None,
+            "interactions_endpoint_url": None,
+        }
+
+    def _sync(self, guild_id: str | None, commands: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        synced = [
+            {
+                **command,
+                "id": self.snowflake(),
+                "application_id": self.application_id,
+                "guild_id": guild_id,
+                "version": "1",
+                "default_member_permissions": command.get("default_member_permissions"),
+            }
+            for command in commands
+        ]
+        self.commands[guild_id] = synced
+        return synced
+
+    def _interaction(self, token: str) -> FakeInteraction | None:
+        interaction = self.interactions.get(token)
+        if interaction is None:
+            return None
+        if time.monotonic() - interaction.created_at > self.token_lifetime_s:
+            return None
+        return interaction
+
+    def _callback(
+        self, token: str, body: dict[str, Any], files: list[tuple[str, bytes]]
+    ) -> tuple[int, Any]:
+        interaction = self.interactions.get(token)
+        if interaction is None or time.monotonic() - interaction.created_at > 3:
+            return 404, {"message": "Unknown interaction", "code": 10062}
+        if interaction.callbacks:
+            return 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
+        interaction.callbacks.append(body)
+        kind = body["type"]
+        data = body.get("data") or {}
+        answer: dict[str, Any] = {
+            "interaction": {
+                "id": interaction.id,
+                "type": 2,
+                "response_message_loading": kind == DEFERRED_CHANNEL_MESSAGE,
+                "response_message_ephemeral": bool(int(data.get("flags") or 0) & EPHEMERAL_FLAG),
+            }
+        }
+        if kind in (CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE):
+            message = FakeMessage(self.snowflake(), interaction.channel_id)
+            message.flags = int(data.get("flags") or 0) | (
+                LOADING_FLAG if kind == DEFERRED_CHANNEL_MESSAGE else 0
+            )
+            if kind == CHANNEL_MESSAGE:
+                message.apply(data, files)
+            self.messages[message.id] = message
+            interaction.original_id = message.id
+            answer["interaction"]["response_message_id"] = message.id
+        return 200, answer
+
+    def _webhook_message(
+        self,
+        method: str,
+        token: str,
+        message_id: str,
+        body: Any,
+        files: list[tuple[str, bytes]],
+    ) -> tuple[int, Any]:
+        interaction = self._interaction(token)
+        if interaction is None:
+            return 401, {"message": "Invalid Webhook Token", "code": INVALID_WEBHOOK_TOKEN}
+        if message_id == "@original":
+            message_id = interaction.original_id or ""
+        message = self.messages.get(message_id)
+        if message is None:
+            return 404, {"message": "Unknown Message", "code": UNKNOWN_MESSAGE}
+        if method == "PATCH":
+            if oversized := self._oversized(interaction.channel_id, files):
+                return oversized
+            message.edited_at = time.time()
+            message.apply(body, files)
+        elif method == "DELETE":
+            del self.messages[message_id]
+            return 204, None
+        return 200, self._message_payload(message, None)
+
+    def _followup(
+        self, token: str, body: dict[str, Any], files: list[tuple[str, bytes]]
+    ) -> tuple[int, Any]:
+        interaction = self._interaction(token)
+        if interaction is None:
+            return 401, {"message": "Invalid Webhook Token", "code": INVALID_WEBHOOK_TOKEN}
+        if oversized := self._oversized(interaction.channel_id, files):
+            return oversized
+        message = FakeMessage(self.snowflake(), interaction.channel_id)
+        message.apply(body, files)
+        self.messages[message.id] = message
+        interaction.followup_ids.append(message.id)
+        return 200, self._message_payload(message, None)
+
+    def _channel(self, channel_id: str) -> FakeChannel | None:
+        return next(
+            (c for g in self.guilds for c in g.channels if c.id == channel_id),
+            None,
+        )
+
+    def _refused(self, channel_id: str) -> tuple[int, Any] | None:
+        channel = self._channel(channel_id)
+        if channel is None and channel_id not in self.dm_channels.values():
+            return 404, {"message": "Unknown Channel", "code": 10003}
+        if channel is not None and not channel.bot_may_post:
+            return 403, {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}
+        return None
+
+    def _oversized(self, channel_id: str, files: list[tuple[str, bytes]]) -> tuple[int, Any] | None:
+        guild = next((g for g in self.guilds if any(c.id == channel_id for c in g.channels)), None)
+        limit = guild.upload_limit if guild else 10 * 1024 * 1024
+        if any(len(data) > limit for _, data in files):
+            return 413, {"message": "Request entity too large", "code": 40005}
+        return None
+
+    def _channel_post(
+        self, channel_id: str, body: dict[str, Any], files: list[tuple[str, bytes]]
+    ) -> tuple[int, Any]:
+        if refused := self._refused(channel_id) or self._oversized(channel_id, files):
+            return refused
+        message = FakeMessage(self.snowflake(), channel_id)
+        message.apply(body, files)
+        self.messages[message.id] = message
+        return 200, self._message_payload(message, None)
+
+    def _channel_edit(
+        self, channel_id: str, message_id: str, body: dict[str, Any], files: list[tuple[str, bytes]]
+    ) -> tuple[int, Any]:
+        if refused := self._refused(channel_id) or self._oversized(channel_id, files):
+            return refused
+        message = self.messages.get(message_id)
+        if message is None or message.channel_id != channel_id or message.ephemeral:
+            return 404, {"message": "Unknown Message", "code": UNKNOWN_MESSAGE}
+        message.edited_at = time.time()
+        message.apply(body, files)
+        return 200, self._message_payload(message, None)
+
+    def _dm_channel(self, user_id: str) -> dict[str, Any]:
+        channel_id = self.dm_channels.setdefault(user_id, self.snowflake())
+        return {
+            "id": channel_id,
+            "type": 1,
+            "recipients": [
+                {"id": user_id, "username": "someone", "discriminator": "0", "avatar": None}
+            ],
+            "last_message_id": None,
+        }
+
+    def _message_payload(self, message: FakeMessage, guild_id: str | None) -> dict[str, Any]:
+        def stamp(at: float | None) -> str | None:
+            return None if at is None else dt.datetime.fromtimestamp(at, dt.UTC).isoformat()
+
+        payload: dict[str, Any] = {
+            "id": message.id,
+            "channel_id": message.channel_id,
+            "author": self.bot_user,
+            "content": message.content,
+            "embeds": message.embeds,
+            "components": message.components,
+            "attachments": [
+                {
+                    "id": str(index),
+                    "filename": name,
+                    "size": len(data),
+                    "url": f"{self.base_url}/attachments/{message.id}/{name}",
+                    "proxy_url": f"{self.base_url}/attachments/{message.id}/{name}",
+                }
+                for index, (name, data) in enumerate(message.attachments)
+            ],
+            "timestamp": stamp(message.created_at),
+            "edited_timestamp": stamp(message.edited_at),
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "pinned": False,
+            "type": 0,
+            "flags": message.flags,
+        }
+        if guild_id is not None:
+            payload["guild_id"] = guild_id
+        return payload
+
+
+async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:
+    """JSON, or discord.py's multipart form (`payload_json` plus `files[n]`)."""
+    if request.content_type.startswith("multipart/"):
+        form = await request.post()
+        body = json.loads(str(form.get("payload_json") or "{}"))
+        files = [
+            (value.filename, value.file.read())
+            for name, value in form.items()
+            if name.startswith("files[") and isinstance(value, web.FileField)
+        ]
+        return body, files
+    if request.can_read_body:
+        text = await request.text()
+        return (json.loads(text) if text else None), []
+    return None, []
