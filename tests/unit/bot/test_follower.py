@@ -7,9 +7,10 @@ import asyncio
 
 from shotgraph.bot.follower import JobFollower
 from shotgraph.bot.progress import ProgressView
-from shotgraph.models import JobFiles, JobResult, Stage, StageEvent, StoryRequest
+from shotgraph.models import JobResult, Stage, StageEvent, StoryRequest
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner, Platform
+from tests.helpers.results import job_result
 
 STORY = "Mara ran up the green hill at dawn with her red kite."
 OWNER = Owner(platform="telegram", user_id="7", chat_id="7")
@@ -33,24 +34,9 @@ class RecordingChat:
         self.delivered.append(result.job_id)
 
 
-def film(job_id: str) -> JobResult:
-    return JobResult(
-        job_id=job_id,
-        title="t",
-        files=JobFiles(video="v.mp4", subtitles="v.srt", plan="p.json", thumbnail="t.jpg"),
-        duration_s=10,
-        width=64,
-        height=64,
-        fps=8,
-        size_bytes=1,
-        shot_count=1,
-        scene_count=1,
-    )
-
-
 async def finish(queue: JobQueue, record: JobRecord) -> None:
     """What the worker does at the end of a job."""
-    result = film(record.job_id)
+    result = job_result(record.job_id)
     assert await queue.store.finish(record, JobStatus.DONE, result=result)
     await queue.publish(record.job_id, StageEvent(kind="done", result=result))
 

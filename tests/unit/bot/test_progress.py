@@ -6,13 +6,13 @@ from shotgraph.bot.progress import ProgressTracker, render_text, spell_seconds
 from shotgraph.models import (
     CostLine,
     CostReport,
-    JobFiles,
     JobResult,
     Stage,
     StageEvent,
     StoryRequest,
 )
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
+from tests.helpers.results import job_result
 
 RECORD = JobRecord(
     job_id="abc123",
@@ -22,16 +22,11 @@ RECORD = JobRecord(
 )
 
 
-def result(cost: float = 0.0) -> JobResult:
-    lines = [CostLine(stage="shots", model="m", calls=1, dollars=cost)] if cost else []
-    return JobResult(
-        job_id="abc123",
-        title="The Kite",
-        files=JobFiles(video="v.mp4", subtitles="v.srt", plan="p.json", thumbnail="t.jpg"),
+def result(cost: float) -> JobResult:
+    lines = [CostLine(stage="shots", model="m", calls=1, dollars=cost)]
+    return job_result(
+        "abc123",
         duration_s=81.0,
-        width=1024,
-        height=576,
-        fps=24,
         size_bytes=6_200_000,
         shot_count=17,
         scene_count=2,
