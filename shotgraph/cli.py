@@ -181,6 +181,21 @@ def api(
     )
 
 
+bot_app = typer.Typer(help="Run a chat bot in front of the queue.", no_args_is_help=True)
+app.add_typer(bot_app, name="bot")
+
+
+@bot_app.command("discord")
+def bot_discord() -> None:
+    """Serve /story on Discord (DISCORD_BOT_TOKEN), following jobs on the Redis queue."""
+    from shotgraph.bot.discord_bot import run
+
+    try:
+        asyncio.run(run(_settings(None)))
+    except ShotGraphError as error:
+        raise _fail(error) from error
+
+
 @app.command()
 def doctor() -> None:
     """Say what is installed, which backends the settings pick, and what can be reached."""

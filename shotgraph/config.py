@@ -181,6 +181,23 @@ class Settings(BaseSettings):
     link_secret: SecretStr | None = None
     link_ttl_s: int = Field(default=7 * 86_400, ge=60)
 
+    # Discord bot (`shotgraph bot discord`; PLATFORM-FACTS.md, Discord)
+    discord_bot_token: SecretStr | None = None
+    discord_api_base_url: str = Field(
+        default="https://discord.com/api/v10",
+        description="REST base; a proxy or, in tests, a local fake may stand in for Discord",
+    )
+    discord_gateway_url: str = "wss://gateway.discord.gg/"
+    discord_test_guild_id: int | None = Field(
+        default=None, description="sync commands to this server only (instant), not globally"
+    )
+    discord_interaction_token_s: float = Field(
+        default=14 * 60,
+        gt=0,
+        description="edit through the interaction this long; its token dies at 15 minutes",
+    )
+    discord_edit_interval_s: float = Field(default=2.5, ge=0)
+
     @field_validator("video_resolution", mode="before")
     @classmethod
     def _parse_resolution(cls, value: object) -> object:

@@ -64,3 +64,14 @@ def arq_job(job_id: str) -> str:
 
 def arq_in_progress(job_id: str) -> str:
     return in_progress_key_prefix + job_id
+
+
+# Discord bot: per-server settings and daily quota (see shotgraph/bot/discord_settings.py)
+def discord_server(guild_id: str) -> str:
+    """String (JSON): one Discord server's bot settings, as its moderators set them."""
+    return f"{PREFIX}:discord:server:{guild_id}"
+
+
+def discord_user_day(guild_id: str, user_id: str, day: str) -> str:
+    """Counter: films one member started in one Discord server on one UTC day."""
+    return f"{PREFIX}:discord:quota:{guild_id}:{user_id}:{day}"

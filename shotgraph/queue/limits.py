@@ -74,7 +74,7 @@ class Limits:
         """Reserve a place for the job under every limit, or raise QuotaExceeded."""
         now = now or dt.datetime.now(dt.UTC)
         day = now.strftime("%Y-%m-%d")
-        until_midnight = _seconds_to_midnight(now)
+        until_midnight = seconds_to_midnight(now)
         s = self.settings
         refused = await self._admit(
             keys=[
@@ -108,7 +108,7 @@ class Limits:
             max_active=self.settings.max_active_jobs_per_user,
             today=int(today or 0),
             max_per_day=self.settings.max_jobs_per_user_per_day,
-            resets_in_s=_seconds_to_midnight(now),
+            resets_in_s=seconds_to_midnight(now),
         )
 
     async def release(self, job_id: str, owner: Owner) -> None:
@@ -147,7 +147,7 @@ class Limits:
         )
 
 
-def _seconds_to_midnight(now: dt.datetime) -> int:
+def seconds_to_midnight(now: dt.datetime) -> int:
     tomorrow = (now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return max(1, int((tomorrow - now).total_seconds()))
 

@@ -37,6 +37,7 @@ UPDATE_MESSAGE = 7
 # Application command option types.
 OPTION_TYPES = {str: 3, int: 4, bool: 5}
 SUB_COMMAND = 1
+CHANNEL_OPTION = 7
 ATTACHMENT_OPTION = 11
 ALL_PERMISSIONS = (1 << 41) - 1
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view, send, use application commands
@@ -184,6 +185,7 @@ class FakeDiscord:
         self.guilds: list[FakeGuild] = []
         self.requests: list[Recorded] = []
         self.gateway_received: list[dict[str, Any]] = []
+        self.sessions = 0
         self.commands: dict[str | None, list[dict[str, Any]]] = {}
         self.messages: dict[str, FakeMessage] = {}
         self.interactions: dict[str, FakeInteraction] = {}
@@ -276,12 +278,10 @@ class FakeDiscord:
 
         return await asyncio.wait_for(until(), timeout_s)
 
-    async def wait_ready(self, timeout_s: float = 30) -> None:
-        """Until a bot has identified on the gateway and been told of every guild."""
-        await self.wait_for(lambda: self._sockets and self.gateway_received, timeout_s)
-        await self.wait_for(
-            lambda: any(m.get("sent") == "GUILD_CREATE" for m in self.gateway_received), timeout_s
-        )
+    async def wait_ready(self, sessions: int = 1, timeout_s: float = 30) -> None:
+        """Until `sessions` bots (counting earlier ones) have identified and been sent every
+        guild: then the bot handles interactions."""
+        await self.wait_for(lambda: self.sessions >= sessions, timeout_s)
 
     async def slash(
         self,
@@ -295,16 +295,21 @@ class FakeDiscord:
     ) -> FakeInteraction:
         """A member runs a slash command; returns the interaction to look at afterwards."""
         command = self._command(guild, name)
-        wire_options = [
-            {"name": key, "type": OPTION_TYPES[type(value)], "value": value}
-            for key, value in (options or {}).items()
-        ]
+        wire_options: list[dict[str, Any]] = []
         resolved: dict[str, Any] = {}
+        for key, value in (options or {}).items():
+            if isinstance(value, FakeChannel):
+                wire_options.append({"name": key, "type": CHANNEL_OPTION, "value": value.id})
+                channel_payload = {**value.payload(guild.id), "permissions": str(ALL_PERMISSIONS)}
+                resolved.setdefault("channels", {})[value.id] = channel_payload
+            else:
+                kind = OPTION_TYPES[type(value)]
+                wire_options.append({"name": key, "type": kind, "value": value})
         if attachment is not None:
             wire_options.append(
                 {"name": "file", "type": ATTACHMENT_OPTION, "value": attachment["id"]}
             )
-            resolved = {"attachments": {attachment["id"]: attachment}}
+            resolved["attachments"] = {attachment["id"]: attachment}
         if subcommand is not None:
             wire_options = [{"name": subcommand, "type": SUB_COMMAND, "options": wire_options}]
         data: dict[str, Any] = {
@@ -379,7 +384,7 @@ class FakeDiscord:
         for guild in self.guilds:
             await self._send(socket, "GUILD_CREATE", self._guild_payload(guild))
         async with self._changed:
-            self.gateway_received.append({"sent": "GUILD_CREATE"})
+            self.sessions += 1
             self._changed.notify_all()
 
     async def _send(self, socket: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:

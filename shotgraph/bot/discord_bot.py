@@ -1,0 +1,600 @@
+"""The Discord front end: `/story` and friends on discord.py app commands, over the bot core.
+
+One `Client` subclass owns its command tree and does its setup in `setup_hook` (command sync,
+the persistent buttons, re-attaching to unfinished jobs); it is also the core's ChatSurface.
+Progress is one embed per job, edited through the interaction while its token is valid
+(15 minutes, PLATFORM-FACTS.md), then through the channel message itself, and in a DM to the
+author when the bot cannot reach the channel. Where each job's message is, and how to reach it,
+lives in the job record, so a restarted bot edits the same message and delivers exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Literal
+
+import discord
+import yarl
+from discord import app_commands
+from pydantic import BaseModel
+
+from shotgraph.bot.core import BotCore, quota_text, reply_for
+from shotgraph.bot.delivery import Delivery, plan_delivery
+from shotgraph.bot.discord_settings import ServerSettings, ServerSettingsStore
+from shotgraph.bot.progress import (
+    ProgressView,
+    film_summary,
+    spell_seconds,
+    stage_text,
+    status_line,
+)
+from shotgraph.bot.story_input import StoryInput
+from shotgraph.config import Settings
+from shotgraph.errors import BackendUnavailable, InvalidStory
+from shotgraph.models import AspectRatio, JobResult
+from shotgraph.queue.client import JobNotFound, JobQueue
+from shotgraph.queue.records import JobRecord, JobStatus, Owner, Platform
+
+log = logging.getLogger(__name__)
+
+# Discord's cap on a string option; longer stories come as a file (PLATFORM-FACTS.md).
+MAX_TEXT_OPTION = 6000
+# Job ids are 16 hex digits (JobQueue.submit); custom ids carry them (1-100 characters).
+BUTTON_TEMPLATE = r"story:(?P<action>cancel|retry):(?P<job_id>[0-9a-f]{16})"
+ButtonAction = Literal["cancel", "retry"]
+_BUTTON_LOOKS: dict[ButtonAction, tuple[str, discord.ButtonStyle]] = {
+    "cancel": ("Cancel", discord.ButtonStyle.danger),
+    "retry": ("Try again", discord.ButtonStyle.primary),
+}
+_COLOURS = {
+    JobStatus.QUEUED: discord.Colour.light_grey(),
+    JobStatus.RUNNING: discord.Colour.blurple(),
+    JobStatus.DONE: discord.Colour.green(),
+    JobStatus.FAILED: discord.Colour.red(),
+    JobStatus.CANCELLED: discord.Colour.dark_grey(),
+}
+NOT_YOURS = "That film is not yours: only its author or a moderator can do that."
+Visibility = Literal["public", "only_me"]
+
+
+def point_at(settings: Settings) -> None:
+    """Send discord.py's REST calls and gateway connection where the settings say: Discord,
+    a proxy, or the tests' local fake. Both are class attributes of the library."""
+    discord.http.Route.BASE = settings.discord_api_base_url.rstrip("/")
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+
+
+class ProgressRef(BaseModel):
+    """Where a job's progress message is and how to reach it (the record's `progress_ref`)."""
+
+    application_id: int
+    interaction_token: str | None
+    token_valid_until: float
+    channel_id: int
+    message_id: int
+    author_id: int
+    upload_limit: int
+    in_dm: bool = False
+
+    def token_usable(self) -> bool:
+        return self.interaction_token is not None and time.time() < self.token_valid_until
+
+
+class StoryOptions(BaseModel):
+    """The `/story` options as Discord delivered them (the file read separately)."""
+
+    text: str | None = None
+    title: str | None = None
+    style: str | None = None
+    format: AspectRatio = AspectRatio.LANDSCAPE
+    visibility: Visibility = "public"
+
+
+class JobButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_TEMPLATE):
+    """Cancel or Try again on a progress message. The custom id names the action and the job,
+    so the button works for every message, and after restarts, without stored views."""
+
+    def __init__(self, action: ButtonAction, job_id: str) -> None:
+        label, style = _BUTTON_LOOKS[action]
+        super().__init__(
+            discord.ui.Button(label=label, style=style, custom_id=f"story:{action}:{job_id}")
+        )
+        self.action: ButtonAction = action
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> JobButton:
+        return cls(match["action"], match["job_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert isinstance(interaction.client, ShotGraphDiscord)
+        if self.action == "cancel":
+            await interaction.client.press_cancel(interaction, self.job_id)
+        else:
+            await interaction.client.press_retry(interaction, self.job_id)
+
+
+def progress_embed(view: ProgressView) -> discord.Embed:
+    """The progress message: status line, the stages with ticks and bar, then the result."""
+    embed = discord.Embed(
+        title=f"🎬 {view.title}"[:256],
+        description=status_line(view)[:4096],
+        colour=_COLOURS[view.status],
+    )
+    if view.status is not JobStatus.QUEUED or any(line.state != "waiting" for line in view.stages):
+        embed.add_field(
+            name="Stages", value="\n".join(stage_text(line) for line in view.stages), inline=False
+        )
+    if view.result is not None:
+        _add_result_fields(embed, view.result)
+    embed.set_footer(text=f"job {view.job_id}")
+    return embed
+
+
+def _add_result_fields(embed: discord.Embed, result: JobResult) -> None:
+    embed.add_field(name="Length", value=spell_seconds(result.duration_s))
+    cost = f"${result.cost.total_dollars:.4f}" if result.cost.lines else "none"
+    embed.add_field(name="LLM cost", value=cost)
+
+
+def progress_buttons(view: ProgressView) -> discord.ui.View:
+    """Cancel while the job can stop, Try again after a failure; no buttons otherwise."""
+    buttons = discord.ui.View(timeout=None)
+    if view.can_cancel:
+        buttons.add_item(JobButton("cancel", view.job_id))
+    if view.can_retry:
+        buttons.add_item(JobButton("retry", view.job_id))
+    return buttons
+
+
+def result_embed(record: JobRecord, result: JobResult, delivery: Delivery) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"🎬 {result.title}"[:256],
+        description="\n".join(filter(None, [f"Done: {film_summary(result)}.", delivery.note])),
+        colour=_COLOURS[JobStatus.DONE],
+        url=delivery.url,
+    )
+    _add_result_fields(embed, result)
+    if delivery.url:
+        embed.add_field(name="Download", value=delivery.url, inline=False)
+    embed.set_footer(text=f"job {record.job_id}")
+    return embed
+
+
+def film_filename(result: JobResult) -> str:
+    stem = "".join(ch if ch.isalnum() else "-" for ch in result.title.lower()).strip("-")
+    return f"{stem[:60] or 'film'}.mp4"
+
+
+class ShotGraphDiscord(discord.Client):
+    """The bot: commands, buttons, and the ChatSurface the core follows jobs through."""
+
+    platform: Platform = "discord"
+
+    def __init__(self, settings: Settings, queue: JobQueue) -> None:
+        point_at(settings)
+        super().__init__(intents=discord.Intents.default())
+        self.settings = settings
+        self.core = BotCore(settings, queue, self, settings.discord_edit_interval_s)
+        self.servers = ServerSettingsStore(queue.redis)
+        self.tree = app_commands.CommandTree(self)
+        self.tree.on_error = self._on_command_error
+        self._add_commands()
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(JobButton)
+        if self.settings.discord_test_guild_id is not None:
+            guild = discord.Object(self.settings.discord_test_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+        else:
+            await self.tree.sync()
+        resumed = await self.core.resume()
+        if resumed:
+            log.info("re-attached to %d jobs: %s", len(resumed), ", ".join(resumed))
+
+    async def close(self) -> None:
+        await self.core.close()
+        await super().close()
+
+    # -- commands ----------------------------------------------------------------------
+
+    def _add_commands(self) -> None:
+        """Thin closures that hand Discord's arguments to the methods below."""
+        tree = self.tree
+
+        @tree.command(name="story", description="Turn a story into a narrated film")
+        @app_commands.describe(
+            text="The story (for a longer one, attach a .txt or .md file instead)",
+            file="A .txt or .md file holding the story",
+            title="The film's title (default: the story's heading)",
+            style="Visual style words, e.g. 'watercolour, warm'",
+            format="Landscape 16:9 or vertical 9:16",
+            visibility="Show the progress and film to the channel, or only to you",
+        )
+        @app_commands.choices(
+            format=[
+                app_commands.Choice(name="landscape 16:9", value=AspectRatio.LANDSCAPE.value),
+                app_commands.Choice(name="vertical 9:16", value=AspectRatio.PORTRAIT.value),
+            ],
+            visibility=[
+                app_commands.Choice(name="public in the channel", value="public"),
+                app_commands.Choice(name="only me", value="only_me"),
+            ],
+        )
+        @app_commands.guild_only()
+        async def story(
+            interaction: discord.Interaction,
+            text: app_commands.Range[str, 1, MAX_TEXT_OPTION] | None = None,
+            file: discord.Attachment | None = None,
+            title: app_commands.Range[str, 1, 120] | None = None,
+            style: app_commands.Range[str, 1, 200] | None = None,
+            format: str = AspectRatio.LANDSCAPE.value,
+            visibility: str = "public",
+        ) -> None:
+            options = StoryOptions(
+                text=text, title=title, style=style, format=format, visibility=visibility
+            )
+            await self.story(interaction, options, file)
+
+        @tree.command(name="queue", description="What is waiting to be filmed")
+        async def queue(interaction: discord.Interaction) -> None:
+            await self.show_queue(interaction)
+
+        @tree.command(name="cancel", description="Cancel your film in the works")
+        async def cancel(interaction: discord.Interaction) -> None:
+            await self.cancel_latest(interaction)
+
+        @tree.command(name="quota", description="How many films you can still make today")
+        async def quota(interaction: discord.Interaction) -> None:
+            await self.show_quota(interaction)
+
+        group = app_commands.Group(
+            name="shotgraph",
+            description="ShotGraph for this server",
+            default_permissions=discord.Permissions(manage_guild=True),
+            guild_only=True,
+        )
+
+        @group.command(name="settings", description="Moderators: where and how ShotGraph works")
+        @app_commands.describe(
+            channel="Allow (or, if allowed, disallow) /story in this channel",
+            all_channels="Allow /story in every channel again",
+            role="Only members with this role may make films",
+            everyone="Let every member make films again",
+            daily_quota="Films each member may make per day here",
+            max_story_length="Longest story accepted here, in characters",
+        )
+        async def settings(
+            interaction: discord.Interaction,
+            channel: discord.TextChannel | None = None,
+            all_channels: bool | None = None,
+            role: discord.Role | None = None,
+            everyone: bool | None = None,
+            daily_quota: app_commands.Range[int, 1, 1000] | None = None,
+            max_story_length: app_commands.Range[int, 50, 200_000] | None = None,
+        ) -> None:
+            changes = ServerSettingsChange(
+                channel_id=str(channel.id) if channel else None,
+                all_channels=bool(all_channels),
+                role_id=str(role.id) if role else None,
+                everyone=bool(everyone),
+                daily_quota=daily_quota,
+                max_story_length=max_story_length,
+            )
+            await self.change_settings(interaction, changes)
+
+        tree.add_command(group)
+
+    async def story(
+        self,
+        interaction: discord.Interaction,
+        options: StoryOptions,
+        file: discord.Attachment | None,
+    ) -> None:
+        """Check what can be checked at once, defer within Discord's 3 s, then queue."""
+        server = await self._server(interaction)
+        server.check_member(
+            str(interaction.channel_id), _role_ids(interaction), _is_moderator(interaction)
+        )
+        if (options.text is None) == (file is None):
+            raise InvalidStory(
+                "Give the story either as text or as a .txt or .md file, not both."
+                if file is not None
+                else "Give the story as text, or attach it as a .txt or .md file."
+            )
+        ephemeral = options.visibility == "only_me"
+        callback = await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        text = options.text
+        if file is not None:
+            text = self.core.story_from_document(await file.read(), file.filename)
+        assert text is not None
+        if server.max_story_chars and len(text) > server.max_story_chars:
+            raise InvalidStory(
+                f"The story is {len(text)} characters; this server takes stories of up to "
+                f"{server.max_story_chars}. Shorten it or split it in parts."
+            )
+        story = StoryInput(
+            story=text, title=options.title, style=options.style, aspect=options.format
+        )
+        record = await self._submit(interaction, server, story)
+        message_id = callback.message_id if callback is not None else None
+        if message_id is None:
+            message_id = (await interaction.original_response()).id
+        await self._follow(interaction, record, message_id)
+
+    async def _submit(
+        self, interaction: discord.Interaction, server: ServerSettings, story: StoryInput
+    ) -> JobRecord:
+        """Queue the story under the server's own daily quota as well as the global limits."""
+        owner = _owner(interaction)
+        guild_id = str(interaction.guild_id)
+        if server.daily_quota_per_user is not None:
+            await self.servers.take_quota(guild_id, owner.user_id, server.daily_quota_per_user)
+        try:
+            return await self.core.submit(story, owner)
+        except BaseException:
+            if server.daily_quota_per_user is not None:
+                await self.servers.give_back_quota(guild_id, owner.user_id)
+            raise
+
+    async def _follow(
+        self, interaction: discord.Interaction, record: JobRecord, message_id: int
+    ) -> None:
+        """Remember the progress message in the job record, then follow the job."""
+        ref = ProgressRef(
+            application_id=interaction.application_id,
+            interaction_token=interaction.token,
+            token_valid_until=time.time() + self.settings.discord_interaction_token_s,
+            channel_id=interaction.channel_id or 0,
+            message_id=message_id,
+            author_id=interaction.user.id,
+            upload_limit=interaction.filesize_limit,
+        )
+        record = await self.core.follower.remember_message(record, ref.model_dump_json())
+        self.core.follow(record)
+
+    async def show_queue(self, interaction: discord.Interaction) -> None:
+        waiting = await self.core.queue.waiting()
+        if not waiting:
+            text = "Nothing is waiting: a new story starts at once."
+        else:
+            text = "\n".join(
+                f"{position}. {record.title} · {record.owner.display_name or 'someone'}"
+                for position, record in enumerate(waiting, start=1)
+            )
+        await interaction.response.send_message(text, ephemeral=True)
+
+    async def cancel_latest(self, interaction: discord.Interaction) -> None:
+        record = await self.core.cancel_latest(_owner(interaction))
+        await interaction.response.send_message(f'Cancelling "{record.title}".', ephemeral=True)
+
+    async def show_quota(self, interaction: discord.Interaction) -> None:
+        owner = _owner(interaction)
+        text = quota_text(await self.core.quota(owner))
+        server = await self._server(interaction)
+        if server.daily_quota_per_user is not None and interaction.guild_id is not None:
+            used = await self.servers.used_today(str(interaction.guild_id), owner.user_id)
+            text += f" On this server: {used} of {server.daily_quota_per_user} today."
+        await interaction.response.send_message(text, ephemeral=True)
+
+    async def change_settings(
+        self, interaction: discord.Interaction, change: ServerSettingsChange
+    ) -> None:
+        if not _is_moderator(interaction) or interaction.guild_id is None:
+            await interaction.response.send_message(
+                "Only the server's moderators can change ShotGraph's settings.", ephemeral=True
+            )
+            return
+        guild_id = str(interaction.guild_id)
+        server = change.apply(await self.servers.get(guild_id))
+        await self.servers.save(guild_id, server)
+        await interaction.response.send_message(server.describe(), ephemeral=True)
+
+    # -- buttons -----------------------------------------------------------------------
+
+    async def press_cancel(self, interaction: discord.Interaction, job_id: str) -> None:
+        try:
+            record = await self.core.cancel(job_id, await self._acting_user(interaction, job_id))
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        except Exception as error:
+            await self._refuse(interaction, error)
+        else:
+            await interaction.response.send_message(f'Cancelling "{record.title}".', ephemeral=True)
+
+    async def press_retry(self, interaction: discord.Interaction, job_id: str) -> None:
+        try:
+            record = await self.core.retry(job_id, await self._acting_user(interaction, job_id))
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        except Exception as error:
+            await self._refuse(interaction, error)
+        else:
+            view = ProgressView(
+                job_id=record.job_id, title=record.title, status=record.status, stages=[]
+            )
+            callback = await interaction.response.send_message(
+                embed=progress_embed(view), view=progress_buttons(view)
+            )
+            message_id = callback.message_id if callback is not None else None
+            if message_id is None:
+                message_id = (await interaction.original_response()).id
+            await self._follow(interaction, record, message_id)
+
+    async def _acting_user(self, interaction: discord.Interaction, job_id: str) -> Owner:
+        """The presser, or for a moderator the job's own author (moderators act for anyone)."""
+        user = _owner(interaction)
+        if _is_moderator(interaction):
+            return (await self.core.queue.get(job_id)).owner
+        return user
+
+    # -- the ChatSurface ---------------------------------------------------------------
+
+    async def show(self, record: JobRecord, view: ProgressView) -> None:
+        ref = _ref(record)
+        if ref is None:
+            return
+        try:
+            await self._edit(record, ref, progress_embed(view), progress_buttons(view), [])
+        except discord.HTTPException:
+            log.warning("could not show job %s anywhere", record.job_id, exc_info=True)
+
+    async def deliver(self, record: JobRecord, result: JobResult) -> None:
+        ref = _ref(record)
+        if ref is None:
+            raise RuntimeError(f"job {record.job_id} has no progress message to deliver to")
+        delivery = await plan_delivery(self.settings, result, ref.upload_limit)
+        try:
+            await self._post_film(record, ref, result, delivery)
+        except discord.HTTPException as error:
+            if delivery.kind != "upload" or error.status != 413:
+                raise
+            # The channel's real limit is lower than the interaction said: no upload fits.
+            link = await plan_delivery(self.settings, result, limit_bytes=0)
+            moved = _ref(await self.core.queue.get(record.job_id)) or ref
+            await self._post_film(record, moved, result, link)
+
+    async def _post_film(
+        self, record: JobRecord, ref: ProgressRef, result: JobResult, delivery: Delivery
+    ) -> None:
+        files = []
+        if delivery.kind == "upload" and delivery.path is not None:
+            files.append(discord.File(delivery.path, filename=film_filename(result)))
+        embed = result_embed(record, result, delivery)
+        await self._edit(record, ref, embed, discord.ui.View(timeout=None), files)
+
+    async def _edit(
+        self,
+        record: JobRecord,
+        ref: ProgressRef,
+        embed: discord.Embed,
+        buttons: discord.ui.View,
+        files: list[discord.File],
+    ) -> None:
+        """Edit the progress message by the best way still open: the interaction's webhook
+        while its token lives, then the channel message, then a DM to the author."""
+        attachments = files or discord.utils.MISSING
+        if ref.token_usable():
+            webhook = discord.Webhook.partial(
+                ref.application_id, ref.interaction_token or "", client=self
+            )
+            await webhook.edit_message(
+                ref.message_id, embed=embed, view=buttons, attachments=attachments
+            )
+            return
+        if ref.interaction_token is not None:
+            # Never call an expired token: repeated 401s count towards a ban (PLATFORM-FACTS).
+            ref = await self._move(record, ref, interaction_token=None)
+        message = self.get_partial_messageable(ref.channel_id).get_partial_message(ref.message_id)
+        try:
+            await message.edit(embed=embed, view=buttons, attachments=attachments)
+            return
+        except (discord.Forbidden, discord.NotFound):
+            if ref.in_dm:
+                raise
+            log.info("job %s: cannot edit in channel %s; DMing", record.job_id, ref.channel_id)
+        for file in files:
+            file.reset()
+        dm = await self.create_dm(discord.Object(ref.author_id))
+        sent = await dm.send(embed=embed, view=buttons, files=files or discord.utils.MISSING)
+        await self._move(record, ref, channel_id=dm.id, message_id=sent.id, in_dm=True)
+
+    async def _move(self, record: JobRecord, ref: ProgressRef, **changes: Any) -> ProgressRef:
+        moved = ref.model_copy(update=changes)
+        await self.core.follower.remember_message(record, moved.model_dump_json())
+        return moved
+
+    # -- errors ------------------------------------------------------------------------
+
+    async def _on_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        await self._refuse(interaction, original)
+
+    async def _refuse(self, interaction: discord.Interaction, error: Exception) -> None:
+        """Tell only the user what went wrong (their error's sentence, or a generic one)."""
+        text = reply_for(error)
+        try:
+            if not interaction.response.is_done():
+                await interaction.response.send_message(text, ephemeral=True)
+                return
+            # Deferred already: replace the "thinking" message with a private one.
+            await interaction.delete_original_response()
+            await interaction.followup.send(text, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not tell the user: %s", text, exc_info=True)
+
+    async def _server(self, interaction: discord.Interaction) -> ServerSettings:
+        if interaction.guild_id is None:
+            return ServerSettings()
+        return await self.servers.get(str(interaction.guild_id))
+
+
+class ServerSettingsChange(BaseModel):
+    """What a moderator asked `/shotgraph settings` to change."""
+
+    channel_id: str | None = None
+    all_channels: bool = False
+    role_id: str | None = None
+    everyone: bool = False
+    daily_quota: int | None = None
+    max_story_length: int | None = None
+
+    def apply(self, server: ServerSettings) -> ServerSettings:
+        channels = [] if self.all_channels else list(server.allowed_channel_ids)
+        if self.channel_id in channels:
+            channels.remove(self.channel_id)
+        elif self.channel_id is not None:
+            channels.append(self.channel_id)
+        role = None if self.everyone else (self.role_id or server.allowed_role_id)
+        return server.model_copy(
+            update={
+                "allowed_channel_ids": channels,
+                "allowed_role_id": role,
+                "daily_quota_per_user": self.daily_quota or server.daily_quota_per_user,
+                "max_story_chars": self.max_story_length or server.max_story_chars,
+            }
+        )
+
+
+def _owner(interaction: discord.Interaction) -> Owner:
+    return Owner(
+        platform="discord",
+        user_id=str(interaction.user.id),
+        chat_id=str(interaction.channel_id) if interaction.channel_id else None,
+        server_id=str(interaction.guild_id) if interaction.guild_id else None,
+        display_name=interaction.user.display_name[:100],
+    )
+
+
+def _is_moderator(interaction: discord.Interaction) -> bool:
+    permissions = interaction.permissions
+    return permissions.manage_guild or permissions.manage_messages
+
+
+def _role_ids(interaction: discord.Interaction) -> list[str]:
+    roles = getattr(interaction.user, "roles", [])
+    return [str(role.id) for role in roles]
+
+
+def _ref(record: JobRecord) -> ProgressRef | None:
+    if record.progress_ref is None:
+        return None
+    return ProgressRef.model_validate_json(record.progress_ref)
+
+
+async def run(settings: Settings) -> None:
+    """`shotgraph bot discord`: connect and serve until stopped."""
+    if settings.discord_bot_token is None:
+        raise BackendUnavailable("Set DISCORD_BOT_TOKEN to run the Discord bot.")
+    queue = await JobQueue.connect(settings)
+    try:
+        async with ShotGraphDiscord(settings, queue) as bot:
+            await bot.start(settings.discord_bot_token.get_secret_value())
+    finally:
+        await queue.close()

@@ -1,0 +1,101 @@
+"""Per-server settings of the Discord bot, kept in Redis and changed by the server's moderators
+with `/shotgraph settings`: where the bot may be used, by whom, how much, and how long a story.
+
+They narrow the global limits in Settings, never widen them: the queue still applies its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+from redis.asyncio import Redis
+
+from shotgraph.bot.progress import spell_seconds
+from shotgraph.errors import ShotGraphError
+from shotgraph.queue import keys
+from shotgraph.queue.limits import seconds_to_midnight
+
+# Counters outlive their day by an hour, so one read just after midnight still finds them.
+_COUNTER_GRACE_S = 3600
+
+
+class NotAllowedHere(ShotGraphError):
+    """The server's moderators have not opened this channel, or the bot, to this member."""
+
+
+class ServerQuotaReached(ShotGraphError):
+    """The member has made the server's daily number of films."""
+
+
+class ServerSettings(BaseModel):
+    allowed_channel_ids: list[str] = Field(default_factory=list)
+    """Channels where `/story` works; empty means every channel."""
+    allowed_role_id: str | None = None
+    """Only members with this role may use the bot; None means everyone."""
+    daily_quota_per_user: Annotated[int, Field(ge=1, le=1000)] | None = None
+    max_story_chars: Annotated[int, Field(ge=50)] | None = None
+
+    def check_member(self, channel_id: str, role_ids: list[str], moderator: bool) -> None:
+        """Raise NotAllowedHere unless the member may start a film in this channel."""
+        if self.allowed_channel_ids and channel_id not in self.allowed_channel_ids:
+            where = ", ".join(f"<#{channel}>" for channel in self.allowed_channel_ids)
+            raise NotAllowedHere(f"ShotGraph is not used in this channel here; try {where}.")
+        if self.allowed_role_id and not moderator and self.allowed_role_id not in role_ids:
+            raise NotAllowedHere(
+                f"On this server only members with the <@&{self.allowed_role_id}> role can "
+                "make films."
+            )
+
+    def describe(self) -> str:
+        channels = ", ".join(f"<#{c}>" for c in self.allowed_channel_ids) or "every channel"
+        role = f"<@&{self.allowed_role_id}>" if self.allowed_role_id else "everyone"
+        quota = self.daily_quota_per_user or "the bot's default"
+        length = f"{self.max_story_chars} characters" if self.max_story_chars else "the default"
+        return (
+            f"Channels: {channels}\nWho may use it: {role}\nFilms per member per day: {quota}\n"
+            f"Longest story: {length}"
+        )
+
+
+class ServerSettingsStore:
+    def __init__(self, redis: Redis) -> None:
+        self.redis = redis
+
+    async def get(self, guild_id: str) -> ServerSettings:
+        raw = await self.redis.get(keys.discord_server(guild_id))
+        return ServerSettings.model_validate_json(raw) if raw else ServerSettings()
+
+    async def save(self, guild_id: str, settings: ServerSettings) -> None:
+        await self.redis.set(keys.discord_server(guild_id), settings.model_dump_json())
+
+    async def take_quota(
+        self, guild_id: str, user_id: str, quota: int, now: dt.datetime | None = None
+    ) -> None:
+        """Count one film against the member's daily quota here, or raise ServerQuotaReached.
+
+        INCR first and give it back when over: two commands at once cannot both slip past.
+        """
+        now = now or dt.datetime.now(dt.UTC)
+        key = keys.discord_user_day(guild_id, user_id, now.strftime("%Y-%m-%d"))
+        until_midnight = seconds_to_midnight(now)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, until_midnight + _COUNTER_GRACE_S)
+            count, _ = await pipe.execute()
+        if count > quota:
+            await self.redis.decr(key)
+            raise ServerQuotaReached(
+                f"You have made {quota} films on this server today, its daily limit; you can "
+                f"start a new one in {spell_seconds(until_midnight)} (at midnight UTC)."
+            )
+
+    async def give_back_quota(self, guild_id: str, user_id: str) -> None:
+        """Undo `take_quota` for a film that was refused further on."""
+        day = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+        await self.redis.decr(keys.discord_user_day(guild_id, user_id, day))
+
+    async def used_today(self, guild_id: str, user_id: str) -> int:
+        day = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+        return int(await self.redis.get(keys.discord_user_day(guild_id, user_id, day)) or 0)
