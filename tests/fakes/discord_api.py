@@ -761,3 +761,18 @@ async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]
         text = await request.text()
         return (json.loads(text) if text else None), []
     return None, []
+
+
+def private_reply(fake: FakeDiscord, interaction: FakeInteraction) -> str | None:
+    """What the user alone was told: an ephemeral answer, or, after a defer, the ephemeral
+    follow-up that replaced the deleted "thinking" message. None while there is none."""
+    if not interaction.callbacks:
+        return None
+    answer = interaction.callbacks[0]
+    data = answer.get("data") or {}
+    if answer["type"] == CHANNEL_MESSAGE and int(data.get("flags") or 0) & EPHEMERAL_FLAG:
+        return str(data.get("content"))
+    followups = [m for m in fake.followups(interaction) if m.ephemeral]
+    if followups and fake.original(interaction) is None:
+        return followups[0].content
+    return None
