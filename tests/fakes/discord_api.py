@@ -334,6 +334,24 @@ class FakeDiscord:
             guild, channel, user, 3, data, self._message_payload(message, guild.id)
         )
 
+    async def private_reply(self, interaction: FakeInteraction, timeout_s: float = 10) -> str:
+        """What the user alone was told: an ephemeral answer, or, after a defer, the ephemeral
+        follow-up that replaced the deleted "thinking" message."""
+
+        def found() -> str | None:
+            if not interaction.callbacks:
+                return None
+            answer = interaction.callbacks[0]
+            data = answer.get("data") or {}
+            if answer["type"] == CHANNEL_MESSAGE and int(data.get("flags") or 0) & EPHEMERAL_FLAG:
+                return str(data.get("content"))
+            followups = [m for m in self.followups(interaction) if m.ephemeral]
+            if followups and self.original(interaction) is None:
+                return followups[0].content
+            return None
+
+        return await self.wait_for(found, timeout_s)
+
     def requests_to(self, method: str, fragment: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == method and fragment in r.path]
 
@@ -761,18 +779,3 @@ async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]
         text = await request.text()
         return (json.loads(text) if text else None), []
     return None, []
-
-
-def private_reply(fake: FakeDiscord, interaction: FakeInteraction) -> str | None:
-    """What the user alone was told: an ephemeral answer, or, after a defer, the ephemeral
-    follow-up that replaced the deleted "thinking" message. None while there is none."""
-    if not interaction.callbacks:
-        return None
-    answer = interaction.callbacks[0]
-    data = answer.get("data") or {}
-    if answer["type"] == CHANNEL_MESSAGE and int(data.get("flags") or 0) & EPHEMERAL_FLAG:
-        return str(data.get("content"))
-    followups = [m for m in fake.followups(interaction) if m.ephemeral]
-    if followups and fake.original(interaction) is None:
-        return followups[0].content
-    return None

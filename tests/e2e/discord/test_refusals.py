@@ -12,16 +12,10 @@ from tests.fakes.discord_api import (
     FakeChannel,
     FakeDiscord,
     FakeGuild,
-    FakeInteraction,
     FakeUser,
-    private_reply,
 )
 
 STORY = "Mara ran up the green hill at dawn. The wind lifted her red kite over the sea."
-
-
-async def reply_to(fake: FakeDiscord, interaction: FakeInteraction) -> str:
-    return await fake.wait_for(lambda: private_reply(fake, interaction), timeout_s=10)
 
 
 @pytest.mark.parametrize(
@@ -53,7 +47,7 @@ async def test_a_bad_story_is_refused_privately(
         guild, guild.channels[0], ann, "story", options, attachment=file
     )
 
-    assert expected in await reply_to(fake_discord, interaction)
+    assert expected in await fake_discord.private_reply(interaction)
     assert not await job_queue.list_jobs(Owner(platform="discord", user_id=ann.id))
     assert not [m for m in fake_discord.messages.values() if not m.ephemeral]
 
@@ -73,7 +67,7 @@ async def test_moderators_settings_close_channels_limit_length_and_quota(
         subcommand: str | None = None,
     ) -> str:
         interaction = await fake_discord.slash(guild, channel, user, name, options, subcommand)
-        return await reply_to(fake_discord, interaction)
+        return await fake_discord.private_reply(interaction)
 
     refused = await command(ann, general, "shotgraph", {"daily_quota": 1}, "settings")
     assert "Only the server's moderators" in refused
