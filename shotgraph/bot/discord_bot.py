@@ -21,7 +21,11 @@ from pydantic import BaseModel
 
 from shotgraph.bot.core import BotCore, quota_text, reply_for
 from shotgraph.bot.delivery import Delivery, plan_delivery
-from shotgraph.bot.discord_settings import ServerSettings, ServerSettingsStore
+from shotgraph.bot.discord_settings import (
+    ServerSettings,
+    ServerSettingsChange,
+    ServerSettingsStore,
+)
 from shotgraph.bot.progress import (
     ProgressView,
     film_summary,
@@ -533,33 +537,6 @@ class ShotGraphDiscord(discord.Client):
         if interaction.guild_id is None:
             return ServerSettings()
         return await self.servers.get(str(interaction.guild_id))
-
-
-class ServerSettingsChange(BaseModel):
-    """What a moderator asked `/shotgraph settings` to change."""
-
-    channel_id: str | None = None
-    all_channels: bool = False
-    role_id: str | None = None
-    everyone: bool = False
-    daily_quota: int | None = None
-    max_story_length: int | None = None
-
-    def apply(self, server: ServerSettings) -> ServerSettings:
-        channels = [] if self.all_channels else list(server.allowed_channel_ids)
-        if self.channel_id in channels:
-            channels.remove(self.channel_id)
-        elif self.channel_id is not None:
-            channels.append(self.channel_id)
-        role = None if self.everyone else (self.role_id or server.allowed_role_id)
-        return server.model_copy(
-            update={
-                "allowed_channel_ids": channels,
-                "allowed_role_id": role,
-                "daily_quota_per_user": self.daily_quota or server.daily_quota_per_user,
-                "max_story_chars": self.max_story_length or server.max_story_chars,
-            }
-        )
 
 
 def _owner(interaction: discord.Interaction) -> Owner:

@@ -59,6 +59,33 @@ class ServerSettings(BaseModel):
         )
 
 
+class ServerSettingsChange(BaseModel):
+    """What a moderator asked `/shotgraph settings` to change."""
+
+    channel_id: str | None = None
+    all_channels: bool = False
+    role_id: str | None = None
+    everyone: bool = False
+    daily_quota: int | None = None
+    max_story_length: int | None = None
+
+    def apply(self, server: ServerSettings) -> ServerSettings:
+        channels = [] if self.all_channels else list(server.allowed_channel_ids)
+        if self.channel_id in channels:
+            channels.remove(self.channel_id)
+        elif self.channel_id is not None:
+            channels.append(self.channel_id)
+        role = None if self.everyone else (self.role_id or server.allowed_role_id)
+        return server.model_copy(
+            update={
+                "allowed_channel_ids": channels,
+                "allowed_role_id": role,
+                "daily_quota_per_user": self.daily_quota or server.daily_quota_per_user,
+                "max_story_chars": self.max_story_length or server.max_story_chars,
+            }
+        )
+
+
 class ServerSettingsStore:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis

@@ -142,8 +142,12 @@ async def test_cancel_works_for_the_author_and_moderators_and_not_for_others(
     mod = fake_discord.user("mod", moderator=True)
     anns = await fake_discord.slash(guild, channel, ann, "story", {"text": SHORT_STORY})
     bobs = await fake_discord.slash(guild, channel, bob, "story", {"text": SHORT_STORY})
-    anns_message = await fake_discord.wait_for(lambda: fake_discord.original(anns))
-    bobs_message = await fake_discord.wait_for(lambda: fake_discord.original(bobs))
+    anns_message = await fake_discord.wait_for(
+        lambda: embed_says(fake_discord.original(anns), "In the queue")
+    )
+    bobs_message = await fake_discord.wait_for(
+        lambda: embed_says(fake_discord.original(bobs), "In the queue")
+    )
     ann_job, bob_job = await only_job_of(job_queue, ann), await only_job_of(job_queue, bob)
     await fake_discord.wait_for(lambda: anns_message.custom_ids() and bobs_message.custom_ids())
 
