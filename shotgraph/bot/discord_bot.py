@@ -430,11 +430,13 @@ class ShotGraphDiscord(discord.Client):
             await self._follow(interaction, record, message_id)
 
     async def _acting_user(self, interaction: discord.Interaction, job_id: str) -> Owner:
-        """The presser, or for a moderator the job's own author (moderators act for anyone)."""
+        """The presser; for a moderator of the job's own server, the job's author, since
+        moderators may act on any film made in their server."""
         user = _owner(interaction)
-        if _is_moderator(interaction):
-            return (await self.core.queue.get(job_id)).owner
-        return user
+        if not _is_moderator(interaction):
+            return user
+        record = await self.core.queue.get(job_id)
+        return record.owner if record.owner.server_id == user.server_id else user
 
     # -- the ChatSurface ---------------------------------------------------------------
 

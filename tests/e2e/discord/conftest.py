@@ -4,7 +4,8 @@ where a film must be made."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -12,7 +13,11 @@ from pydantic import SecretStr
 from shotgraph.bot.discord_bot import ShotGraphDiscord
 from shotgraph.config import Settings
 from shotgraph.queue.client import JobQueue
-from tests.fakes.discord_api import FakeDiscord, FakeGuild
+from shotgraph.queue.records import JobRecord, Owner
+from tests.fakes.discord_api import FakeDiscord, FakeGuild, FakeInteraction, FakeMessage, FakeUser
+from tests.helpers.worker_process import WorkerProcess
+
+SHORT_STORY = "The Kite\n\nMara ran up the green hill at dawn. The wind lifted her red kite."
 
 
 class RunningBot:
@@ -25,7 +30,7 @@ class RunningBot:
         self._task: asyncio.Task[None] | None = None
         self._queue: JobQueue | None = None
 
-    async def start(self) -> ShotGraphDiscord:
+    async def start(self) -> RunningBot:
         sessions = self.fake.sessions
         self._queue = await JobQueue.connect(self.settings)
         self.bot = ShotGraphDiscord(self.settings, self._queue)
@@ -33,7 +38,7 @@ class RunningBot:
         assert token is not None
         self._task = asyncio.create_task(self.bot.start(token.get_secret_value()))
         await self.fake.wait_ready(sessions + 1)
-        return self.bot
+        return self
 
     async def stop(self) -> None:
         if self.bot is not None:
@@ -45,44 +50,95 @@ class RunningBot:
         self.bot = self._task = self._queue = None
 
 
+class Scene:
+    """A fake Discord with one server, settings pointing at it, the queue, bots and workers:
+    what every end-to-end test starts from."""
+
+    def __init__(
+        self,
+        fake: FakeDiscord,
+        settings: Settings,
+        queue: JobQueue,
+        start_worker: Callable[[Settings], WorkerProcess],
+    ) -> None:
+        self.fake = fake
+        self.guild: FakeGuild = fake.add_guild("Story Club", ["general", "films"])
+        self.channel = self.guild.channels[0]
+        self.settings = settings
+        self.queue = queue
+        self.ann = fake.user("ann")
+        self._start_worker = start_worker
+        self.bots: list[RunningBot] = []
+
+    async def bot(self, **overrides: Any) -> RunningBot:
+        """Start a bot, on the scene's settings with `overrides`."""
+        bot = RunningBot(self.settings.model_copy(update=overrides), self.fake)
+        self.bots.append(bot)
+        return await bot.start()
+
+    def worker(self) -> WorkerProcess:
+        return self._start_worker(self.settings)
+
+    async def command(
+        self,
+        name: str,
+        options: dict[str, Any] | None = None,
+        user: FakeUser | None = None,
+        **where: Any,
+    ) -> FakeInteraction:
+        """Run a slash command as `user` (ann by default) in the first channel, unless
+        `guild`, `channel`, `subcommand` or `attachment` say otherwise."""
+        guild = where.pop("guild", self.guild)
+        channel = where.pop("channel", guild.channels[0])
+        return await self.fake.slash(guild, channel, user or self.ann, name, options, **where)
+
+    async def story(self, text: str = SHORT_STORY, **where: Any) -> FakeInteraction:
+        return await self.command("story", {"text": text}, **where)
+
+    async def progress(self, interaction: FakeInteraction, says: str) -> FakeMessage:
+        """The interaction's message, once its embed starts with `says`."""
+        return await self.fake.wait_for(
+            lambda: embed_says(self.fake.original(interaction), says), timeout_s=60
+        )
+
+    async def film_in(self, interaction: FakeInteraction) -> FakeMessage:
+        return await self.fake.wait_for(
+            lambda: has_film(found := self.fake.original(interaction)) and found, timeout_s=60
+        )
+
+    async def only_job_of(self, user: FakeUser) -> JobRecord:
+        jobs = await self.queue.list_jobs(Owner(platform="discord", user_id=user.id))
+        assert len(jobs) == 1, jobs
+        return jobs[0]
+
+
+def embed_says(message: FakeMessage | None, start: str) -> FakeMessage | None:
+    if message is None or not message.embeds:
+        return None
+    return message if str(message.embed.get("description", "")).startswith(start) else None
+
+
+def has_film(message: FakeMessage | None) -> bool:
+    return message is not None and any(name.endswith(".mp4") for name, _ in message.attachments)
+
+
 @pytest.fixture
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
+async def scene(
+    queue_settings: Settings,
+    job_queue: JobQueue,
+    start_worker: Callable[[Settings], WorkerProcess],
+) -> AsyncIterator[Scene]:
     fake = await FakeDiscord().start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
-def guild(fake_discord: FakeDiscord) -> FakeGuild:
-    return fake_discord.add_guild("Story Club", ["general", "films"])
-
-
-@pytest.fixture
-def discord_settings(queue_settings: Settings, fake_discord: FakeDiscord) -> Settings:
-    return queue_settings.model_copy(
+    settings = queue_settings.model_copy(
         update={
-            "discord_bot_token": SecretStr(fake_discord.bot_token),
-            "discord_api_base_url": fake_discord.api_url,
-            "discord_gateway_url": fake_discord.gateway_url,
+            "discord_bot_token": SecretStr(fake.bot_token),
+            "discord_api_base_url": fake.api_url,
+            "discord_gateway_url": fake.gateway_url,
             "discord_edit_interval_s": 0.2,
         }
     )
-
-
-StartBot = Callable[[Settings], Awaitable[RunningBot]]
-
-
-@pytest.fixture
-async def start_bot(fake_discord: FakeDiscord, guild: FakeGuild) -> AsyncIterator[StartBot]:
-    """Start bots on given settings; every one still running is stopped afterwards."""
-    running: list[RunningBot] = []
-
-    async def start(settings: Settings) -> RunningBot:
-        bot = RunningBot(settings, fake_discord)
-        running.append(bot)
-        await bot.start()
-        return bot
-
-    yield start
-    for bot in running:
+    scene = Scene(fake, settings, job_queue, start_worker)
+    yield scene
+    for bot in scene.bots:
         await bot.stop()
+    await fake.stop()

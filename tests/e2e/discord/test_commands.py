@@ -2,64 +2,47 @@
 
 from __future__ import annotations
 
-from shotgraph.config import Settings
-from tests.e2e.discord.conftest import StartBot
-from tests.fakes.discord_api import FakeDiscord, FakeGuild
+from tests.e2e.discord.conftest import Scene
 
 STORY = "Mara ran up the green hill at dawn. The wind lifted her red kite over the sea."
 COMMANDS = {"story", "queue", "cancel", "quota", "shotgraph"}
 
 
-async def test_commands_are_synced_globally_on_start(
-    fake_discord: FakeDiscord, discord_settings: Settings, start_bot: StartBot
-) -> None:
-    await start_bot(discord_settings)
+async def test_commands_are_synced_globally_on_start(scene: Scene) -> None:
+    await scene.bot()
 
-    assert {command["name"] for command in fake_discord.commands[None]} == COMMANDS
-    story = next(c for c in fake_discord.commands[None] if c["name"] == "story")
-    options = {option["name"]: option for option in story["options"]}
+    synced = {command["name"]: command for command in scene.fake.commands[None]}
+    assert set(synced) == COMMANDS
+    options = {option["name"]: option for option in synced["story"]["options"]}
     assert list(options) == ["text", "file", "title", "style", "format", "visibility"]
-    assert options["file"]["type"] == 11
+    assert options["file"]["type"] == 11  # an attachment
     assert options["text"]["max_length"] == 6000
-    group = next(c for c in fake_discord.commands[None] if c["name"] == "shotgraph")
-    assert group["options"][0]["name"] == "settings"
-    assert int(group["default_member_permissions"]) == 1 << 5  # manage server
+    assert synced["shotgraph"]["options"][0]["name"] == "settings"
+    assert int(synced["shotgraph"]["default_member_permissions"]) == 1 << 5  # manage server
 
 
-async def test_a_test_server_gets_the_commands_at_once(
-    fake_discord: FakeDiscord, guild: FakeGuild, discord_settings: Settings, start_bot: StartBot
-) -> None:
-    await start_bot(discord_settings.model_copy(update={"discord_test_guild_id": int(guild.id)}))
+async def test_a_test_server_gets_the_commands_at_once(scene: Scene) -> None:
+    await scene.bot(discord_test_guild_id=int(scene.guild.id))
 
-    assert {command["name"] for command in fake_discord.commands[guild.id]} == COMMANDS
-    assert None not in fake_discord.commands
+    assert {command["name"] for command in scene.fake.commands[scene.guild.id]} == COMMANDS
+    assert None not in scene.fake.commands
 
 
 async def test_queue_lists_waiting_films_by_title_and_author_and_cancel_stops_mine(
-    fake_discord: FakeDiscord, guild: FakeGuild, discord_settings: Settings, start_bot: StartBot
+    scene: Scene,
 ) -> None:
-    await start_bot(discord_settings)
-    channel = guild.channels[0]
-    ann, bob = fake_discord.user("ann"), fake_discord.user("bob")
-    assert "Nothing is waiting" in await fake_discord.private_reply(
-        await fake_discord.slash(guild, channel, ann, "queue")
-    )
-    for user, title in ((ann, "Kite"), (bob, "Lantern")):
-        started = await fake_discord.slash(
-            guild, channel, user, "story", {"text": STORY, "title": title}
-        )
-        await fake_discord.wait_for(lambda i=started: (m := fake_discord.original(i)) and m.embeds)
+    await scene.bot()
+    bob = scene.fake.user("bob")
 
-    listed = await fake_discord.private_reply(
-        await fake_discord.slash(guild, channel, bob, "queue")
-    )
-    assert listed.splitlines() == ["1. Kite · ann", "2. Lantern · bob"]
+    async def reply(name: str, **where: object) -> str:
+        return await scene.fake.private_reply(await scene.command(name, **where))
 
-    cancelled = await fake_discord.slash(guild, channel, ann, "cancel")
-    assert await fake_discord.private_reply(cancelled) == 'Cancelling "Kite".'
-    listed = await fake_discord.private_reply(
-        await fake_discord.slash(guild, channel, ann, "queue")
-    )
-    assert listed.splitlines() == ["1. Lantern · bob"]
-    quota = await fake_discord.private_reply(await fake_discord.slash(guild, channel, ann, "quota"))
-    assert "Today you have made 1 of 10 films" in quota
+    assert "Nothing is waiting" in await reply("queue")
+    for user, title in ((scene.ann, "Kite"), (bob, "Lantern")):
+        started = await scene.command("story", {"text": STORY, "title": title}, user=user)
+        await scene.progress(started, "In the queue")
+
+    assert (await reply("queue", user=bob)).splitlines() == ["1. Kite · ann", "2. Lantern · bob"]
+    assert await reply("cancel") == 'Cancelling "Kite".'
+    assert (await reply("queue")).splitlines() == ["1. Lantern · bob"]
+    assert "Today you have made 1 of 10 films" in await reply("quota")

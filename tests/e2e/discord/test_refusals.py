@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from shotgraph.config import Settings
-from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import Owner
-from tests.e2e.discord.conftest import StartBot
-from tests.fakes.discord_api import (
-    FakeChannel,
-    FakeDiscord,
-    FakeGuild,
-    FakeUser,
-)
+from tests.e2e.discord.conftest import Scene
 
 STORY = "Mara ran up the green hill at dawn. The wind lifted her red kite over the sea."
 
@@ -30,60 +24,48 @@ STORY = "Mara ran up the green hill at dawn. The wind lifted her red kite over t
     ],
 )
 async def test_a_bad_story_is_refused_privately(
-    fake_discord: FakeDiscord,
-    guild: FakeGuild,
-    discord_settings: Settings,
-    start_bot: StartBot,
-    job_queue: JobQueue,
+    scene: Scene,
     options: dict[str, str],
     attachment: tuple[str, bytes] | None,
     expected: str,
 ) -> None:
-    await start_bot(discord_settings.model_copy(update={"max_story_bytes": 1000}))
-    ann = fake_discord.user("ann")
-    file = fake_discord.add_attachment(*attachment) if attachment else None
+    await scene.bot(max_story_bytes=1000)
+    file = scene.fake.add_attachment(*attachment) if attachment else None
 
-    interaction = await fake_discord.slash(
-        guild, guild.channels[0], ann, "story", options, attachment=file
-    )
+    interaction = await scene.command("story", options, attachment=file)
 
-    assert expected in await fake_discord.private_reply(interaction)
-    assert not await job_queue.list_jobs(Owner(platform="discord", user_id=ann.id))
-    assert not [m for m in fake_discord.messages.values() if not m.ephemeral]
+    assert expected in await scene.fake.private_reply(interaction)
+    assert not await scene.queue.list_jobs(Owner(platform="discord", user_id=scene.ann.id))
+    assert not [m for m in scene.fake.messages.values() if not m.ephemeral]
 
 
-async def test_moderators_settings_close_channels_limit_length_and_quota(
-    fake_discord: FakeDiscord, guild: FakeGuild, discord_settings: Settings, start_bot: StartBot
-) -> None:
-    await start_bot(discord_settings)
-    general, films = guild.channels
-    mod, ann = fake_discord.user("mod", moderator=True), fake_discord.user("ann")
+async def test_moderators_settings_close_channels_limit_length_and_quota(scene: Scene) -> None:
+    await scene.bot()
+    films = scene.guild.channels[1]
+    mod = scene.fake.user("mod", moderator=True)
 
-    async def command(
-        user: FakeUser,
-        channel: FakeChannel,
-        name: str,
-        options: dict[str, object],
-        subcommand: str | None = None,
-    ) -> str:
-        interaction = await fake_discord.slash(guild, channel, user, name, options, subcommand)
-        return await fake_discord.private_reply(interaction)
+    async def reply(name: str, options: dict[str, Any], **where: Any) -> str:
+        return await scene.fake.private_reply(await scene.command(name, options, **where))
 
-    refused = await command(ann, general, "shotgraph", {"daily_quota": 1}, "settings")
+    refused = await reply("shotgraph", {"daily_quota": 1}, subcommand="settings")
     assert "Only the server's moderators" in refused
-    described = await command(
-        mod,
-        general,
-        "shotgraph",
-        {"channel": films, "daily_quota": 1, "max_story_length": 100},
-        "settings",
-    )
+    changed = {"channel": films, "daily_quota": 1, "max_story_length": 100}
+    described = await reply("shotgraph", changed, subcommand="settings", user=mod)
     assert f"<#{films.id}>" in described
     assert "Films per member per day: 1" in described
 
-    assert "not used in this channel" in await command(ann, general, "story", {"text": STORY})
-    assert "stories of up to 100" in await command(ann, films, "story", {"text": STORY * 2})
-    first = await fake_discord.slash(guild, films, ann, "story", {"text": STORY})
-    await fake_discord.wait_for(lambda: (m := fake_discord.original(first)) and m.embeds)
-    assert "midnight UTC" in await command(ann, films, "story", {"text": STORY})
-    assert "On this server: 1 of 1 today" in await command(ann, films, "quota", {})
+    assert "not used in this channel" in await reply("story", {"text": STORY})
+    assert "stories of up to 100" in await reply("story", {"text": STORY * 2}, channel=films)
+    await scene.progress(await scene.story(STORY, channel=films), "In the queue")
+    assert "midnight UTC" in await reply("story", {"text": STORY}, channel=films)
+    assert "On this server: 1 of 1 today" in await reply("quota", {}, channel=films)
+
+
+async def test_the_global_daily_limit_says_when_it_resets(scene: Scene) -> None:
+    await scene.bot(max_jobs_per_user_per_day=1, max_active_jobs_per_user=5)
+    await scene.progress(await scene.story(STORY), "In the queue")
+
+    refusal = await scene.fake.private_reply(await scene.story(STORY))
+
+    assert "daily limit" in refusal
+    assert "midnight UTC" in refusal
