@@ -1,0 +1,138 @@
+"""Choosing edge-tts voices: for a language, and for each part of the cast.
+
+The service's own voice list is one more network call that fails in the same waves as speech,
+and a list that changes under us would change cache keys; the voices here are a fixed choice of
+long-standing neural voices, a few per language and gender. Any other voice the service offers
+can still be named in EDGE_TTS_VOICE or in a request.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel
+
+from shotgraph.errors import ShotGraphError
+from shotgraph.pipeline.speech.casting import Gender, Part
+
+# The library's own default: a multilingual voice that reads most languages passably.
+MULTILINGUAL_VOICE = "en-US-EmmaMultilingualNeural"
+# A voice name as edge-tts accepts it: language, region, then the name.
+_VOICE_NAME = re.compile(r"^[a-z]{2,3}-[A-Z]{2}(-[A-Za-z]+)?-[A-Za-z]+Neural$")
+# Where a part needs more voices than a language has, the voices come round again this much
+# higher (women, unknown) or lower (men) each time, so no two characters sound the same.
+PITCH_STEP_HZ = 8
+
+
+class EdgeVoice(BaseModel):
+    model_config = {"frozen": True}
+
+    name: str
+    gender: Gender
+
+    @property
+    def locale(self) -> str:
+        return self.name.rsplit("-", 1)[0]
+
+
+def _voices(locale: str, female: str, male: str) -> list[EdgeVoice]:
+    return [EdgeVoice(name=f"{locale}-{n}Neural", gender="female") for n in female.split()] + [
+        EdgeVoice(name=f"{locale}-{n}Neural", gender="male") for n in male.split()
+    ]
+
+
+# Locale -> voices; the first voice of a language's default locale narrates.
+VOICES: dict[str, list[EdgeVoice]] = {
+    "en-US": _voices("en-US", "Aria Jenny Michelle Ana", "Guy Christopher Eric Roger Steffan"),
+    "en-GB": _voices("en-GB", "Sonia Libby Maisie", "Ryan Thomas"),
+    "es-ES": _voices("es-ES", "Elvira Ximena", "Alvaro"),
+    "es-MX": _voices("es-MX", "Dalia", "Jorge"),
+    "fr-FR": _voices("fr-FR", "Denise Eloise", "Henri"),
+    "de-DE": _voices("de-DE", "Katja Amala", "Conrad Killian"),
+    "it-IT": _voices("it-IT", "Elsa Isabella", "Diego"),
+    "pt-BR": _voices("pt-BR", "Francisca", "Antonio"),
+    "pt-PT": _voices("pt-PT", "Raquel", "Duarte"),
+    "ru-RU": _voices("ru-RU", "Svetlana Dariya", "Dmitry"),
+    "ja-JP": _voices("ja-JP", "Nanami", "Keita"),
+    "zh-CN": _voices("zh-CN", "Xiaoxiao Xiaoyi", "Yunxi Yunjian Yunyang"),
+    "ko-KR": _voices("ko-KR", "SunHi", "InJoon"),
+    "nl-NL": _voices("nl-NL", "Colette Fenna", "Maarten"),
+    "pl-PL": _voices("pl-PL", "Zofia", "Marek"),
+    "sv-SE": _voices("sv-SE", "Sofie", "Mattias"),
+    "tr-TR": _voices("tr-TR", "Emel", "Ahmet"),
+    "uk-UA": _voices("uk-UA", "Polina", "Ostap"),
+    "ar-SA": _voices("ar-SA", "Zariyah", "Hamed"),
+    "hi-IN": _voices("hi-IN", "Swara", "Madhur"),
+}
+_DEFAULT_LOCALE = {
+    "en": "en-US",
+    "es": "es-ES",
+    "fr": "fr-FR",
+    "de": "de-DE",
+    "it": "it-IT",
+    "pt": "pt-BR",
+    "ru": "ru-RU",
+    "ja": "ja-JP",
+    "zh": "zh-CN",
+    "ko": "ko-KR",
+    "nl": "nl-NL",
+    "pl": "pl-PL",
+    "sv": "sv-SE",
+    "tr": "tr-TR",
+    "uk": "uk-UA",
+    "ar": "ar-SA",
+    "hi": "hi-IN",
+}
+
+
+class UnknownEdgeVoice(ShotGraphError):
+    """EDGE_TTS_VOICE is not written like an edge-tts voice name."""
+
+    def __init__(self, wanted: str) -> None:
+        super().__init__(
+            f"EDGE_TTS_VOICE={wanted!r} is not an edge-tts voice name. Leave it unset to pick a "
+            "voice from the story's language, or name one such as en-US-AriaNeural or "
+            "es-ES-ElviraNeural"
+        )
+
+
+def is_voice_name(name: str) -> bool:
+    return _VOICE_NAME.match(name) is not None
+
+
+def voices_for_language(language: str) -> list[EdgeVoice]:
+    """The listed voices of a language tag (`es`, `es-MX`, `en-gb`), best locale first; empty
+    when none is listed."""
+    primary, _, region = language.partition("-")
+    primary = primary.lower()
+    asked = f"{primary}-{region.upper()}" if region else None
+    default = _DEFAULT_LOCALE.get(primary)
+    locales = [asked] if asked in VOICES else []
+    locales += [default] if default and default not in locales else []
+    locales += [loc for loc in VOICES if loc.split("-")[0] == primary and loc not in locales]
+    return [voice for locale in locales for voice in VOICES[locale]]
+
+
+def narrator_voice(language: str) -> str | None:
+    """The voice that narrates a story in `language`, or None when none is listed for it."""
+    voices = voices_for_language(language)
+    return voices[0].name if voices else None
+
+
+def voice_for_part(part: Part, language: str, narrator: str) -> tuple[str, int]:
+    """A character's voice and pitch shift in hertz, never the narrator's own voice.
+
+    The part's gender picks among the language's voices of that gender (any voice when it is
+    unknown); rank walks through them, then round again at a shifted pitch.
+    """
+    listed = [voice for voice in voices_for_language(language) if voice.name != narrator]
+    matching = [voice for voice in listed if part.gender in ("unknown", voice.gender)]
+    pool = matching or listed
+    if not pool:
+        return narrator, _shift(part, part.rank + 1)
+    lap, index = divmod(part.rank, len(pool))
+    return pool[index].name, _shift(part, lap)
+
+
+def _shift(part: Part, laps: int) -> int:
+    return -PITCH_STEP_HZ * laps if part.gender == "male" else PITCH_STEP_HZ * laps
