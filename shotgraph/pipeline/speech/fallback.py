@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from shotgraph.config import Settings
@@ -45,7 +46,9 @@ class FallbackNarrator:
         casting: Casting | None = None,
     ) -> Speech:
         try:
-            return await self._speak_online(lines, language, voice, out, casting)
+            return await self._with_retries(
+                lambda: self._primary.speak(lines, language, voice, out, casting)
+            )
         except SpeechUnavailable as failure:
             reason = failure.reason
         log.warning(
@@ -57,20 +60,13 @@ class FallbackNarrator:
             note = f"{note}: {speech.note}"
         return speech.model_copy(update={"note": note})
 
-    async def _speak_online(
-        self,
-        lines: list[SpokenLine],
-        language: str,
-        voice: str | None,
-        out: Path,
-        casting: Casting | None,
-    ) -> Speech:
+    async def _with_retries(self, speak: Callable[[], Awaitable[Speech]]) -> Speech:
         attempt = 0
         while True:
             if time.monotonic() < self._blocked_until:
                 raise SpeechUnavailable("it asked us to wait after too many requests")
             try:
-                return await self._primary.speak(lines, language, voice, out, casting)
+                return await speak()
             except SpeechUnavailable as failure:
                 if failure.blocked:
                     self._blocked_until = time.monotonic() + self._blocked_s
