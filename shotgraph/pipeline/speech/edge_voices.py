@@ -123,15 +123,16 @@ def voice_for_part(part: Part, language: str, narrator: str) -> tuple[str, int]:
     """A character's voice and pitch shift in hertz, never the narrator's own voice.
 
     The part's gender picks among the language's voices of that gender (any voice when it is
-    unknown); rank walks through them, then round again at a shifted pitch.
+    unknown); rank walks through them, then round again at a shifted pitch. A part with no
+    voice of its gender listed borrows another one at a shifted pitch, so it still sounds apart.
     """
     listed = [voice for voice in voices_for_language(language) if voice.name != narrator]
     matching = [voice for voice in listed if part.gender in ("unknown", voice.gender)]
-    pool = matching or listed
-    if not pool:
+    if not listed:
         return narrator, _shift(part, part.rank + 1)
+    pool, borrowed = (matching, 0) if matching else (listed, 1)
     lap, index = divmod(part.rank, len(pool))
-    return pool[index].name, _shift(part, lap)
+    return pool[index].name, _shift(part, lap + borrowed)
 
 
 def _shift(part: Part, laps: int) -> int:
