@@ -13,18 +13,19 @@ from pydantic import BaseModel, Field
 
 from shotgraph.models import ShotPlan
 
-Gender = Literal["female", "male", "unknown"]
+VoiceGender = Literal["female", "male"]
 
 
 class Part(BaseModel):
-    """How one character should sound."""
+    """How one character should sound: a woman's or a man's voice, and which one."""
 
     model_config = {"frozen": True}
 
-    gender: Gender = "unknown"
+    gender: VoiceGender
     rank: int = Field(default=0, ge=0)
-    """Position among the cast's characters of the same gender, in order of importance: the
-    first woman gets the first female voice, the second woman the next one, and so on."""
+    """Position among the parts of the same gender, in order of importance: the first woman
+    gets the first female voice, the second woman the next one, and so on. No two parts share
+    a gender and a rank, so no two characters share a voice."""
 
 
 class Casting(BaseModel):
@@ -43,17 +44,17 @@ class Casting(BaseModel):
 def cast_plan(plan: ShotPlan) -> Casting:
     """Parts for everyone the plan gives a line to, most-mentioned characters first.
 
-    A speaker the plan does not describe still gets a part of their own (of unknown gender),
-    so two such speakers never share a voice.
+    A character of unknown gender (or one the plan does not describe) gets the gender that has
+    fewer parts so far, so the voices stay as varied as they can be.
     """
     speakers = {line.speaker for ref in plan.shots() for line in ref.shot.narration if line.speaker}
     described = sorted(plan.characters, key=lambda c: -c.mentions)
-    genders: dict[str, Gender] = {c.name: c.gender for c in described if c.name in speakers}
-    for name in sorted(speakers - genders.keys()):
-        genders[name] = "unknown"
-    counts: dict[Gender, int] = {}
+    genders = {c.name: c.gender for c in described if c.name in speakers}
+    genders |= {name: "unknown" for name in sorted(speakers - genders.keys())}
+    counts: dict[VoiceGender, int] = {"female": 0, "male": 0}
     parts: dict[str, Part] = {}
     for name, gender in genders.items():
-        parts[name] = Part(gender=gender, rank=counts.get(gender, 0))
-        counts[gender] = counts.get(gender, 0) + 1
+        voice: VoiceGender = gender if gender != "unknown" else min(counts, key=counts.__getitem__)
+        parts[name] = Part(gender=voice, rank=counts[voice])
+        counts[voice] += 1
     return Casting(parts=parts)

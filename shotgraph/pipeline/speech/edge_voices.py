@@ -13,7 +13,7 @@ import re
 from pydantic import BaseModel
 
 from shotgraph.errors import ShotGraphError
-from shotgraph.pipeline.speech.casting import Gender, Part
+from shotgraph.pipeline.speech.casting import Part, VoiceGender
 
 # The library's own default: a multilingual voice that reads most languages passably.
 MULTILINGUAL_VOICE = "en-US-EmmaMultilingualNeural"
@@ -28,7 +28,7 @@ class EdgeVoice(BaseModel):
     model_config = {"frozen": True}
 
     name: str
-    gender: Gender
+    gender: VoiceGender
 
     @property
     def locale(self) -> str:
@@ -122,12 +122,12 @@ def narrator_voice(language: str) -> str | None:
 def voice_for_part(part: Part, language: str, narrator: str) -> tuple[str, int]:
     """A character's voice and pitch shift in hertz, never the narrator's own voice.
 
-    The part's gender picks among the language's voices of that gender (any voice when it is
-    unknown); rank walks through them, then round again at a shifted pitch. A part with no
-    voice of its gender listed borrows another one at a shifted pitch, so it still sounds apart.
+    The part's gender picks among the language's voices of that gender; rank walks through
+    them, then round again at a shifted pitch. A part with no voice of its gender listed
+    borrows another one at a shifted pitch, so it still sounds apart.
     """
     listed = [voice for voice in voices_for_language(language) if voice.name != narrator]
-    matching = [voice for voice in listed if part.gender in ("unknown", voice.gender)]
+    matching = [voice for voice in listed if voice.gender == part.gender]
     if not listed:
         return narrator, _shift(part, part.rank + 1)
     pool, borrowed = (matching, 0) if matching else (listed, 1)

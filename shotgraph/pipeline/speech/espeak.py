@@ -33,7 +33,7 @@ from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable
 from shotgraph.models import SpokenLine
 from shotgraph.pipeline.audio_files import write_wav
-from shotgraph.pipeline.speech.casting import Casting, Gender, Part
+from shotgraph.pipeline.speech.casting import Casting, Part, VoiceGender
 from shotgraph.pipeline.speech.espeak_voices import (
     FALLBACK_LANGUAGE,
     EspeakVoice,
@@ -49,10 +49,9 @@ log = logging.getLogger(__name__)
 # espeak-ng's neutral pitch (0-100) for the narrator; characters' pitches by part, far enough
 # apart to tell two speakers of a scene apart.
 _NARRATOR_PITCH = 50
-_PART_PITCHES: dict[Gender, tuple[int, ...]] = {
+_PART_PITCHES: dict[VoiceGender, tuple[int, ...]] = {
     "female": (64, 74, 84, 58, 90, 69, 79),
     "male": (38, 30, 44, 24, 34, 41, 27),
-    "unknown": (63, 37, 75, 29, 69, 43),
 }
 # A 10 ms frame counts as voiced when its peak passes this (16-bit scale, about -40 dBFS).
 _VOICED_PEAK = 330

@@ -35,11 +35,22 @@ def test_each_speaker_gets_a_part_by_gender_most_mentioned_first() -> None:
         "Mara": Part(gender="female", rank=0),
         "Tom": Part(gender="male", rank=0),
         "Ann": Part(gender="female", rank=1),
-        "Stranger": Part(gender="unknown", rank=0),
+        # Not described: a man's voice, as fewer men than women speak so far.
+        "Stranger": Part(gender="male", rank=1),
     }
     # Someone who never speaks takes no voice from those who do.
     assert casting.part("Quiet") is None
     assert casting.part(None) is None
+
+
+def test_characters_of_unknown_gender_balance_the_voices() -> None:
+    plan = _plan("A", "B", "C")
+    plan.characters = []
+    assert cast_plan(plan).parts == {
+        "A": Part(gender="female", rank=0),
+        "B": Part(gender="male", rank=0),
+        "C": Part(gender="female", rank=1),
+    }
 
 
 def test_a_shot_depends_only_on_its_own_speakers() -> None:
