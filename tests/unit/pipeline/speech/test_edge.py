@@ -12,6 +12,8 @@ from shotgraph.config import Settings
 from shotgraph.errors import ShotGraphError
 from shotgraph.models import SpokenLine
 from shotgraph.pipeline.audio_files import read_wav
+from shotgraph.pipeline.composition.subtitles import cues_for_film
+from shotgraph.pipeline.composition.timeline import Segment, Timeline
 from shotgraph.pipeline.speech.casting import Casting, Part
 from shotgraph.pipeline.speech.edge import EdgeNarrator, align_words
 from shotgraph.pipeline.speech.edge_voices import UnknownEdgeVoice
@@ -60,6 +62,25 @@ async def test_speaks_the_streamed_audio_timed_by_its_word_boundaries(
     for word in speech.words:  # and the decoded sound is there when the words are
         window = samples[round(word.start_s * rate) : round(word.end_s * rate), 0]
         assert _rms(window) > 0.01
+
+
+async def test_long_narration_is_cut_into_subtitles_at_sentence_ends(
+    edge_settings: Settings, edge_service: FakeEdgeTts, tmp_path: Path
+) -> None:
+    text = (
+        "Mara ran up the green hill at dawn with her red kite. "
+        "The wind was strong and cold, and the village slept below."
+    )
+    speech = await EdgeNarrator(edge_settings, edge_service.connector).speak(
+        [SpokenLine(text=text)], "en", None, tmp_path / "x.wav"
+    )
+    shot = Segment(kind="shot", shot_id="s000-00", start_frame=0, frame_count=240)
+    timeline = Timeline(fps=24, segments=[shot], narration_starts_s={"s000-00": 1.0})
+    first, second = cues_for_film(timeline, {"s000-00": speech})
+    assert first.text.replace("\n", " ") == text.split(" The")[0]
+    assert first.start_s == pytest.approx(1.0 + speech.words[0].start_s)
+    after_kite = next(w for w in speech.words if w.text == "The")
+    assert second.start_s == pytest.approx(1.0 + after_kite.start_s)
 
 
 async def test_rate_and_pitch_come_from_the_settings(
