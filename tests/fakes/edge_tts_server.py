@@ -83,6 +83,8 @@ class FakeEdgeTts:
     script: list[Behaviour] = field(default_factory=list)
     default: Behaviour = Behaviour.SPEAK
     connections: int = 0
+    most_at_once: int = 0
+    """The most connections open at the same time."""
     requests: list[SpeechRequest] = field(default_factory=list)
     sent_words: list[list[SentWord]] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)
@@ -94,6 +96,7 @@ class FakeEdgeTts:
         self._voice = EspeakNarrator(Settings(_env_file=None))
         self._runner: web.AppRunner | None = None
         self._connectors: list[_RetryableUnixConnector] = []
+        self._open = 0
 
     def connector(self) -> aiohttp.BaseConnector:
         """A connector to this stand-in, one per request."""
@@ -118,6 +121,14 @@ class FakeEdgeTts:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         self.connections += 1
+        self._open += 1
+        self.most_at_once = max(self.most_at_once, self._open)
+        try:
+            return await self._answer(request)
+        finally:
+            self._open -= 1
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
         behaviour = self.script.pop(0) if self.script else self.default
         date = {"Date": formatdate(usegmt=True)}
         if refusal := _refusal(request):

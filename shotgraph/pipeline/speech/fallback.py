@@ -2,7 +2,9 @@
 shot offline, and say so in the shot's note (which the job's result carries).
 
 After the service answers 429 it is left alone for a while: it blocks for minutes, and every
-request in that time only lengthens the block.
+request in that time only lengthens the block. And once a shot has used up its retries, the
+next shots try only once until the service answers again, so a machine with no network spends
+seconds on a film, not minutes of backoff per shot.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class FallbackNarrator:
         self._backoff_s = settings.narration_retry_backoff_s
         self._blocked_s = settings.narration_blocked_s
         self._blocked_until = 0.0
+        self._failing = False
 
     async def speak(
         self,
@@ -61,16 +64,20 @@ class FallbackNarrator:
         return speech.model_copy(update={"note": note})
 
     async def _with_retries(self, speak: Callable[[], Awaitable[Speech]]) -> Speech:
+        retries = 0 if self._failing else self._retries
         attempt = 0
         while True:
             if time.monotonic() < self._blocked_until:
                 raise SpeechUnavailable("it asked us to wait after too many requests")
             try:
-                return await speak()
+                speech = await speak()
+                self._failing = False
+                return speech
             except SpeechUnavailable as failure:
                 if failure.blocked:
                     self._blocked_until = time.monotonic() + self._blocked_s
-                if failure.blocked or attempt == self._retries:
+                if failure.blocked or attempt == retries:
+                    self._failing = True
                     raise
                 wait = self._backoff_s * 2**attempt
                 log.info("narration: %s failed (%s); retrying in %.1f s", self.name, failure, wait)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import numpy as np
@@ -89,3 +90,33 @@ async def test_the_fallback_reads_a_spanish_shot_with_a_spanish_voice(
     line = [SpokenLine(text="El viento soplaba fuerte sobre la colina.")]
     speech = await _narrator(edge_settings, edge_service).speak(line, "es", None, tmp_path / "x")
     assert (speech.backend, speech.voice) == ("espeak", "es")
+
+
+async def test_once_a_shot_has_fallen_back_the_next_ones_try_only_once(
+    edge_settings: Settings, edge_service: FakeEdgeTts, tmp_path: Path
+) -> None:
+    edge_service.default = Behaviour.DROP
+    narrator = _narrator(edge_settings, edge_service)
+    await narrator.speak(LINE, "en", None, tmp_path / "1.wav")
+    assert edge_service.connections == 2  # the first try and its retry
+    await narrator.speak(LINE, "en", None, tmp_path / "2.wav")
+    assert edge_service.connections == 3
+    edge_service.default = Behaviour.SPEAK
+    back = await narrator.speak(LINE, "en", None, tmp_path / "3.wav")
+    assert back.backend == "edge"
+    edge_service.script = [Behaviour.DROP]
+    again = await narrator.speak(LINE, "en", None, tmp_path / "4.wav")
+    assert (again.backend, edge_service.connections) == ("edge", 6)  # retries are back
+
+
+async def test_requests_go_out_one_at_a_time(
+    edge_settings: Settings, edge_service: FakeEdgeTts, tmp_path: Path
+) -> None:
+    narrator = _narrator(edge_settings, edge_service)
+    shots = [
+        narrator.speak([SpokenLine(text=f"Shot {n} has words.")], "en", None, tmp_path / f"{n}")
+        for n in range(4)
+    ]
+    spoken = await asyncio.gather(*shots)
+    assert {speech.backend for speech in spoken} == {"edge"}
+    assert edge_service.most_at_once == 1
