@@ -159,6 +159,9 @@ class EdgeNarrator:
                 raise SpeechUnavailable(f"no answer within {self._timeout_s:g} s") from exc
             except aiohttp.WSServerHandshakeError as exc:
                 raise SpeechUnavailable(f"HTTP {exc.status}", blocked=exc.status == 429) from exc
+            except aiohttp.ClientConnectorError as exc:
+                why = exc.os_error.strerror or exc.os_error
+                raise SpeechUnavailable(f"cannot reach {exc.host}: {why}") from exc
             except (EdgeTTSException, aiohttp.ClientError, OSError) as exc:
                 raise SpeechUnavailable(f"{type(exc).__name__}: {exc}") from exc
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import aiohttp
 import numpy as np
 import pytest
 
@@ -120,3 +121,20 @@ async def test_requests_go_out_one_at_a_time(
     spoken = await asyncio.gather(*shots)
     assert {speech.backend for speech in spoken} == {"edge"}
     assert edge_service.most_at_once == 1
+
+
+async def test_no_service_at_all_falls_back_with_the_reason(
+    edge_settings: Settings, tmp_path: Path
+) -> None:
+    def nowhere() -> aiohttp.BaseConnector:
+        return aiohttp.UnixConnector(path=str(tmp_path / "no-such-socket"))
+
+    narrator = FallbackNarrator(
+        EdgeNarrator(edge_settings, nowhere), EspeakNarrator(edge_settings), edge_settings
+    )
+    out = tmp_path / "x.wav"
+    speech = await narrator.speak(LINE, "en", None, out)
+    assert speech.backend == "espeak"
+    assert speech.note is not None
+    assert "cannot reach speech.platform.bing.com" in speech.note
+    assert _rms(out) > 0.03
