@@ -57,6 +57,8 @@ class Behaviour(StrEnum):
     """Half the audio and words, then the connection is cut without a goodbye."""
     SILENT = "silent"
     """Accepts the request, then never answers."""
+    STALL = "stall"
+    """Half the audio and words, then silence with the connection still open."""
 
 
 @dataclass
@@ -154,7 +156,7 @@ class FakeEdgeTts:
 
         mp3, words = await self._speak(spoken)
         chunks = [mp3[i : i + AUDIO_CHUNK_BYTES] for i in range(0, len(mp3), AUDIO_CHUNK_BYTES)]
-        if behaviour is Behaviour.DROP:
+        if behaviour in (Behaviour.DROP, Behaviour.STALL):
             chunks = chunks[: len(chunks) // 2]
         request_id = uuid.uuid4().hex
         await ws.send_str(_text_frame(request_id, "turn.start", {"context": {}}))
@@ -173,6 +175,10 @@ class FakeEdgeTts:
             self.sent_words.append(sent)
             assert request.transport is not None
             request.transport.abort()
+            return ws
+        if behaviour is Behaviour.STALL:
+            self.sent_words.append(sent)
+            await ws.receive()
             return ws
         for word in words[len(sent) :]:
             await ws.send_str(_text_frame(request_id, "audio.metadata", _metadata(word)))

@@ -146,9 +146,12 @@ class EdgeNarrator:
         audio = bytearray()
         heard: list[WordTiming] = []
         async with self._lock():
+            loop = asyncio.get_running_loop()
             try:
-                async with asyncio.timeout(self._timeout_s):
+                # A service gone silent, not one still streaming a long line, is given up on.
+                async with asyncio.timeout(self._timeout_s) as silence:
                     async for chunk in communicate.stream():
+                        silence.reschedule(loop.time() + self._timeout_s)
                         if chunk["type"] == "audio":
                             audio += chunk["data"]
                         elif chunk["type"] == "WordBoundary":
@@ -156,7 +159,7 @@ class EdgeNarrator:
                             end = start + chunk["duration"] / _TICKS_PER_SECOND
                             heard.append(WordTiming(text=chunk["text"], start_s=start, end_s=end))
             except TimeoutError as exc:
-                raise SpeechUnavailable(f"no answer within {self._timeout_s:g} s") from exc
+                raise SpeechUnavailable(f"no answer for {self._timeout_s:g} s") from exc
             except aiohttp.WSServerHandshakeError as exc:
                 raise SpeechUnavailable(f"HTTP {exc.status}", blocked=exc.status == 429) from exc
             except aiohttp.ClientConnectorError as exc:

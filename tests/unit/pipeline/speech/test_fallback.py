@@ -38,7 +38,8 @@ def _rms(path: Path) -> float:
         # two attempts makes two connections.
         (Behaviour.FORBIDDEN, "HTTP 403", 4),
         (Behaviour.DROP, "the answer stopped before the last word", 2),
-        (Behaviour.SILENT, "no answer within 0.8 s", 2),
+        (Behaviour.SILENT, "no answer for 0.8 s", 2),
+        (Behaviour.STALL, "no answer for 0.8 s", 2),
         # A 429 is not retried: it would only lengthen the block.
         (Behaviour.TOO_MANY_REQUESTS, "HTTP 429", 1),
     ],
