@@ -13,15 +13,18 @@ import re
 from pydantic import BaseModel
 
 from shotgraph.errors import ShotGraphError
-from shotgraph.pipeline.speech.casting import Part, VoiceGender
+from shotgraph.pipeline.speech.casting import Age, Part, VoiceGender
 
 # The library's own default: a multilingual voice that reads most languages passably.
 MULTILINGUAL_VOICE = "en-US-EmmaMultilingualNeural"
 # A voice name as edge-tts accepts it: language, region, then the name.
 _VOICE_NAME = re.compile(r"^[a-z]{2,3}-[A-Z]{2}(-[A-Za-z]+)?-[A-Za-z]+Neural$")
 # Where a part needs more voices than a language has, the voices come round again this much
-# higher (women, unknown) or lower (men) each time, so no two characters sound the same.
+# higher (women) or lower (men) each time, so no two characters sound the same.
 PITCH_STEP_HZ = 8
+# A child with no child's voice listed speaks an adult voice pitched up; an elder a little
+# lower. Neither is a multiple of the step, so no two parts land on the same voice and pitch.
+AGE_SHIFT_HZ: dict[Age, int] = {"child": 20, "adult": 0, "elder": -6}
 
 
 class EdgeVoice(BaseModel):
@@ -29,25 +32,31 @@ class EdgeVoice(BaseModel):
 
     name: str
     gender: VoiceGender
+    child: bool = False
 
     @property
     def locale(self) -> str:
         return self.name.rsplit("-", 1)[0]
 
 
-def _voices(locale: str, female: str, male: str) -> list[EdgeVoice]:
-    return [EdgeVoice(name=f"{locale}-{n}Neural", gender="female") for n in female.split()] + [
-        EdgeVoice(name=f"{locale}-{n}Neural", gender="male") for n in male.split()
-    ]
+def _voices(locale: str, female: str, male: str, girls: str = "") -> list[EdgeVoice]:
+    def listed(names: str, gender: VoiceGender, child: bool = False) -> list[EdgeVoice]:
+        return [
+            EdgeVoice(name=f"{locale}-{name}Neural", gender=gender, child=child)
+            for name in names.split()
+        ]
+
+    return listed(female, "female") + listed(male, "male") + listed(girls, "female", child=True)
 
 
 # Locale -> voices; the first voice of a language's default locale narrates.
 VOICES: dict[str, list[EdgeVoice]] = {
-    "en-US": _voices("en-US", "Aria Jenny Michelle Ana", "Guy Christopher Eric Roger Steffan"),
-    "en-GB": _voices("en-GB", "Sonia Libby Maisie", "Ryan Thomas"),
+    "en-US": _voices("en-US", "Aria Jenny Michelle", "Guy Christopher Eric Roger Steffan", "Ana"),
+    "en-GB": _voices("en-GB", "Sonia Libby", "Ryan Thomas", "Maisie"),
     "es-ES": _voices("es-ES", "Elvira Ximena", "Alvaro"),
     "es-MX": _voices("es-MX", "Dalia", "Jorge"),
-    "fr-FR": _voices("fr-FR", "Denise Eloise", "Henri"),
+    "fr-FR": _voices("fr-FR", "Denise VivienneMultilingual", "Henri", "Eloise"),
+    "fr-CA": _voices("fr-CA", "Sylvie", "Antoine Jean"),
     "de-DE": _voices("de-DE", "Katja Amala", "Conrad Killian"),
     "it-IT": _voices("it-IT", "Elsa Isabella", "Diego"),
     "pt-BR": _voices("pt-BR", "Francisca", "Antonio"),
@@ -122,17 +131,25 @@ def narrator_voice(language: str) -> str | None:
 def voice_for_part(part: Part, language: str, narrator: str) -> tuple[str, int]:
     """A character's voice and pitch shift in hertz, never the narrator's own voice.
 
-    The part's gender picks among the language's voices of that gender; rank walks through
-    them, then round again at a shifted pitch. A part with no voice of its gender listed
-    borrows another one at a shifted pitch, so it still sounds apart.
+    The part's gender picks among the language's voices of that gender (a child's voice for a
+    child, where one is listed); rank walks through them, then round again at a shifted pitch.
+    A part with no voice of its gender listed borrows another one at a shifted pitch, so it
+    still sounds apart.
     """
     listed = [voice for voice in voices_for_language(language) if voice.name != narrator]
-    matching = [voice for voice in listed if voice.gender == part.gender]
-    if not listed:
-        return narrator, _shift(part, part.rank + 1)
-    pool, borrowed = (matching, 0) if matching else (listed, 1)
+    adults = [voice for voice in listed if not voice.child]
+    children = [voice for voice in listed if voice.child and voice.gender == part.gender]
+    matching = [voice for voice in adults if voice.gender == part.gender]
+    if part.age == "child" and children:
+        pool, borrowed, age_hz = children, 0, 0
+    elif matching:
+        pool, borrowed, age_hz = matching, 0, AGE_SHIFT_HZ[part.age]
+    else:
+        pool, borrowed, age_hz = adults or listed, 1, AGE_SHIFT_HZ[part.age]
+    if not pool:
+        return narrator, _shift(part, part.rank + 1) + age_hz
     lap, index = divmod(part.rank, len(pool))
-    return pool[index].name, _shift(part, lap + borrowed)
+    return pool[index].name, _shift(part, lap + borrowed) + age_hz
 
 
 def _shift(part: Part, laps: int) -> int:

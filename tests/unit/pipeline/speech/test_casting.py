@@ -56,3 +56,14 @@ def test_characters_of_unknown_gender_balance_the_voices() -> None:
 def test_a_shot_depends_only_on_its_own_speakers() -> None:
     casting = cast_plan(_plan("Ann", "Tom", "Mara"))
     assert casting.for_speakers({"Tom"}).parts == {"Tom": Part(gender="male", rank=0)}
+
+
+def test_the_description_says_how_old_a_character_sounds() -> None:
+    plan = _plan("Pell", "Orla", "Ann")
+    plan.characters = [
+        Character(name="Pell", gender="male", description="a young red fox with one white ear"),
+        Character(name="Orla", gender="female", description="an old grey badger"),
+        Character(name="Ann", gender="female", description="a ten-year-old girl"),
+    ]
+    parts = cast_plan(plan).parts
+    assert [parts[name].age for name in ("Pell", "Orla", "Ann")] == ["child", "elder", "child"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from shotgraph.pipeline.speech.casting import Part
 from shotgraph.pipeline.speech.edge_voices import (
+    AGE_SHIFT_HZ,
     PITCH_STEP_HZ,
     is_voice_name,
     narrator_voice,
@@ -35,7 +36,7 @@ def test_parts_get_voices_of_their_gender_never_the_narrators() -> None:
     assert [voice for voice, _ in women] == [
         "en-US-JennyNeural",
         "en-US-MichelleNeural",
-        "en-US-AnaNeural",
+        "en-GB-SoniaNeural",  # a child's voice is kept for children
     ]
     assert [voice for voice, _ in men] == [
         "en-US-GuyNeural",
@@ -43,6 +44,28 @@ def test_parts_get_voices_of_their_gender_never_the_narrators() -> None:
         "en-US-EricNeural",
     ]
     assert all(shift == 0 for _, shift in women + men)
+
+
+def test_children_and_elders_sound_their_age() -> None:
+    narrator = "en-US-AriaNeural"
+    girl = voice_for_part(Part(gender="female", age="child"), "en", narrator)
+    boy = voice_for_part(Part(gender="male", age="child"), "en", narrator)
+    elder = voice_for_part(Part(gender="male", rank=1, age="elder"), "en", narrator)
+    assert girl == ("en-US-AnaNeural", 0)
+    assert boy == ("en-US-GuyNeural", AGE_SHIFT_HZ["child"])  # no boy's voice: pitched up
+    assert elder == ("en-US-ChristopherNeural", AGE_SHIFT_HZ["elder"])
+
+
+def test_no_two_parts_share_a_voice_and_a_pitch() -> None:
+    narrator = "ko-KR-SunHiNeural"
+    parts = [
+        Part(gender=gender, rank=rank, age=age)
+        for gender in ("female", "male")
+        for rank, age in enumerate(["adult", "child", "elder", "adult", "child", "elder"])
+    ]
+    for language in ("ko", "en", "fr"):
+        voices = [voice_for_part(part, language, narrator) for part in parts]
+        assert len(set(voices)) == len(parts)
 
 
 def test_a_cast_larger_than_the_voices_comes_round_again_at_another_pitch() -> None:
