@@ -82,6 +82,9 @@ class SentWord:
 
 @dataclass
 class FakeEdgeTts:
+    """The stand-in, run as `async with FakeEdgeTts() as service`; it records what it was asked
+    and what it answered, for tests to compare with what the narrator made of it."""
+
     script: list[Behaviour] = field(default_factory=list)
     default: Behaviour = Behaviour.SPEAK
     connections: int = 0
