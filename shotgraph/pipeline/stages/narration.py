@@ -39,7 +39,16 @@ async def run_narration(job: JobRun, plan: ShotPlan) -> dict[str, NarratedShot]:
                 with atomic_output(wav) as partial:
                     return await narrator.speak(lines, plan.language, voice, partial, cast)
 
-            speech = await job.cached(Stage.NARRATION, ref.id, key, Speech, speak, files=(wav,))
+            speech = await job.cached(
+                Stage.NARRATION,
+                ref.id,
+                key,
+                Speech,
+                speak,
+                files=(wav,),
+                # A shot the offline voice spoke during an outage is tried online again.
+                reuse=lambda stored: stored.backend == narrator.name,
+            )
             if speech.note:
                 job.notes.append(f"narration {ref.id}: {speech.note}")
             if speech.duration_s > 0:

@@ -14,8 +14,11 @@ from shotgraph.pipeline.job import JobRun
 from shotgraph.pipeline.orchestrator import Orchestrator
 from shotgraph.pipeline.progress import StageReporter
 from shotgraph.pipeline.speech.edge import EdgeNarrator
-from shotgraph.pipeline.stages.narration import run_narration
-from tests.fakes.edge_tts_server import FakeEdgeTts
+from shotgraph.pipeline.speech.espeak import EspeakNarrator
+from shotgraph.pipeline.speech.fallback import FallbackNarrator
+from shotgraph.pipeline.speech.protocol import Narrator
+from shotgraph.pipeline.stages.narration import NarratedShot, run_narration
+from tests.fakes.edge_tts_server import Behaviour, FakeEdgeTts
 
 STORY = (
     'Mara ran up the hill with her kite. "Hold on!" said Tom.\n\n'
@@ -29,10 +32,10 @@ async def edge_service() -> AsyncIterator[FakeEdgeTts]:
         yield service
 
 
-async def _narrate(settings: Settings, service: FakeEdgeTts) -> dict[str, str]:
-    """Each spoken text -> the short name of the voice that spoke it."""
+async def _run(settings: Settings, narrator: Narrator) -> dict[str, NarratedShot]:
+    """Narrate the story's plan with `narrator`, in one job folder whatever the call."""
     backends = build_backends(settings)
-    backends.narrator = EdgeNarrator(settings, service.connector)
+    backends.narrator = narrator
     request = StoryRequest(story=STORY)
     plan = await Orchestrator(settings, backends).plan(request)
     job = JobRun(
@@ -42,7 +45,12 @@ async def _narrate(settings: Settings, service: FakeEdgeTts) -> dict[str, str]:
         folder=JobFolder(settings.storage_path, "narration-test"),
         reporter=StageReporter(None),
     )
-    await run_narration(job, plan)
+    return await run_narration(job, plan)
+
+
+async def _narrate(settings: Settings, service: FakeEdgeTts) -> dict[str, str]:
+    """Each spoken text -> the short name of the voice that spoke it."""
+    await _run(settings, EdgeNarrator(settings, service.connector))
     return {r.text: r.voice.split("(")[1].split(", ")[1].rstrip(")") for r in service.requests}
 
 
@@ -62,3 +70,28 @@ async def test_character_voices_can_be_turned_off(
         settings.model_copy(update={"tts_character_voices": False}), edge_service
     )
     assert set(voices.values()) == {"AriaNeural"}
+
+
+async def test_shots_spoken_by_the_fallback_are_tried_online_again_next_run(
+    settings: Settings, edge_service: FakeEdgeTts
+) -> None:
+    settings = settings.model_copy(
+        update={"tts_backend": "edge", "narration_retries": 0, "narration_timeout_s": 0.8}
+    )
+
+    def narrator() -> FallbackNarrator:
+        edge = EdgeNarrator(settings, edge_service.connector)
+        return FallbackNarrator(edge, EspeakNarrator(settings), settings)
+
+    edge_service.default = Behaviour.FORBIDDEN
+    during_outage = await _run(settings, narrator())
+    assert {shot.speech.backend for shot in during_outage.values()} == {"espeak"}
+
+    edge_service.default = Behaviour.SPEAK
+    after = await _run(settings, narrator())
+    assert {shot.speech.backend for shot in after.values()} == {"edge"}
+    # And once spoken online, a third run reuses them without asking the service.
+    asked = len(edge_service.requests)
+    again = await _run(settings, narrator())
+    assert {shot.speech.backend for shot in again.values()} == {"edge"}
+    assert len(edge_service.requests) == asked
