@@ -43,7 +43,7 @@ class Orchestrator:
     ) -> JobResult:
         job = self._start(request, progress, job_id)
         digest, plan = await self._plan(job)
-        await run_safety(job, digest, plan)
+        plan = await run_safety(job, digest, plan)
         narration = await run_narration(job, plan)
         timeline = build_timeline(
             plan,

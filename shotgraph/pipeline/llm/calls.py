@@ -7,6 +7,7 @@ import asyncio
 import logging
 from typing import Any
 
+from shotgraph.config import Settings
 from shotgraph.errors import StageFailed
 from shotgraph.models import CostReport
 from shotgraph.pipeline.llm.client import (
@@ -17,6 +18,7 @@ from shotgraph.pipeline.llm.client import (
     LlmClient,
 )
 from shotgraph.pipeline.llm.cost import PriceTable, record_failure
+from shotgraph.pipeline.llm.providers import build_llm_client
 from shotgraph.pipeline.llm.retry import RetryPolicy
 from shotgraph.pipeline.llm.routing import Route
 
@@ -31,6 +33,14 @@ class ModelCaller:
         self.client = client
         self.policy = policy
         self.prices = prices
+
+    @classmethod
+    def from_settings(cls, settings: Settings, provider: str) -> ModelCaller:
+        return cls(
+            build_llm_client(settings, provider),
+            RetryPolicy.from_settings(settings),
+            PriceTable.from_settings(settings),
+        )
 
     async def complete(
         self,
