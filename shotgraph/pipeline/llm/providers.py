@@ -17,7 +17,7 @@ from shotgraph.pipeline.llm.client import ChatRequest, Completion, LlmCallFailed
 from shotgraph.pipeline.llm.tokens import count_tokens
 
 # Passed explicitly so that the SDKs never read base URLs from the environment themselves.
-TOGETHER_BASE_URL = "https://api.together.xyz/v1"
+TOGETHER_BASE_URL = "https://api.together.ai"
 OPENAI_BASE_URL = "https://api.openai.com/v1"
 # Local OpenAI-compatible servers (Ollama, llama.cpp) take any key; the SDK insists on one.
 KEYLESS_PLACEHOLDER = "no-key"
@@ -109,9 +109,9 @@ def build_llm_client(settings: Settings, provider: str) -> SdkChatClient:
     if provider == "together":
         import together
 
-        sdk_client = together.AsyncTogether(
-            base_url=settings.llm_base_url or TOGETHER_BASE_URL, **options
-        )
+        # The Together SDK adds /v1 to its paths itself; LLM_BASE_URL is written OpenAI-style.
+        base_url = (settings.llm_base_url or TOGETHER_BASE_URL).rstrip("/").removesuffix("/v1")
+        sdk_client = together.AsyncTogether(base_url=base_url, **options)
         return SdkChatClient("together", sdk_client, SdkErrors.of(together))
     if provider == "openai":
         import openai

@@ -7,17 +7,25 @@ stand-in for what the default Llama models bill.
 
 from __future__ import annotations
 
+import warnings
 from functools import cache
+from typing import TYPE_CHECKING
 
-import bpe_openai
+if TYPE_CHECKING:
+    import bpe_openai
 
 ENCODING = "cl100k_base"
 
 
 @cache
 def _encoding() -> bpe_openai.Encoding:
-    # Building the encoder takes about a second; once per process.
-    return bpe_openai.get_encoding(ENCODING)
+    # Importing bpe-openai builds its encoders (a second or two): only when a count is needed.
+    # It reads its data with an importlib API that Python deprecated; that is its business.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import bpe_openai
+
+        return bpe_openai.get_encoding(ENCODING)
 
 
 def count_tokens(text: str) -> int:
