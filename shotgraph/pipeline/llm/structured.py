@@ -51,9 +51,9 @@ class StructuredCaller:
         return self.output.contract(answer.example())
 
     def messages(
-        self, prompt: PromptTemplate, answer: type[ShapedAnswer], **values: str
+        self, template: PromptTemplate, answer: type[ShapedAnswer], **values: str
     ) -> list[ChatMessage]:
-        return prompt.render(contract=self.contract(answer), **values)
+        return template.render(contract=self.contract(answer), **values)
 
     async def ask(
         self, route: Route, messages: list[ChatMessage], answer: type[A], cost: CostReport
