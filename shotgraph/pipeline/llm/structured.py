@@ -19,7 +19,7 @@ from shotgraph.pipeline.llm.calls import ModelCaller
 from shotgraph.pipeline.llm.client import ChatMessage, Completion
 from shotgraph.pipeline.llm.cost import record_step
 from shotgraph.pipeline.llm.formats import FormatError, OutputFormat
-from shotgraph.pipeline.llm.prompts import PromptTemplate, load_prompt, quote_untrusted
+from shotgraph.pipeline.llm.prompts import load_prompt, quote_untrusted
 from shotgraph.pipeline.llm.routing import Route
 
 log = logging.getLogger(__name__)
@@ -47,14 +47,6 @@ class StructuredCaller:
         self.output = output
         self.repair = repair
 
-    def contract(self, answer: type[ShapedAnswer]) -> str:
-        return self.output.contract(answer.example())
-
-    def messages(
-        self, template: PromptTemplate, answer: type[ShapedAnswer], **values: str
-    ) -> list[ChatMessage]:
-        return template.render(contract=self.contract(answer), **values)
-
     async def ask(
         self, route: Route, messages: list[ChatMessage], answer: type[A], cost: CostReport
     ) -> A:
@@ -66,7 +58,7 @@ class StructuredCaller:
 
         repair_messages = load_prompt("json_repair").render(
             problem=problem,
-            contract=self.contract(answer),
+            contract=self.output.contract(answer.example()),
             answer=quote_untrusted(first.text),
         )
         fixed = await self.caller.complete(self.repair, repair_messages, cost, schema)

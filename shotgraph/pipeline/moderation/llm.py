@@ -12,6 +12,7 @@ from shotgraph.config import Settings
 from shotgraph.errors import StageFailed
 from shotgraph.models import CostReport, Stage
 from shotgraph.pipeline.llm.calls import ModelCaller
+from shotgraph.pipeline.llm.client import ChatMessage
 from shotgraph.pipeline.llm.prompts import load_prompt, quote_untrusted
 from shotgraph.pipeline.llm.routing import Route, Router
 from shotgraph.pipeline.moderation.protocol import HAZARD_CATEGORIES, Verdict
@@ -32,9 +33,12 @@ class LlmModerator:
         return cls(caller, Router.from_settings(settings).safety)
 
     async def check(self, text: str, cost: CostReport) -> Verdict:
-        messages = load_prompt("safety").render(categories=_POLICY, content=quote_untrusted(text))
-        completion = await self.caller.complete(self.route, messages, cost)
+        completion = await self.caller.complete(self.route, guard_messages(text), cost)
         return parse_guard_answer(completion.text)
+
+
+def guard_messages(text: str) -> list[ChatMessage]:
+    return load_prompt("safety").render(categories=_POLICY, content=quote_untrusted(text))
 
 
 def parse_guard_answer(text: str) -> Verdict:

@@ -14,7 +14,6 @@ from shotgraph.config import Settings
 from shotgraph.models import CostReport, Scene, Shot, ShotRef, StoryDigest, StoryRequest
 from shotgraph.pipeline.llm.calls import ModelCaller
 from shotgraph.pipeline.llm.formats import output_format
-from shotgraph.pipeline.llm.prompts import load_prompt, quote_untrusted
 from shotgraph.pipeline.llm.routing import Router
 from shotgraph.pipeline.llm.structured import StructuredCaller
 from shotgraph.pipeline.llm.tokens import count_tokens
@@ -24,7 +23,12 @@ from shotgraph.pipeline.planning.llm.answers import (
     SceneListAnswer,
     ShotListAnswer,
 )
-from shotgraph.pipeline.planning.llm.choices import CHOICES
+from shotgraph.pipeline.planning.llm.messages import (
+    digest_messages,
+    rewrite_messages,
+    scene_messages,
+    shot_messages,
+)
 from shotgraph.pipeline.planning.rules import RulesPlanner
 from shotgraph.pipeline.planning.rules.compression import word_budget
 from shotgraph.pipeline.planning.rules.text import (
@@ -66,13 +70,7 @@ class LlmPlanner:
         keep = word_count(text) * _DEFAULT_KEEP
         words = word_budget(request.target_length_s) if request.target_length_s else keep
         language = request.language or "en"
-        messages = self.asker.messages(
-            load_prompt("story_compress"),
-            DigestAnswer,
-            words=str(round(words)),
-            language=language,
-            story=quote_untrusted(text),
-        )
+        messages = digest_messages(self.asker.output, text, round(words), language)
         answer = await self.asker.ask(self.router.story_compress, messages, DigestAnswer, cost)
         return StoryDigest(
             text=normalise(answer.summary),
@@ -86,12 +84,7 @@ class LlmPlanner:
         self, digest: StoryDigest, request: StoryRequest, cost: CostReport
     ) -> list[Scene]:
         sentences = split_sentences(digest.text) or [Sentence(digest.text, paragraph=0)]
-        numbered = "\n".join(
-            f"[{number}] {sentence.text}" for number, sentence in enumerate(sentences, start=1)
-        )
-        messages = self.asker.messages(
-            load_prompt("scene_draft"), SceneListAnswer, story=quote_untrusted(numbered), **CHOICES
-        )
+        messages = scene_messages(self.asker.output, sentences)
         input_tokens = sum(count_tokens(message.content) for message in messages)
         route = self.router.scenes_for(input_tokens)
         log.info("llm scenes: %d input tokens, routed to %s", input_tokens, route.model)
@@ -101,36 +94,14 @@ class LlmPlanner:
     async def shots(
         self, scene: Scene, digest: StoryDigest, request: StoryRequest, cost: CostReport
     ) -> list[Shot]:
-        cast = [c for c in digest.characters if c.name in scene.characters]
-        messages = self.asker.messages(
-            load_prompt("shot_final"),
-            ShotListAnswer,
-            scene_number=str(scene.index + 1),
-            title=quote_untrusted(scene.title),
-            location=quote_untrusted(scene.setting.location),
-            place=scene.setting.place.value,
-            time_of_day=scene.setting.time_of_day.value,
-            mood=scene.setting.mood.value,
-            cast="\n".join(f"- {c.name}: {c.description or 'no description'}" for c in cast)
-            or "- nobody named",
-            style=quote_untrusted(request.style),
-            language=digest.language,
-            story=quote_untrusted(scene.source_text),
-            **CHOICES,
-        )
+        messages = shot_messages(self.asker.output, scene, digest, request)
         answer = await self.asker.ask(self.router.shot_final, messages, ShotListAnswer, cost)
         return [shot.shot(index) for index, shot in enumerate(answer.shots)]
 
     async def rewrite_visual_prompt(
         self, ref: ShotRef, reason: str, request: StoryRequest, cost: CostReport
     ) -> str:
-        messages = self.asker.messages(
-            load_prompt("shot_rewrite"),
-            PromptRewriteAnswer,
-            categories=reason,
-            style=quote_untrusted(request.style),
-            prompt=quote_untrusted(ref.shot.visual_prompt),
-        )
+        messages = rewrite_messages(self.asker.output, ref, reason, request)
         answer = await self.asker.ask(self.router.shot_final, messages, PromptRewriteAnswer, cost)
         return answer.visual_prompt
 
