@@ -32,6 +32,7 @@ test: system-deps $(VENV)/.installed-dev
 
 bench: system-deps $(VENV)/.installed-bench
 	$(BIN)/python bench/render_speed.py
+	$(BIN)/python bench/llm_tokens.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
