@@ -40,7 +40,13 @@ async def run_shots(job: JobRun, digest: StoryDigest, scenes: list[Scene], title
             progress.update(done / len(scenes), f"Scene {done} of {len(scenes)}")
             return scene.model_copy(update={"shots": found.shots})
 
-        planned = await asyncio.gather(*(plan_scene(scene) for scene in scenes))
+        # A task group cancels the other scenes when one fails; its first error is the job's.
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(plan_scene(scene)) for scene in scenes]
+        except ExceptionGroup as failed:
+            raise failed.exceptions[0] from None
+        planned = [task.result() for task in tasks]
 
     return ShotPlan(
         title=title,
@@ -48,5 +54,5 @@ async def run_shots(job: JobRun, digest: StoryDigest, scenes: list[Scene], title
         aspect=request.aspect,
         language=digest.language,
         characters=digest.characters,
-        scenes=list(planned),
+        scenes=planned,
     )

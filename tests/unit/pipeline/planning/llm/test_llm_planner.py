@@ -3,6 +3,7 @@ JSON, routing per step, the repair path, a story that injects instructions, para
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -282,3 +283,26 @@ async def test_parallel_planning_keeps_the_scene_order(
 
 def test_the_offline_profile_still_plans_with_rules(settings: Settings) -> None:
     assert build_backends(settings).planner.name == "rules"
+
+
+async def test_a_failing_scene_in_parallel_planning_fails_the_stage_plainly(
+    llm_settings: Settings, llm_server: FakeLlmServer
+) -> None:
+    settings = llm_settings.model_copy(update={"llm_parallel": True, "llm_timeout_s": 5.0})
+    toon = ToonFormat()
+
+    def answer(request: SeenRequest) -> Reply:
+        if request.model == settings.llm_model_scene_draft:
+            return Reply(toon.encode(scenes_answer(1, 5, 9)))
+        if "Scene 1:" in request.user:  # its model and the fallback model
+            return Reply(status=500)
+        return Reply(toon.encode(shots_answer()), delay_s=2.0)
+
+    llm_server.script = answer
+
+    with pytest.raises(StageFailed) as failed:
+        await plan(settings)
+
+    assert failed.value.stage == "shots"
+    # The other scenes' answers take 2 s: they were cancelled, not waited for.
+    assert time.monotonic() - llm_server.requests[0].at < 1.5
