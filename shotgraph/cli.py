@@ -205,7 +205,8 @@ def _print_result(result: JobResult, target: Path) -> None:
         for line in result.cost.lines:
             out.print(
                 f"    {line.stage} {line.model}: {line.calls} calls, {line.retries} retries, "
-                f"{line.input_tokens} in + {line.output_tokens} out tokens, ${line.dollars:.4f}"
+                f"{line.input_tokens} in + {line.output_tokens} out tokens, ${line.dollars:.4f}",
+                soft_wrap=True,
             )
     for note in result.notes:
         out.print(f"  [yellow]note:[/] {note}")
