@@ -26,6 +26,7 @@ class Reply:
     delay_s: float = 0.0
     input_tokens: int = 100
     output_tokens: int = 50
+    with_usage: bool = True
 
 
 @dataclass
@@ -112,6 +113,11 @@ class FakeLlmServer:
 
 
 def _completion(model: str, reply: Reply) -> dict[str, Any]:
+    usage = {
+        "prompt_tokens": reply.input_tokens,
+        "completion_tokens": reply.output_tokens,
+        "total_tokens": reply.input_tokens + reply.output_tokens,
+    }
     return {
         "id": "chatcmpl-fake",
         "object": "chat.completion",
@@ -124,9 +130,5 @@ def _completion(model: str, reply: Reply) -> dict[str, Any]:
                 "finish_reason": "stop",
             }
         ],
-        "usage": {
-            "prompt_tokens": reply.input_tokens,
-            "completion_tokens": reply.output_tokens,
-            "total_tokens": reply.input_tokens + reply.output_tokens,
-        },
+        "usage": usage if reply.with_usage else None,
     }

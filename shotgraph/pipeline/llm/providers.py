@@ -61,7 +61,10 @@ class SdkChatClient:
                 **extra,
             )
         except Exception as exc:
-            raise self._classify(exc) from exc
+            failure = self._classify(exc)
+            if failure is None:
+                raise
+            raise failure from exc
         if not response.choices:
             raise LlmCallFailed("server_error", "the answer had no choices")
         text = response.choices[0].message.content or ""
@@ -77,7 +80,8 @@ class SdkChatClient:
             usage=Usage(input_tokens=usage.prompt_tokens, output_tokens=usage.completion_tokens),
         )
 
-    def _classify(self, exc: Exception) -> Exception:
+    def _classify(self, exc: Exception) -> LlmCallFailed | None:
+        """The failure an SDK error stands for; None for anything else (a bug, re-raised)."""
         if isinstance(exc, self._errors.timeout):
             return LlmCallFailed("timeout", "the model did not answer in time")
         if isinstance(exc, self._errors.connection):
@@ -91,7 +95,7 @@ class SdkChatClient:
             if status >= 500:
                 return LlmCallFailed("server_error", detail)
             return LlmCallFailed("rejected", detail)
-        return exc
+        return None
 
 
 def _seconds(value: str | None) -> float | None:

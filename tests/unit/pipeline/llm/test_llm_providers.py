@@ -30,6 +30,18 @@ async def test_an_answer_comes_back_with_its_usage(
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
+async def test_a_server_that_reports_no_usage_is_counted_with_the_tokenizer(
+    provider: str, llm_settings: Settings, llm_server: FakeLlmServer
+) -> None:
+    llm_server.script = by_model({"m": Reply("Hello world", with_usage=False)})
+    client = build_llm_client(llm_settings, provider)
+
+    completion = await client.complete(ChatRequest(model="m", messages=HELLO))
+
+    assert (completion.usage.input_tokens, completion.usage.output_tokens) == (1, 2)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
 async def test_a_schema_asks_for_the_providers_json_schema_mode(
     provider: str, llm_settings: Settings, llm_server: FakeLlmServer
 ) -> None:
