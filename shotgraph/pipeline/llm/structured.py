@@ -61,11 +61,16 @@ class StructuredCaller:
             contract=self.output.contract(answer.example()),
             answer=quote_untrusted(first.text),
         )
-        fixed = await self.caller.complete(self.repair, repair_messages, cost, schema)
-        value, _ = self._read(fixed, answer, self.repair, cost)
-        if value is not None:
-            record_step(cost, str(route.stage), fixed.model, "repaired_by_model")
-            return value
+        try:
+            fixed = await self.caller.complete(self.repair, repair_messages, cost, schema)
+        except StageFailed as failed:
+            # The repair model being down is no reason to skip the retry of the step.
+            log.warning("llm %s: no repair (%s)", route.stage, failed)
+        else:
+            value, _ = self._read(fixed, answer, self.repair, cost)
+            if value is not None:
+                record_step(cost, str(route.stage), fixed.model, "repaired_by_model")
+                return value
 
         record_step(cost, str(route.stage), first.model, "retried_step", problem)
         retry = [
@@ -78,7 +83,7 @@ class StructuredCaller:
             ),
         ]
         again = await self.caller.complete(route, retry, cost, schema)
-        value, problem = self._read(again, answer, route, cost)
+        value, _ = self._read(again, answer, route, cost)
         if value is not None:
             return value
         raise StageFailed(

@@ -214,6 +214,33 @@ async def test_answers_that_stay_unreadable_end_in_a_clear_error(
     ]
 
 
+async def test_a_repair_model_that_is_down_still_leaves_the_retry_of_the_step(
+    llm_settings: Settings, llm_server: FakeLlmServer
+) -> None:
+    toon = ToonFormat()
+    llm_server.script = by_model(
+        {
+            llm_settings.llm_model_scene_draft: Reply(toon.encode(scenes_answer(1))),
+            llm_settings.llm_model_shot_final: [
+                Reply("not a plan"),
+                Reply(toon.encode(shots_answer())),
+            ],
+        },
+        default=Reply(status=503),
+    )
+
+    shot_plan, cost = await plan(llm_settings)
+
+    assert shot_plan.shot_count == 2
+    assert [a.outcome for a in cost.attempts if a.stage == "shots"] == [
+        "ok",
+        "unreadable",
+        "retried_step",
+        "ok",
+    ]
+    assert {a.outcome for a in cost.attempts if a.stage == "repair"} == {"server_error"}
+
+
 async def test_a_story_that_injects_instructions_stays_data(
     llm_settings: Settings, llm_server: FakeLlmServer
 ) -> None:
