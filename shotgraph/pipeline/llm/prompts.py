@@ -18,7 +18,11 @@ from pydantic import BaseModel
 from shotgraph.pipeline.llm.client import ChatMessage
 
 _PARTS = re.compile(r"^# (System|User)\s*$", re.MULTILINE)
-_TAGS = re.compile(r"<\s*(/?)\s*(story|answer)\s*>", re.IGNORECASE)
+# Our quotation tags, and the section markers of the Llama Guard prompt.
+_TAGS = re.compile(
+    r"<\s*(/?)\s*(story|answer|(?:begin|end)\s+(?:conversation|unsafe\s+content\s+categories))\s*>",
+    re.IGNORECASE,
+)
 
 
 class PromptTemplate(BaseModel):
