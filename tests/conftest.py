@@ -9,6 +9,9 @@ import pytest
 
 from shotgraph.config import Settings
 
+# The fake LLM server fixture, `llm_server`, for any test that needs one.
+pytest_plugins = ["tests.fakes.llm_server"]
+
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:

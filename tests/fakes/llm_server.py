@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from aiohttp import web
 
 
@@ -110,6 +111,15 @@ class FakeLlmServer:
             error = {"error": {"message": f"scripted {reply.status}", "type": "scripted"}}
             return web.json_response(error, status=reply.status, headers=reply.headers)
         return web.json_response(_completion(seen.model, reply), headers=reply.headers)
+
+
+@pytest.fixture
+async def llm_server() -> AsyncIterator[FakeLlmServer]:
+    """A fake server for one test; registered for every test by the root conftest."""
+    server = FakeLlmServer()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 def _completion(model: str, reply: Reply) -> dict[str, Any]:

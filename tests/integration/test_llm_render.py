@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -27,14 +26,6 @@ pytestmark = pytest.mark.slow
 
 STORY = "The Owl\n\nAn owl named Pip sat on an oak at night. Pip hooted twice.\n"
 DEFAULTS = Settings(_env_file=None)
-
-
-@pytest.fixture
-async def llm_server() -> AsyncIterator[FakeLlmServer]:
-    server = FakeLlmServer()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_render_films_the_models_plan_and_prints_its_cost(

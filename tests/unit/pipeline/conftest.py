@@ -1,21 +1,11 @@
-"""Fixtures for the pipeline's tests: the fake LLM server, and settings pointing at it."""
+"""Fixtures for the pipeline's tests: settings pointing at the fake LLM server."""
 
 from __future__ import annotations
-
-from collections.abc import AsyncIterator
 
 import pytest
 
 from shotgraph.config import Settings
 from tests.fakes.llm_server import FakeLlmServer
-
-
-@pytest.fixture
-async def llm_server() -> AsyncIterator[FakeLlmServer]:
-    server = FakeLlmServer()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture
