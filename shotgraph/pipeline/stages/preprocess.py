@@ -15,5 +15,5 @@ async def run_preprocess(job: JobRun, story: str) -> StoryDigest:
             "digest",
             key,
             StoryDigest,
-            lambda: planner.preprocess(story, request),
+            lambda: planner.preprocess(story, request, job.cost),
         )

@@ -17,7 +17,7 @@ async def run_scenes(job: JobRun, digest: StoryDigest) -> list[Scene]:
     key = job.key(planner.name, digest, request.style, request.seed)
 
     async def make() -> SceneList:
-        return SceneList(scenes=await planner.scenes(digest, request))
+        return SceneList(scenes=await planner.scenes(digest, request, job.cost))
 
     with job.stage(Stage.SCENES, "Finding the scenes"):
         found = await job.cached(Stage.SCENES, "scenes", key, SceneList, make)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from shotgraph.models import Scene, Shot, StoryDigest, StoryRequest
+from shotgraph.models import CostReport, Scene, Shot, ShotRef, StoryDigest, StoryRequest
+from shotgraph.pipeline.language import detect_language
 from shotgraph.pipeline.planning.rules.cast import Cast
 from shotgraph.pipeline.planning.rules.characters import find_characters
 from shotgraph.pipeline.planning.rules.compression import compress, word_budget
@@ -20,7 +21,7 @@ class RulesPlanner:
 
     name = "rules"
 
-    async def preprocess(self, story: str, request: StoryRequest) -> StoryDigest:
+    async def preprocess(self, story: str, request: StoryRequest, cost: CostReport) -> StoryDigest:
         sentences = split_sentences(normalise(story)) or [Sentence(story.strip(), paragraph=0)]
         findings = find_characters(sentences)
         kept = None
@@ -33,14 +34,24 @@ class RulesPlanner:
         places = [place for place in findings.place_names if place in text]
         return StoryDigest(
             text=text,
-            language=request.language or "en",
+            language=request.language or detect_language(text),
             characters=[c for c in findings.characters if c.name in named],
             locations=list(dict.fromkeys([*places, *locations_in(text)]))[:_MAX_LOCATIONS],
             compressed=kept is not None,
         )
 
-    async def scenes(self, digest: StoryDigest, request: StoryRequest) -> list[Scene]:
+    async def scenes(
+        self, digest: StoryDigest, request: StoryRequest, cost: CostReport
+    ) -> list[Scene]:
         return split_scenes(digest)
 
-    async def shots(self, scene: Scene, digest: StoryDigest, request: StoryRequest) -> list[Shot]:
+    async def shots(
+        self, scene: Scene, digest: StoryDigest, request: StoryRequest, cost: CostReport
+    ) -> list[Shot]:
         return plan_shots(scene, digest, request)
+
+    async def rewrite_visual_prompt(
+        self, ref: ShotRef, reason: str, request: StoryRequest, cost: CostReport
+    ) -> None:
+        """Word lists cannot rewrite a picture safely; the job stops instead."""
+        return None
