@@ -10,7 +10,9 @@ lives in the job record, so a restarted bot edits the same message and delivers 
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 import time
 from typing import Any, Literal
 
@@ -568,12 +570,28 @@ def _ref(record: JobRecord) -> ProgressRef | None:
 
 
 async def run(settings: Settings) -> None:
-    """`shotgraph bot discord`: connect and serve until stopped."""
+    """`shotgraph bot discord`: connect and serve until SIGINT or SIGTERM (`docker stop`).
+
+    Stopping closes the gateway and the follower tasks; jobs carry on in the workers and the
+    next start re-attaches to them.
+    """
     if settings.discord_bot_token is None:
         raise BackendUnavailable("Set DISCORD_BOT_TOKEN to run the Discord bot.")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
     queue = await JobQueue.connect(settings)
     try:
         async with ShotGraphDiscord(settings, queue) as bot:
-            await bot.start(settings.discord_bot_token.get_secret_value())
+            serving = asyncio.create_task(bot.start(settings.discord_bot_token.get_secret_value()))
+            stopping = asyncio.create_task(stop.wait())
+            await asyncio.wait({serving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if not serving.done():
+                await bot.close()
+            await serving  # raises what stopped the bot, if anything did
+    except discord.LoginFailure as error:
+        raise BackendUnavailable("Discord refused DISCORD_BOT_TOKEN; copy it again.") from error
     finally:
         await queue.close()
