@@ -14,6 +14,7 @@ import asyncio
 import logging
 import signal
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 import discord
@@ -182,12 +183,13 @@ class ShotGraphDiscord(discord.Client):
 
     def __init__(self, settings: Settings, queue: JobQueue) -> None:
         point_at(settings)
-        super().__init__(intents=discord.Intents.default())
+        # Guild events only: channels and roles; interactions need no intent.
+        super().__init__(intents=discord.Intents(guilds=True))
         self.settings = settings
         self.core = BotCore(settings, queue, self, settings.discord_edit_interval_s)
         self.servers = ServerSettingsStore(queue.redis)
         self.tree = app_commands.CommandTree(self)
-        self.tree.on_error = self._on_command_error
+        self.tree.error(self._on_command_error)
         self._add_commands()
 
     async def setup_hook(self) -> None:
@@ -302,10 +304,7 @@ class ShotGraphDiscord(discord.Client):
         file: discord.Attachment | None,
     ) -> None:
         """Check what can be checked at once, defer within Discord's 3 s, then queue."""
-        server = await self._server(interaction)
-        server.check_member(
-            str(interaction.channel_id), _role_ids(interaction), _is_moderator(interaction)
-        )
+        server = await self._admit_member(interaction)
         if (options.text is None) == (file is None):
             raise InvalidStory(
                 "Give the story either as text or as a .txt or .md file, not both."
@@ -326,31 +325,49 @@ class ShotGraphDiscord(discord.Client):
         story = StoryInput(
             story=text, title=options.title, style=options.style, aspect=options.format
         )
-        record = await self._submit(interaction, server, story)
-        message_id = callback.message_id if callback is not None else None
-        if message_id is None:
-            message_id = (await interaction.original_response()).id
-        await self._follow(interaction, record, message_id)
-
-    async def _submit(
-        self, interaction: discord.Interaction, server: ServerSettings, story: StoryInput
-    ) -> JobRecord:
-        """Queue the story under the server's own daily quota as well as the global limits."""
         owner = _owner(interaction)
-        guild_id = str(interaction.guild_id)
-        if server.daily_quota_per_user is not None:
-            await self.servers.take_quota(guild_id, owner.user_id, server.daily_quota_per_user)
+        record = await self._within_quota(
+            interaction, server, lambda: self.core.submit(story, owner)
+        )
+        await self._follow(interaction, record, callback)
+
+    async def _admit_member(self, interaction: discord.Interaction) -> ServerSettings:
+        """The server's settings, once they let this member start a film in this channel."""
+        server = await self._server(interaction)
+        server.check_member(
+            str(interaction.channel_id), _role_ids(interaction), _is_moderator(interaction)
+        )
+        return server
+
+    async def _within_quota(
+        self,
+        interaction: discord.Interaction,
+        server: ServerSettings,
+        submit: Callable[[], Awaitable[JobRecord]],
+    ) -> JobRecord:
+        """Queue a film under the server's own daily quota as well as the global limits."""
+        quota = server.daily_quota_per_user
+        guild_id, user_id = str(interaction.guild_id), str(interaction.user.id)
+        if quota is not None:
+            await self.servers.take_quota(guild_id, user_id, quota)
         try:
-            return await self.core.submit(story, owner)
+            return await submit()
         except BaseException:
-            if server.daily_quota_per_user is not None:
-                await self.servers.give_back_quota(guild_id, owner.user_id)
+            if quota is not None:
+                await self.servers.give_back_quota(guild_id, user_id)
             raise
 
     async def _follow(
-        self, interaction: discord.Interaction, record: JobRecord, message_id: int
+        self,
+        interaction: discord.Interaction,
+        record: JobRecord,
+        callback: discord.InteractionCallbackResponse[Any] | None,
     ) -> None:
-        """Remember the progress message in the job record, then follow the job."""
+        """Remember the progress message (the interaction's reply) in the job record, then
+        follow the job."""
+        message_id = callback.message_id if callback is not None else None
+        if message_id is None:
+            message_id = (await interaction.original_response()).id
         ref = ProgressRef(
             application_id=interaction.application_id,
             interaction_token=interaction.token,
@@ -364,14 +381,17 @@ class ShotGraphDiscord(discord.Client):
         self.core.follow(record)
 
     async def show_queue(self, interaction: discord.Interaction) -> None:
+        """The waiting films in order; titles and authors only of this server's own films,
+        since the queue is shared with other servers and platforms."""
         waiting = await self.core.queue.waiting()
-        if not waiting:
-            text = "Nothing is waiting: a new story starts at once."
-        else:
-            text = "\n".join(
-                f"{position}. {record.title} · {record.owner.display_name or 'someone'}"
-                for position, record in enumerate(waiting, start=1)
-            )
+        here = str(interaction.guild_id)
+        lines = [
+            f"{position}. {record.title} · {record.owner.display_name or 'someone'}"
+            if record.owner.platform == "discord" and record.owner.server_id == here
+            else f"{position}. a film from elsewhere"
+            for position, record in enumerate(waiting, start=1)
+        ]
+        text = "\n".join(lines) or "Nothing is waiting: a new story starts at once."
         await interaction.response.send_message(text, ephemeral=True)
 
     async def cancel_latest(self, interaction: discord.Interaction) -> None:
@@ -413,8 +433,14 @@ class ShotGraphDiscord(discord.Client):
             await interaction.response.send_message(f'Cancelling "{record.title}".', ephemeral=True)
 
     async def press_retry(self, interaction: discord.Interaction, job_id: str) -> None:
+        """Queue the story again, under the same server rules as a new `/story`; the new
+        job's progress is a new message, as private as the failed one was."""
         try:
-            record = await self.core.retry(job_id, await self._acting_user(interaction, job_id))
+            server = await self._admit_member(interaction)
+            acting = await self._acting_user(interaction, job_id)
+            record = await self._within_quota(
+                interaction, server, lambda: self.core.retry(job_id, acting)
+            )
         except JobNotFound:
             await interaction.response.send_message(NOT_YOURS, ephemeral=True)
         except Exception as error:
@@ -423,13 +449,11 @@ class ShotGraphDiscord(discord.Client):
             view = ProgressView(
                 job_id=record.job_id, title=record.title, status=record.status, stages=[]
             )
+            private = interaction.message is not None and interaction.message.flags.ephemeral
             callback = await interaction.response.send_message(
-                embed=progress_embed(view), view=progress_buttons(view)
+                embed=progress_embed(view), view=progress_buttons(view), ephemeral=private
             )
-            message_id = callback.message_id if callback is not None else None
-            if message_id is None:
-                message_id = (await interaction.original_response()).id
-            await self._follow(interaction, record, message_id)
+            await self._follow(interaction, record, callback)
 
     async def _acting_user(self, interaction: discord.Interaction, job_id: str) -> Owner:
         """The presser; for a moderator of the job's own server, the job's author, since
@@ -448,7 +472,7 @@ class ShotGraphDiscord(discord.Client):
             return
         try:
             await self._edit(record, ref, progress_embed(view), progress_buttons(view), [])
-        except discord.HTTPException:
+        except Exception:  # a lost edit is not worth stopping the job's follower for
             log.warning("could not show job %s anywhere", record.job_id, exc_info=True)
 
     async def deliver(self, record: JobRecord, result: JobResult) -> None:

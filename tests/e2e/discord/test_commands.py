@@ -31,8 +31,9 @@ async def test_a_test_server_gets_the_commands_at_once(scene: Scene) -> None:
 async def test_queue_lists_waiting_films_by_title_and_author_and_cancel_stops_mine(
     scene: Scene,
 ) -> None:
+    elsewhere = scene.fake.add_guild("Elsewhere", ["general"])
     await scene.bot()
-    bob = scene.fake.user("bob")
+    bob, cy = scene.fake.user("bob"), scene.fake.user("cy")
 
     async def reply(name: str, **where: object) -> str:
         return await scene.fake.private_reply(await scene.command(name, **where))
@@ -41,8 +42,14 @@ async def test_queue_lists_waiting_films_by_title_and_author_and_cancel_stops_mi
     for user, title in ((scene.ann, "Kite"), (bob, "Lantern")):
         started = await scene.command("story", {"text": STORY, "title": title}, user=user)
         await scene.progress(started, "In the queue")
+    await scene.progress(await scene.story(STORY, user=cy, guild=elsewhere), "In the queue")
 
-    assert (await reply("queue", user=bob)).splitlines() == ["1. Kite · ann", "2. Lantern · bob"]
+    # Another server's film keeps its title and author to itself.
+    assert (await reply("queue", user=bob)).splitlines() == [
+        "1. Kite · ann",
+        "2. Lantern · bob",
+        "3. a film from elsewhere",
+    ]
     assert await reply("cancel") == 'Cancelling "Kite".'
-    assert (await reply("queue")).splitlines() == ["1. Lantern · bob"]
+    assert (await reply("queue")).splitlines() == ["1. Lantern · bob", "2. a film from elsewhere"]
     assert "Today you have made 1 of 10 films" in await reply("quota")
