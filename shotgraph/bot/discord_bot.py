@@ -514,13 +514,20 @@ class ShotGraphDiscord(discord.Client):
             webhook = discord.Webhook.partial(
                 ref.application_id, ref.interaction_token or "", client=self
             )
-            await webhook.edit_message(
-                ref.message_id, embed=embed, view=buttons, attachments=attachments
-            )
-            return
+            try:
+                await webhook.edit_message(
+                    ref.message_id, embed=embed, view=buttons, attachments=attachments
+                )
+                return
+            except discord.HTTPException as error:
+                if error.status != 401:
+                    raise
+                log.info("job %s: the interaction token died early", record.job_id)
         if ref.interaction_token is not None:
-            # Never call an expired token: repeated 401s count towards a ban (PLATFORM-FACTS).
+            # Never call an expired token again: repeated 401s count towards a ban
+            # (PLATFORM-FACTS.md).
             ref = await self._move(record, ref, interaction_token=None)
+        _rewind(files)
         message = self.get_partial_messageable(ref.channel_id).get_partial_message(ref.message_id)
         try:
             await message.edit(embed=embed, view=buttons, attachments=attachments)
@@ -529,8 +536,7 @@ class ShotGraphDiscord(discord.Client):
             if ref.in_dm:
                 raise
             log.info("job %s: cannot edit in channel %s; DMing", record.job_id, ref.channel_id)
-        for file in files:
-            file.reset()
+        _rewind(files)
         dm = await self.create_dm(discord.Object(ref.author_id))
         sent = await dm.send(embed=embed, view=buttons, files=files or discord.utils.MISSING)
         await self._move(record, ref, channel_id=dm.id, message_id=sent.id, in_dm=True)
@@ -585,6 +591,12 @@ def _is_moderator(interaction: discord.Interaction) -> bool:
 def _role_ids(interaction: discord.Interaction) -> list[str]:
     roles = getattr(interaction.user, "roles", [])
     return [str(role.id) for role in roles]
+
+
+def _rewind(files: list[discord.File]) -> None:
+    """Files a failed request has read are read again from their start by the next one."""
+    for file in files:
+        file.reset()
 
 
 def _ref(record: JobRecord) -> ProgressRef | None:

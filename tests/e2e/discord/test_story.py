@@ -166,6 +166,21 @@ async def test_after_the_token_s_lifetime_edits_go_through_the_channel_message(
     assert all(r.status == 200 for r in scene.fake.requests), "an expired token was used"
 
 
+async def test_a_token_that_dies_early_is_called_once_and_never_again(scene: Scene) -> None:
+    scene.fake.token_lifetime_s = 0.5  # Discord ended it before the bot's clock did
+    scene.worker()
+    await scene.bot()
+
+    message = await scene.film_in(await scene.story())
+
+    refused = [r for r in scene.fake.requests if r.status == 401]
+    assert len(refused) == 1
+    later = [r for r in scene.fake.requests if r.at > refused[0].at]
+    assert later
+    assert not [r for r in later if "/webhooks/" in r.path]
+    assert film_uploads(scene.fake)[-1].path.startswith(f"/channels/{message.channel_id}/")
+
+
 async def test_when_the_bot_cannot_post_in_the_channel_the_author_gets_a_dm(
     scene: Scene,
 ) -> None:
