@@ -32,8 +32,6 @@ LOADING_FLAG = 1 << 7
 # Interaction callback types (Discord's InteractionResponseType).
 CHANNEL_MESSAGE = 4
 DEFERRED_CHANNEL_MESSAGE = 5
-DEFERRED_UPDATE_MESSAGE = 6
-UPDATE_MESSAGE = 7
 # Application command option types.
 OPTION_TYPES = {str: 3, int: 4, bool: 5}
 SUB_COMMAND = 1
@@ -41,7 +39,6 @@ CHANNEL_OPTION = 7
 ATTACHMENT_OPTION = 11
 ALL_PERMISSIONS = (1 << 41) - 1
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view, send, use application commands
-MANAGE_GUILD = 1 << 5
 
 
 @dataclass
@@ -184,7 +181,8 @@ class FakeDiscord:
         self._ids = itertools.count(200000000000000000)
         self.guilds: list[FakeGuild] = []
         self.requests: list[Recorded] = []
-        self.gateway_received: list[dict[str, Any]] = []
+        self.identified: list[dict[str, Any]] = []
+        """The IDENTIFY payloads bots sent, token left out."""
         self.sessions = 0
         self.commands: dict[str | None, list[dict[str, Any]]] = {}
         self.messages: dict[str, FakeMessage] = {}
@@ -385,7 +383,7 @@ class FakeDiscord:
         return socket
 
     async def _identify(self, socket: web.WebSocketResponse, identify: dict[str, Any]) -> None:
-        self.gateway_received.append({"op": 2, "token": identify["token"]})
+        self.identified.append({k: v for k, v in identify.items() if k != "token"})
         if identify["token"] != self.bot_token:
             await socket.close(code=4004)
             return

@@ -19,6 +19,7 @@ async def test_commands_are_synced_globally_on_start(scene: Scene) -> None:
     assert options["text"]["max_length"] == 6000
     assert synced["shotgraph"]["options"][0]["name"] == "settings"
     assert int(synced["shotgraph"]["default_member_permissions"]) == 1 << 5  # manage server
+    assert scene.fake.identified[0]["intents"] == 1  # guilds only: no privileged intents
 
 
 async def test_a_test_server_gets_the_commands_at_once(scene: Scene) -> None:

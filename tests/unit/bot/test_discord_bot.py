@@ -1,0 +1,93 @@
+"""The Discord adapter's own pieces: the progress embed, its buttons, the message reference."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from shotgraph.bot.discord_bot import (
+    BUTTON_TEMPLATE,
+    ProgressRef,
+    film_filename,
+    progress_buttons,
+    progress_embed,
+)
+from shotgraph.bot.progress import ProgressTracker, ProgressView
+from shotgraph.models import Stage, StageEvent, StoryRequest
+from shotgraph.queue.records import JobRecord, Owner
+from tests.helpers.results import job_result
+
+JOB_ID = "0123456789abcdef"
+RECORD = JobRecord(
+    job_id=JOB_ID,
+    owner=Owner(platform="discord", user_id="1", chat_id="2", server_id="3"),
+    request=StoryRequest(story="Mara ran up the hill at dawn with her kite."),
+    title="The Kite",
+)
+
+
+def view_after(*events: StageEvent) -> ProgressView:
+    tracker = ProgressTracker(RECORD)
+    for event in events:
+        tracker.apply(event)
+    return tracker.view()
+
+
+def custom_ids(view: ProgressView) -> list[str]:
+    return [getattr(item, "custom_id", "") for item in progress_buttons(view).children]
+
+
+async def test_a_running_job_shows_its_stages_and_can_be_cancelled() -> None:
+    view = view_after(
+        StageEvent(kind="stage_started", stage=Stage.PREPROCESS),
+        StageEvent(kind="stage_finished", stage=Stage.PREPROCESS, duration_s=2),
+        StageEvent(kind="stage_progress", stage=Stage.SCENES, fraction=0.5),
+    )
+
+    embed = progress_embed(view)
+
+    assert embed.title == "🎬 The Kite"
+    stages = embed.fields[0].value or ""
+    assert stages.count("✅") == 1
+    assert "▓▓▓▓▓░░░░░ 50%" in stages
+    assert embed.footer.text == f"job {JOB_ID}"
+    assert custom_ids(view) == [f"story:cancel:{JOB_ID}"]
+
+
+async def test_a_failed_job_offers_try_again_and_a_done_one_no_buttons() -> None:
+    failed = view_after(StageEvent(kind="failed", message="The safety stage failed: flagged"))
+    done = view_after(StageEvent(kind="done", result=job_result(JOB_ID, title="The Kite")))
+
+    assert (progress_embed(failed).description or "").startswith("Failed: The safety stage")
+    assert custom_ids(failed) == [f"story:retry:{JOB_ID}"]
+    assert custom_ids(done) == []
+    assert {field.name for field in progress_embed(done).fields} >= {"Length", "LLM cost"}
+
+
+def test_custom_ids_fit_discord_and_name_the_job() -> None:
+    for action in ("cancel", "retry"):
+        custom_id = f"story:{action}:{JOB_ID}"
+        match = re.fullmatch(BUTTON_TEMPLATE, custom_id)
+        assert match is not None
+        assert match["job_id"] == JOB_ID
+        assert 1 <= len(custom_id) <= 100
+
+
+def test_the_interaction_token_is_used_only_while_it_lives() -> None:
+    ref = ProgressRef(
+        application_id=1,
+        interaction_token="t",
+        token_valid_until=time.time() + 60,
+        channel_id=2,
+        message_id=3,
+        author_id=4,
+        upload_limit=10,
+    )
+    assert ref.token_usable()
+    assert not ref.model_copy(update={"token_valid_until": time.time() - 1}).token_usable()
+    assert not ref.model_copy(update={"interaction_token": None}).token_usable()
+
+
+def test_the_film_file_is_named_after_its_title() -> None:
+    assert film_filename(job_result(title="The Kite: Part 2!")) == "the-kite--part-2.mp4"
+    assert film_filename(job_result(title="???")) == "film.mp4"
