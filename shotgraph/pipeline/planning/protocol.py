@@ -14,6 +14,9 @@ class Planner(Protocol):
     """
 
     name: str
+    cache_identity: str
+    """The planner and the settings that shape its answers: part of every plan's cache key,
+    so a different model or output format plans again instead of reusing old plans."""
 
     async def preprocess(self, story: str, request: StoryRequest, cost: CostReport) -> StoryDigest:
         """Step A: clean text, characters and places, compressed when the story is long."""

@@ -70,7 +70,11 @@ async def _safe_prompt(job: JobRun, moderator: Moderator, ref: ShotRef) -> str:
         return PromptRewrite(prompt=new)
 
     found = await job.cached(
-        Stage.SAFETY, f"rewrite-{ref.id}", job.key(planner.name, prompt), PromptRewrite, rewrite
+        Stage.SAFETY,
+        f"rewrite-{ref.id}",
+        job.key(planner.cache_identity, prompt),
+        PromptRewrite,
+        rewrite,
     )
     refused = UnsafeContent(
         f"Shot {ref.id} can't be filmed: its picture was flagged for {verdict.describe()}.",

@@ -27,7 +27,9 @@ async def run_shots(job: JobRun, digest: StoryDigest, scenes: list[Scene], title
 
         async def plan_scene(scene: Scene) -> Scene:
             nonlocal done
-            key = job.key(planner.name, scene, digest.characters, request.style, request.seed)
+            key = job.key(
+                planner.cache_identity, scene, digest.characters, request.style, request.seed
+            )
 
             async def make() -> SceneShots:
                 return SceneShots(shots=await planner.shots(scene, digest, request, job.cost))

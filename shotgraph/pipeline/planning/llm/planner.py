@@ -11,7 +11,15 @@ from __future__ import annotations
 import logging
 
 from shotgraph.config import Settings
-from shotgraph.models import CostReport, Scene, Shot, ShotRef, StoryDigest, StoryRequest
+from shotgraph.models import (
+    CostReport,
+    Scene,
+    Shot,
+    ShotRef,
+    StoryDigest,
+    StoryRequest,
+    fingerprint,
+)
 from shotgraph.pipeline.llm.calls import ModelCaller
 from shotgraph.pipeline.llm.formats import output_format
 from shotgraph.pipeline.llm.routing import Router
@@ -50,16 +58,29 @@ class LlmPlanner:
 
     name = "llm"
 
-    def __init__(self, asker: StructuredCaller, router: Router, offline: RulesPlanner) -> None:
+    def __init__(
+        self,
+        asker: StructuredCaller,
+        router: Router,
+        offline: RulesPlanner,
+        cache_identity: str = "llm",
+    ) -> None:
         self.asker = asker
         self.router = router
         self.offline = offline
+        self.cache_identity = cache_identity
 
     @classmethod
     def from_settings(cls, settings: Settings, caller: ModelCaller) -> LlmPlanner:
         router = Router.from_settings(settings)
         output = output_format(settings.use_toon_format)
-        return cls(StructuredCaller(caller, output, router.json_repair), router, RulesPlanner())
+        shaping = settings.cache_inputs("llm_model", "llm_skip_", "llm_use_", "use_toon_")
+        return cls(
+            StructuredCaller(caller, output, router.json_repair),
+            router,
+            RulesPlanner(),
+            cache_identity=f"llm-{fingerprint(shaping)[:16]}",
+        )
 
     async def preprocess(self, story: str, request: StoryRequest, cost: CostReport) -> StoryDigest:
         tokens = count_tokens(story)

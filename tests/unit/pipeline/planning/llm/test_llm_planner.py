@@ -336,3 +336,23 @@ async def test_a_failing_scene_in_parallel_planning_fails_the_stage_plainly(
     assert failed.value.stage == "shots"
     # The other scenes' answers take 2 s: they were cancelled, not waited for.
     assert time.monotonic() - llm_server.requests[0].at < 1.5
+
+
+async def test_plans_are_made_again_when_a_model_or_the_format_changes(
+    llm_settings: Settings, llm_server: FakeLlmServer
+) -> None:
+    toon = ToonFormat()
+    llm_server.script = by_model(
+        {
+            llm_settings.llm_model_scene_draft: Reply(toon.encode(scenes_answer(1, 8))),
+            llm_settings.llm_model_shot_final: Reply(toon.encode(shots_answer())),
+            "another/shot-model": Reply(toon.encode(shots_answer())),
+        }
+    )
+    await plan(llm_settings)
+    asked = len(llm_server.requests)
+    await plan(llm_settings)
+    assert len(llm_server.requests) == asked  # same settings: every step from the cache
+
+    await plan(llm_settings.model_copy(update={"llm_model_shot_final": "another/shot-model"}))
+    assert any(seen.model == "another/shot-model" for seen in llm_server.requests[asked:])
