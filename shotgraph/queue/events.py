@@ -29,6 +29,12 @@ async def publish(redis: Redis, job_id: str, event: StageEvent, maxlen: int, ttl
     return event_id.decode()
 
 
+async def history(redis: Redis, job_id: str) -> list[tuple[str, StageEvent]]:
+    """Every event the job's stream still holds, without waiting for more."""
+    entries = await redis.xrange(keys.events(job_id))
+    return [_parse(entry_id, fields) for entry_id, fields in entries]
+
+
 async def watch(
     redis: Redis, job_id: str, after: str = STREAM_START, block_ms: int = 5_000
 ) -> AsyncIterator[tuple[str, StageEvent]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from shotgraph.config import Settings
@@ -53,6 +54,16 @@ return 0
 _QUEUE_FULL_RETRY_S = 300
 
 
+class QuotaUsage(BaseModel):
+    """Where a user stands against their limits, for `/quota` and the help text."""
+
+    active: int
+    max_active: int
+    today: int
+    max_per_day: int
+    resets_in_s: int
+
+
 class Limits:
     def __init__(self, redis: Redis, settings: Settings) -> None:
         self.redis = redis
@@ -84,6 +95,21 @@ class Limits:
         )
         if refused:
             raise self._refusal(int(refused), until_midnight)
+
+    async def usage(self, owner: Owner, now: dt.datetime | None = None) -> QuotaUsage:
+        now = now or dt.datetime.now(dt.UTC)
+        day = now.strftime("%Y-%m-%d")
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.scard(keys.owner_active(owner.platform, owner.user_id))
+            pipe.get(keys.user_day(owner.platform, owner.user_id, day))
+            active, today = await pipe.execute()
+        return QuotaUsage(
+            active=active,
+            max_active=self.settings.max_active_jobs_per_user,
+            today=int(today or 0),
+            max_per_day=self.settings.max_jobs_per_user_per_day,
+            resets_in_s=_seconds_to_midnight(now),
+        )
 
     async def release(self, job_id: str, owner: Owner) -> None:
         """Give back the places of a job that never made it into the queue."""

@@ -2,8 +2,6 @@ import pytest
 from pydantic import ValidationError
 
 from shotgraph.models import (
-    JobFiles,
-    JobResult,
     Scene,
     Setting,
     Shot,
@@ -13,6 +11,7 @@ from shotgraph.models import (
     StoryRequest,
     shot_id,
 )
+from tests.helpers.results import job_result
 
 
 def _shot(index: int = 0, narration: object = "Hello.") -> Shot:
@@ -72,17 +71,6 @@ def test_shot_ids_sort_in_film_order() -> None:
 
 
 def test_stage_event_carries_a_result_round_trip() -> None:
-    result = JobResult(
-        job_id="j",
-        title="T",
-        files=JobFiles(video="v", subtitles="s", plan="p", thumbnail="t"),
-        duration_s=1,
-        width=2,
-        height=2,
-        fps=1,
-        size_bytes=1,
-        shot_count=1,
-        scene_count=1,
-    )
+    result = job_result("j")
     event = StageEvent(kind="done", fraction=1.0, result=result)
     assert StageEvent.model_validate_json(event.model_dump_json()) == event

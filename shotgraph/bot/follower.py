@@ -1,0 +1,137 @@
+"""Following jobs for a chat: their events become message edits, their films a delivery.
+
+One task per job reads the job's stream and keeps a ProgressTracker current; a painter shows
+the latest view at most once per edit interval, so a burst of events costs one edit. When
+the job ends the last view is always shown, and the film is delivered once: the delivery is
+claimed in Redis first, and confirmed after the upload, so two bot processes, or a bot that
+restarts mid-upload, never post a film twice and never lose one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Protocol
+
+from shotgraph.bot.progress import ProgressTracker, ProgressView
+from shotgraph.models import JobResult
+from shotgraph.queue import events
+from shotgraph.queue.client import JobQueue
+from shotgraph.queue.records import JobRecord, JobStatus, Platform
+
+log = logging.getLogger(__name__)
+
+# A delivery taking longer than this is taken for dead; another bot process may try again.
+DELIVERY_LEASE_S = 600.0
+
+
+class ChatSurface(Protocol):
+    """What a platform adapter does for the follower."""
+
+    platform: Platform
+
+    async def show(self, record: JobRecord, view: ProgressView) -> None:
+        """Post or edit the job's progress message; the adapter stores the message reference
+        with `JobFollower.remember_message`. Errors are the adapter's to log and swallow."""
+
+    async def deliver(self, record: JobRecord, result: JobResult) -> None:
+        """Post the finished film into the job's chat. Raise if it did not get there."""
+
+
+class JobFollower:
+    def __init__(self, queue: JobQueue, surface: ChatSurface, edit_interval_s: float) -> None:
+        self.queue = queue
+        self.surface = surface
+        self.edit_interval_s = edit_interval_s
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    def follow(self, record: JobRecord) -> asyncio.Task[None]:
+        """Start following a job (once: a second call returns the task already running)."""
+        task = self._tasks.get(record.job_id)
+        if task is None or task.done():
+            task = asyncio.create_task(self._follow(record), name=f"follow-{record.job_id}")
+            self._tasks[record.job_id] = task
+            task.add_done_callback(lambda _: self._tasks.pop(record.job_id, None))
+        return task
+
+    async def resume(self) -> list[str]:
+        """Re-attach to this platform's jobs after a restart: the unfinished ones, and the
+        finished ones whose film or last message never reached the chat."""
+        store = self.queue.store
+        records = await store.unfinished() + await store.undelivered()
+        mine = {r.job_id: r for r in records if r.owner.platform == self.surface.platform}
+        for record in mine.values():
+            self.follow(record)
+        return sorted(mine)
+
+    async def remember_message(self, record: JobRecord, progress_ref: str) -> JobRecord:
+        """Store where the job's progress message is, so a restarted bot edits the same one."""
+        await self.queue.store.update(record.job_id, progress_ref=progress_ref)
+        return record.model_copy(update={"progress_ref": progress_ref})
+
+    async def close(self) -> None:
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _follow(self, record: JobRecord) -> None:
+        try:
+            tracker = ProgressTracker(record)
+            if record.status.finished:
+                for _, event in await events.history(self.queue.redis, record.job_id):
+                    tracker.apply(event)
+                await self._show(record, tracker.view())
+            else:
+                await self._follow_live(record, tracker)
+            await self._hand_over(record.job_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # one job's trouble must not stop the bot following the others
+            log.exception("following job %s failed", record.job_id)
+
+    async def _follow_live(self, record: JobRecord, tracker: ProgressTracker) -> None:
+        changed, ended = asyncio.Event(), asyncio.Event()
+
+        async def read() -> None:
+            async for _, event in self.queue.watch(record.job_id):
+                tracker.apply(event)
+                changed.set()
+            ended.set()
+            changed.set()
+
+        reader = asyncio.create_task(read())
+        shown: ProgressView | None = None
+        try:
+            while True:
+                await changed.wait()
+                changed.clear()
+                view = tracker.view()
+                if view != shown:
+                    await self._show(record, view)
+                    shown = view
+                if ended.is_set():
+                    break
+                await asyncio.sleep(self.edit_interval_s)
+        finally:
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
+
+    async def _show(self, record: JobRecord, view: ProgressView) -> None:
+        # The adapter may have stored a new message reference since this record was read.
+        fresh = await self.queue.store.get(record.job_id) or record
+        await self.surface.show(fresh, view)
+
+    async def _hand_over(self, job_id: str) -> None:
+        """Deliver a finished film once; a failed or cancelled job only needs its last view."""
+        store = self.queue.store
+        record = await store.get(job_id)
+        if record is None or record.delivered:
+            return
+        if record.status is not JobStatus.DONE or record.result is None:
+            await store.mark_delivered(job_id)
+            return
+        if not await store.claim_delivery(job_id, DELIVERY_LEASE_S):
+            return
+        await self.surface.deliver(record, record.result)
+        await store.mark_delivered(job_id)

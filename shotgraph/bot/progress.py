@@ -1,0 +1,195 @@
+"""A job's progress as a chat shows it: events folded into a view, and the view as text.
+
+Both bots edit one message per job from the same `ProgressView`; Telegram sends
+`render_text`, Discord builds an embed from the same fields. Views compare equal when nothing
+visible changed, which is how adapters skip edits that would say the same thing.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from shotgraph.models import JobResult, Stage, StageEvent
+from shotgraph.queue.records import JobRecord, JobStatus
+
+STAGE_LABELS: dict[Stage, str] = {
+    Stage.PREPROCESS: "Reading the story",
+    Stage.SCENES: "Finding the scenes",
+    Stage.SHOTS: "Planning the shots",
+    Stage.SAFETY: "Safety check",
+    Stage.NARRATION: "Recording the narration",
+    Stage.VISUALS: "Drawing the shots",
+    Stage.MUSIC: "Scoring the music",
+    Stage.COMPOSE: "Putting the film together",
+}
+# Below this share done, a stage's time-left guess is noise.
+_MIN_FRACTION_FOR_ESTIMATE = 0.05
+_BAR_CELLS = 10
+
+StageState = Literal["waiting", "running", "done"]
+
+
+class StageLine(BaseModel):
+    stage: Stage
+    label: str
+    state: StageState = "waiting"
+    fraction: float = 0.0
+    seconds: float | None = None
+    seconds_left: float | None = Field(default=None, exclude=True)
+    """Excluded from comparisons: a ticking estimate alone is no reason to edit a message."""
+
+
+class ProgressView(BaseModel):
+    job_id: str
+    title: str
+    status: JobStatus
+    position: int | None = None
+    note: str = ""
+    stages: list[StageLine]
+    error: str | None = None
+    result: JobResult | None = None
+
+    @property
+    def can_cancel(self) -> bool:
+        return not self.status.finished
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status is JobStatus.FAILED
+
+    @property
+    def running(self) -> StageLine | None:
+        return next((line for line in self.stages if line.state == "running"), None)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ProgressView):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
+
+
+class ProgressTracker:
+    """Folds a job's events, in stream order, into what its progress message should say."""
+
+    def __init__(self, record: JobRecord) -> None:
+        self.job_id = record.job_id
+        self.title = record.title
+        self.status = record.status
+        self.position: int | None = None
+        self.note = ""
+        self.error = record.error if record.status is JobStatus.FAILED else None
+        self.result = record.result
+        self._lines = {stage: StageLine(stage=stage, label=STAGE_LABELS[stage]) for stage in Stage}
+        self._started_at: dict[Stage, float] = {}
+
+    def apply(self, event: StageEvent) -> None:
+        if event.kind == "queued":
+            self.status = JobStatus.QUEUED
+            self.position = event.position
+            self.note = event.message
+        elif event.kind in ("stage_started", "stage_progress", "stage_finished"):
+            self.status = JobStatus.RUNNING
+            self.position = None
+            self.note = ""
+            if event.stage is not None:
+                self._apply_stage(event)
+        else:
+            self.status = JobStatus(event.kind)
+            self.note = event.message
+            self.result = event.result or self.result
+            self.error = event.message if event.kind == "failed" else None
+
+    def _apply_stage(self, event: StageEvent) -> None:
+        assert event.stage is not None
+        line = self._lines[event.stage]
+        if event.kind == "stage_started":
+            line.state, line.fraction, line.seconds = "running", 0.0, None
+            self._started_at[event.stage] = event.at
+        elif event.kind == "stage_progress":
+            line.state, line.fraction = "running", event.fraction
+        else:
+            line.state, line.fraction, line.seconds = "done", 1.0, event.duration_s
+
+    def view(self, now: float | None = None) -> ProgressView:
+        now = time.time() if now is None else now
+        stages = [line.model_copy() for line in self._lines.values()]
+        for line in stages:
+            if line.state == "running" and line.fraction >= _MIN_FRACTION_FOR_ESTIMATE:
+                elapsed = now - self._started_at.get(line.stage, now)
+                line.seconds_left = max(0.0, elapsed / line.fraction - elapsed)
+        return ProgressView(
+            job_id=self.job_id,
+            title=self.title,
+            status=self.status,
+            position=self.position,
+            note=self.note,
+            stages=stages,
+            error=self.error,
+            result=self.result,
+        )
+
+
+def bar(fraction: float) -> str:
+    filled = int(min(max(fraction, 0.0), 1.0) * _BAR_CELLS + 0.5)
+    return "▓" * filled + "░" * (_BAR_CELLS - filled)
+
+
+def spell_seconds(seconds: float) -> str:
+    """`42 s`, `3 min 5 s`, `1 h 2 min`: short enough for a chat line."""
+    total = round(seconds)
+    if total < 60:
+        return f"{total} s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
+def film_summary(result: JobResult) -> str:
+    """Length, size and LLM cost of a finished film, in one line."""
+    cost = result.cost.total_dollars
+    spent = f"LLM cost ${cost:.4f}" if result.cost.lines else "no LLM cost"
+    return (
+        f"{spell_seconds(result.duration_s)} of film, {result.scene_count} scenes, "
+        f"{result.shot_count} shots, {result.size_bytes / 1e6:.1f} MB, {spent}"
+    )
+
+
+def status_line(view: ProgressView) -> str:
+    """The one line under the title that says where the job is."""
+    if view.status is JobStatus.QUEUED:
+        where = f"In the queue, position {view.position}" if view.position else "In the queue"
+        return f"{where}. {view.note}".strip()
+    if view.status is JobStatus.DONE and view.result is not None:
+        return f"Done: {film_summary(view.result)}."
+    if view.status is JobStatus.FAILED:
+        return f"Failed: {view.error or 'the worker gave up'}"
+    if view.status is JobStatus.CANCELLED:
+        return "Cancelled."
+    return "Rendering…"
+
+
+_MARKS: dict[StageState, str] = {"waiting": "▫️", "running": "▶️", "done": "✅"}
+
+
+def stage_text(line: StageLine) -> str:
+    text = f"{_MARKS[line.state]} {line.label}"
+    if line.state == "running":
+        text += f"  {bar(line.fraction)} {line.fraction:.0%}"
+        if line.seconds_left is not None:
+            text += f", about {spell_seconds(line.seconds_left)} left"
+    elif line.state == "done" and line.seconds is not None:
+        text += f" ({spell_seconds(line.seconds)})"
+    return text
+
+
+def render_text(view: ProgressView) -> str:
+    """The whole progress message as plain text (no markup to escape)."""
+    lines = [f"🎬 {view.title}", status_line(view)]
+    if view.status is not JobStatus.QUEUED or any(line.state != "waiting" for line in view.stages):
+        lines.append("")
+        lines.extend(stage_text(line) for line in view.stages)
+    return "\n".join(lines)

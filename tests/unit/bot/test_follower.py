@@ -1,0 +1,115 @@
+"""The follower against a real Redis: throttled edits, the last view, delivery exactly once,
+and re-attaching after a restart. The job's events are written as the worker writes them."""
+
+from __future__ import annotations
+
+import asyncio
+
+from shotgraph.bot.follower import JobFollower
+from shotgraph.bot.progress import ProgressView
+from shotgraph.models import JobResult, Stage, StageEvent, StoryRequest
+from shotgraph.queue.client import JobQueue
+from shotgraph.queue.records import JobRecord, JobStatus, Owner, Platform
+from tests.helpers.results import job_result
+
+STORY = "Mara ran up the green hill at dawn with her red kite."
+OWNER = Owner(platform="telegram", user_id="7", chat_id="7")
+
+
+class RecordingChat:
+    """A ChatSurface that keeps what it was asked to show and deliver, as a chat would."""
+
+    platform: Platform = "telegram"
+
+    def __init__(self, deliver_delay_s: float = 0.0) -> None:
+        self.shown: list[ProgressView] = []
+        self.delivered: list[str] = []
+        self.deliver_delay_s = deliver_delay_s
+
+    async def show(self, record: JobRecord, view: ProgressView) -> None:
+        self.shown.append(view)
+
+    async def deliver(self, record: JobRecord, result: JobResult) -> None:
+        await asyncio.sleep(self.deliver_delay_s)
+        self.delivered.append(result.job_id)
+
+
+async def finish(queue: JobQueue, record: JobRecord) -> None:
+    """What the worker does at the end of a job."""
+    result = job_result(record.job_id)
+    assert await queue.store.finish(record, JobStatus.DONE, result=result)
+    await queue.publish(record.job_id, StageEvent(kind="done", result=result))
+
+
+async def test_a_burst_of_events_costs_few_edits_and_the_last_view_is_shown(
+    job_queue: JobQueue,
+) -> None:
+    chat = RecordingChat()
+    follower = JobFollower(job_queue, chat, edit_interval_s=0.2)
+    record = await job_queue.submit(StoryRequest(story=STORY), OWNER)
+    task = follower.follow(record)
+    await job_queue.publish(record.job_id, StageEvent(kind="stage_started", stage=Stage.VISUALS))
+    for step in range(1, 101):
+        event = StageEvent(kind="stage_progress", stage=Stage.VISUALS, fraction=step / 100)
+        await job_queue.publish(record.job_id, event)
+    await finish(job_queue, record)
+    await asyncio.wait_for(task, 10)
+
+    assert 2 <= len(chat.shown) <= 10
+    assert chat.shown[-1].status is JobStatus.DONE
+    assert chat.delivered == [record.job_id]
+    assert (await job_queue.get(record.job_id)).delivered
+
+
+async def test_two_bot_processes_deliver_a_film_once(job_queue: JobQueue) -> None:
+    chats = [RecordingChat(deliver_delay_s=0.2), RecordingChat(deliver_delay_s=0.2)]
+    followers = [JobFollower(job_queue, chat, edit_interval_s=0.05) for chat in chats]
+    record = await job_queue.submit(StoryRequest(story=STORY), OWNER)
+    tasks = [follower.follow(record) for follower in followers]
+    await finish(job_queue, record)
+    await asyncio.wait_for(asyncio.gather(*tasks), 10)
+
+    assert sorted(len(chat.delivered) for chat in chats) == [0, 1]
+
+
+async def test_after_a_restart_the_undelivered_film_is_delivered_once(job_queue: JobQueue) -> None:
+    record = await job_queue.submit(StoryRequest(story=STORY), OWNER)
+    other_platform = await job_queue.submit(
+        StoryRequest(story=STORY), Owner(platform="discord", user_id="9", chat_id="1")
+    )
+    await finish(job_queue, record)  # finished while no bot was running
+
+    chat = RecordingChat()
+    follower = JobFollower(job_queue, chat, edit_interval_s=0.05)
+    assert await follower.resume() == [record.job_id]
+    await asyncio.sleep(0.3)
+    assert chat.delivered == [record.job_id]
+    assert chat.shown[-1].status is JobStatus.DONE
+
+    again = JobFollower(job_queue, RecordingChat(), edit_interval_s=0.05)
+    assert await again.resume() == []  # delivered: nothing left for a second restart
+    await follower.close()
+    assert (await job_queue.get(other_platform.job_id)).status is JobStatus.QUEUED
+
+
+async def test_a_failed_job_shows_its_reason_and_delivers_nothing(job_queue: JobQueue) -> None:
+    chat = RecordingChat()
+    follower = JobFollower(job_queue, chat, edit_interval_s=0.05)
+    record = await job_queue.submit(StoryRequest(story=STORY), OWNER)
+    task = follower.follow(record)
+    assert await job_queue.store.finish(record, JobStatus.FAILED, error="too dark")
+    await job_queue.publish(record.job_id, StageEvent(kind="failed", message="too dark"))
+    await asyncio.wait_for(task, 10)
+
+    assert chat.shown[-1].error == "too dark"
+    assert chat.shown[-1].can_retry
+    assert chat.delivered == []
+    assert not await job_queue.store.undelivered()
+
+
+async def test_following_a_job_twice_runs_one_task(job_queue: JobQueue) -> None:
+    follower = JobFollower(job_queue, RecordingChat(), edit_interval_s=0.05)
+    record = await job_queue.submit(StoryRequest(story=STORY), OWNER)
+    tasks = {follower.follow(record), follower.follow(record)}
+    assert len(tasks) == 1
+    await follower.close()
