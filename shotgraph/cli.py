@@ -181,6 +181,21 @@ def api(
     )
 
 
+bot_app = typer.Typer(help="Run a chat bot that takes stories and posts the films.")
+app.add_typer(bot_app, name="bot")
+
+
+@bot_app.command("telegram")
+def bot_telegram() -> None:
+    """The Telegram bot: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
+    from shotgraph.bot.telegram_bot import serve
+
+    try:
+        asyncio.run(serve(_settings(None)))
+    except ShotGraphError as error:
+        raise _fail(error) from error
+
+
 @app.command()
 def doctor() -> None:
     """Say what is installed, which backends the settings pick, and what can be reached."""

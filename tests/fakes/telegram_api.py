@@ -13,7 +13,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -33,7 +33,7 @@ BOT_USER = {
 # Telegram's own limit on what getFile serves to a bot (PLATFORM-FACTS.md).
 DOWNLOAD_LIMIT_BYTES = 20 * 1000 * 1000
 # The longest a getUpdates call is held open, whatever timeout the bot asks for.
-_MAX_POLL_S = 2.0
+_MAX_POLL_S = 0.5
 
 
 class UploadedFile(BaseModel):
@@ -253,6 +253,23 @@ class FakeTelegramApi:
         return await self.wait_for(
             lambda api: next((c for c in api.calls_to(method) if match(c)), None), timeout_s
         )
+
+    def texts_sent(self, chat_id: int = 42) -> list[str]:
+        """The texts of the bot's sendMessage calls to one chat, in order."""
+        return [
+            call.params["text"]
+            for call in self.calls_to("sendMessage")
+            if call.params["chat_id"] == str(chat_id)
+        ]
+
+    async def reply_to(
+        self, user_action: Awaitable[object], chat_id: int = 42, timeout_s: float = 10
+    ) -> str:
+        """Do what the user does (`send_text(...)`, ...) and wait for the bot's next message."""
+        before = len(self.texts_sent(chat_id))
+        await user_action
+        await self.wait_for(lambda api: len(api.texts_sent(chat_id)) > before, timeout_s)
+        return self.texts_sent(chat_id)[before]
 
     # -- the server --------------------------------------------------------------------------
 
