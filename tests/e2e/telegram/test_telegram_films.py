@@ -44,21 +44,27 @@ def ticked(text: str) -> list[Stage]:
     return [stage for stage in Stage if f"✅ {STAGE_LABELS[stage]}" in text]
 
 
+@pytest.fixture
+async def api(
+    telegram_api: FakeTelegramApi,
+    telegram_settings: Settings,
+    start_bot: StartBot,
+    start_worker: StartWorker,
+) -> FakeTelegramApi:
+    """The fake Bot API, with a worker and a bot running behind it."""
+    start_worker(telegram_settings)
+    await start_bot()
+    return telegram_api
+
+
 async def first_progress(api: FakeTelegramApi) -> Call:
     return await api.wait_for_call("sendMessage", lambda c: c.params["text"].startswith("🎬"))
 
 
 async def test_a_dm_story_becomes_a_queued_message_stage_edits_and_a_playable_video(
-    telegram_api: FakeTelegramApi,
-    telegram_settings: Settings,
-    start_bot: StartBot,
-    start_worker: StartWorker,
+    api: FakeTelegramApi,
     tmp_path: Path,
 ) -> None:
-    api = telegram_api
-    start_worker(telegram_settings)
-    await start_bot()
-
     await api.send_text('/story --title "The Kite" ' + STORY)
     video = await api.wait_for_call("sendVideo", timeout_s=90)
 
@@ -96,15 +102,8 @@ async def test_a_dm_story_becomes_a_queued_message_stage_edits_and_a_playable_vi
 
 
 async def test_a_txt_document_story_is_filmed_with_its_caption_as_title_and_subtitles_follow(
-    telegram_api: FakeTelegramApi,
-    telegram_settings: Settings,
-    start_bot: StartBot,
-    start_worker: StartWorker,
+    api: FakeTelegramApi,
 ) -> None:
-    api = telegram_api
-    start_worker(telegram_settings)
-    await start_bot()
-
     await api.send_document(STORY.encode(), "kite.txt", caption="The Red Kite")
     video = await api.wait_for_call("sendVideo", timeout_s=90)
     job_id = video.params["caption"].rsplit("/subtitles ", 1)[1]
@@ -121,15 +120,8 @@ async def test_a_txt_document_story_is_filmed_with_its_caption_as_title_and_subt
 
 
 async def test_cancel_mid_run_stops_the_film_and_says_so(
-    telegram_api: FakeTelegramApi,
-    telegram_settings: Settings,
-    start_bot: StartBot,
-    start_worker: StartWorker,
+    api: FakeTelegramApi,
 ) -> None:
-    api = telegram_api
-    start_worker(telegram_settings)
-    await start_bot()
-
     await api.send_text("/story " + LONG_STORY[:1500])
     progress = await first_progress(api)
     running = await api.wait_for_call("editMessageText", lambda c: "▶️" in c.params["text"])
@@ -188,15 +180,8 @@ async def wait_until_finished(queue: JobQueue, progress: Call, timeout_s: float 
 
 
 async def test_an_unsafe_story_gets_its_safety_category_and_a_try_again_button(
-    telegram_api: FakeTelegramApi,
-    telegram_settings: Settings,
-    start_bot: StartBot,
-    start_worker: StartWorker,
+    api: FakeTelegramApi,
 ) -> None:
-    api = telegram_api
-    start_worker(telegram_settings)
-    await start_bot()
-
     await api.send_text("/story Mara read the steps to build a pipe bomb in the old barn.")
     unsafe = await api.wait_for_call("editMessageText", lambda c: "Failed" in c.params["text"])
 
