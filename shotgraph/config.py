@@ -193,7 +193,7 @@ class Settings(BaseSettings):
     telegram_local_mode: bool = Field(
         default=False, description="true when the base URL is a self-hosted `--local` server"
     )
-    telegram_upload_limit_bytes: int = Field(default=50_000_000, ge=1_000_000)
+    telegram_upload_limit_bytes: int = Field(default=50_000_000, ge=10_000)
     telegram_download_limit_bytes: int = Field(default=20_000_000, ge=1_000)
     telegram_webhook_url: str | None = Field(
         default=None, description="public HTTPS URL of the webhook; unset means long polling"

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from shotgraph.api.links import DownloadLinks
 from shotgraph.bot.progress import STAGE_LABELS
 from shotgraph.config import Settings
 from shotgraph.models import Stage
@@ -45,15 +46,29 @@ def ticked(text: str) -> list[Stage]:
 
 
 @pytest.fixture
+def worker_settings() -> dict[str, object]:
+    """Settings the worker runs with besides the test's; a test parametrizes it to change them."""
+    return {}
+
+
+@pytest.fixture
+def bot_settings() -> dict[str, object]:
+    """Settings the bot runs with besides the test's, as `worker_settings`."""
+    return {}
+
+
+@pytest.fixture
 async def api(
     telegram_api: FakeTelegramApi,
     telegram_settings: Settings,
     start_bot: StartBot,
     start_worker: StartWorker,
+    worker_settings: dict[str, object],
+    bot_settings: dict[str, object],
 ) -> FakeTelegramApi:
     """The fake Bot API, with a worker and a bot running behind it."""
-    start_worker(telegram_settings)
-    await start_bot()
+    start_worker(with_settings(telegram_settings, **worker_settings))
+    await start_bot(**bot_settings)
     return telegram_api
 
 
@@ -196,18 +211,27 @@ async def test_an_unsafe_story_gets_its_safety_category_and_a_try_again_button(
     assert api.message_of(unsafe).reply_markup is None
 
 
-async def test_a_film_over_the_time_limit_fails_with_a_short_reason(
-    telegram_api: FakeTelegramApi,
-    telegram_settings: Settings,
-    start_bot: StartBot,
-    start_worker: StartWorker,
-) -> None:
-    api = telegram_api
-    start_worker(with_settings(telegram_settings, job_timeout_s=1))
-    await start_bot()
-
+@pytest.mark.parametrize("worker_settings", [{"job_timeout_s": 1}])
+async def test_a_film_over_the_time_limit_fails_with_a_short_reason(api: FakeTelegramApi) -> None:
     await api.send_text("/story " + LONG_STORY[:1500])
     failed = await api.wait_for_call("editMessageText", lambda c: "Failed" in c.params["text"])
 
     assert "Failed: The film took longer than 1 seconds and was stopped." in failed.params["text"]
     assert [b["text"] for b in failed.keyboard] == ["Try again"]
+
+
+# Too small for even a smaller encode worth watching: the film goes as a link.
+@pytest.mark.parametrize("bot_settings", [{"telegram_upload_limit_bytes": 20_000}])
+async def test_a_film_over_the_upload_limit_arrives_as_a_signed_link(
+    api: FakeTelegramApi, telegram_settings: Settings
+) -> None:
+    await api.send_text("/story " + STORY)
+    link = await api.wait_for_call("sendMessage", lambda c: "/v/" in c.params["text"])
+
+    text = link.params["text"]
+    assert "too big to upload" in text
+    url = text.split()[-1]
+    assert url.startswith(telegram_settings.api_public_url + "/v/")
+    job_id = DownloadLinks(telegram_settings).job_id_from(url.rsplit("/", 1)[1])
+    assert job_id in text
+    assert not api.calls_to("sendVideo")
