@@ -66,6 +66,8 @@ COMMANDS = [
     BotCommand("help", "What I do, the limits, the options"),
 ]
 CAPTION_LIMIT = 1024
+# The longest text an answer to a button press may carry.
+CALLBACK_ANSWER_LIMIT = 200
 # Telegram shows a video's thumbnail only as a JPEG of at most 320 px a side.
 THUMBNAIL_SIDE = 320
 # Tries of one call answered with RetryAfter before it is given up on.
@@ -243,7 +245,7 @@ class TelegramBot:
             else:
                 await query.answer()
         except Exception as error:  # the user's click always gets an answer
-            await query.answer(reply_for(error), show_alert=True)
+            await query.answer(_shorten(reply_for(error), CALLBACK_ANSWER_LIMIT), show_alert=True)
 
     async def on_error(self, update: object, context: Context) -> None:
         log.error("telegram handler failed", exc_info=context.error)
@@ -398,8 +400,11 @@ def _caption(record: JobRecord, result: JobResult, delivery: Delivery) -> str:
     if delivery.note:
         lines.append(delivery.note)
     lines.append(f"Subtitles: /subtitles {record.job_id}")
-    caption = "\n".join(lines)
-    return caption if len(caption) <= CAPTION_LIMIT else caption[: CAPTION_LIMIT - 1] + "…"
+    return _shorten("\n".join(lines), CAPTION_LIMIT)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _thumbnail(path: Path) -> bytes | None:
