@@ -138,11 +138,26 @@ class Settings(BaseSettings):
     video_crf: int = Field(default=21, ge=0, le=51)
     burn_subtitles: bool = False
 
-    # Narration (offline voice; the online voice has its own settings)
+    # Narration
     espeak_voice: str | None = Field(
         default=None, description="espeak-ng voice name; unset picks one for the story's language"
     )
     espeak_words_per_minute: int = Field(default=165, ge=80, le=450)
+    edge_tts_voice: str | None = Field(
+        default=None, description="edge-tts voice (en-US-AriaNeural); unset: by the language"
+    )
+    # The formats edge-tts accepts for its prosody (a signed percentage, signed hertz).
+    edge_tts_rate: str = Field(default="+0%", pattern=r"^[+-]\d+%$")
+    edge_tts_pitch: str = Field(default="+0Hz", pattern=r"^[+-]\d+Hz$")
+    tts_character_voices: bool = Field(
+        default=True, description="speak attributed dialogue in each character's own voice"
+    )
+    narration_retries: int = Field(default=3, ge=0, le=10)
+    narration_retry_backoff_s: float = Field(default=2.0, ge=0.0)
+    narration_timeout_s: float = Field(default=30.0, gt=0.0)
+    narration_blocked_s: float = Field(
+        default=300.0, ge=0.0, description="after a 429, skip edge-tts for this long"
+    )
 
     # Limits
     max_story_bytes: int = Field(default=200_000, ge=1_000)

@@ -54,6 +54,8 @@ _PACKAGES = (
     "opencv-python-headless",
     "imageio-ffmpeg",
     "espeakng-loader",
+    "edge-tts",
+    "py3langid",
     "redis",
     "torch",
     "diffusers",

@@ -72,10 +72,13 @@ def _narrator(settings: Settings, choice: BackendChoice) -> Narrator | None:
         return None
     from shotgraph.pipeline.speech.espeak import EspeakNarrator
 
-    if choice.tts != "espeak":
-        choice.notes.append("narration: edge-tts is not built yet; using espeak-ng")
+    offline = EspeakNarrator(settings)
+    if choice.tts == "espeak":
+        return offline
+    from shotgraph.pipeline.speech.edge import EdgeNarrator
+    from shotgraph.pipeline.speech.fallback import FallbackNarrator
 
-    return EspeakNarrator(settings)
+    return FallbackNarrator(EdgeNarrator(settings), offline, settings)
 
 
 def _music(settings: Settings, choice: BackendChoice) -> MusicBackend | None:

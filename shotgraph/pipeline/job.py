@@ -60,13 +60,20 @@ class JobRun:
         model: type[M],
         make: Callable[[], Awaitable[M]],
         files: tuple[Path, ...] = (),
+        reuse: Callable[[M], bool] | None = None,
     ) -> M:
         """The stored `name` made from the same inputs, or a fresh one made and stored.
 
         `files` are artefacts written beside the record; the record counts only while they exist.
+        `reuse` may refuse a stored value that was a stopgap (say, a fallback voice during an
+        outage), so a later run tries to do better.
         """
         found = self.folder.load(stage, name, key, model)
-        if found is not None and all(file.exists() for file in files):
+        if (
+            found is not None
+            and all(file.exists() for file in files)
+            and (reuse is None or reuse(found))
+        ):
             return found
         value = await make()
         self.folder.save(stage, name, key, value)

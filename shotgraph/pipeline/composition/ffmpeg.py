@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 import imageio_ffmpeg
+import numpy as np
 
 from shotgraph.errors import BackendUnavailable
 
@@ -46,6 +47,18 @@ def run_ffmpeg(*args: str | Path) -> None:
     if done.returncode != 0:
         stderr = done.stderr.decode(errors="replace")[-_STDERR_TAIL:]
         raise FfmpegFailed(f"ffmpeg exited {done.returncode}: {stderr}")
+
+
+def decode_audio(data: bytes, sample_rate: int) -> np.ndarray:
+    """Compressed audio (MP3, say) in memory, decoded to 16-bit mono samples at `sample_rate`."""
+    command = ffmpeg_command(
+        "-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"
+    )
+    done = subprocess.run(command, input=data, capture_output=True, check=False)
+    if done.returncode != 0:
+        stderr = done.stderr.decode(errors="replace")[-_STDERR_TAIL:]
+        raise FfmpegFailed(f"ffmpeg could not decode the audio: {stderr}")
+    return np.frombuffer(done.stdout, dtype="<i2")
 
 
 def ffmpeg_version() -> str:

@@ -1,8 +1,9 @@
 """The film's timeline in frames: title card, shots, end card, and where each voice starts.
 
-Narration leads: a shot lasts as long as its speech plus a short lead-in and tail, never less
-than the planner's estimate. Counting in whole frames keeps picture and sound from drifting
-apart over a long film.
+Narration leads: a narrated shot lasts as long as its speech plus a short lead-in and tail (and
+at least MIN_SHOT_S), so the picture never runs ahead of or behind the voice; the planner's
+estimate is only a first guess, kept for shots with nothing said. Counting in whole frames keeps
+picture and sound from drifting apart over a long film.
 """
 
 from __future__ import annotations
@@ -73,8 +74,8 @@ def build_timeline(plan: ShotPlan, speech_seconds: dict[str, float], fps: int) -
     incoming = Transition.FADE_BLACK  # the title card always fades into the film
     for ref in plan.shots():
         speech = speech_seconds.get(ref.id, 0.0)
-        needed = NARRATION_LEAD_S + speech + NARRATION_TAIL_S if speech else 0.0
-        length = frames(max(ref.shot.duration_s, needed, MIN_SHOT_S))
+        seconds = NARRATION_LEAD_S + speech + NARRATION_TAIL_S if speech else ref.shot.duration_s
+        length = frames(max(seconds, MIN_SHOT_S))
         start = cursor - fade if incoming is Transition.CROSSFADE else cursor
         segments.append(
             Segment(

@@ -31,8 +31,9 @@ import numpy as np
 
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable
-from shotgraph.models import SpokenLine, fingerprint
+from shotgraph.models import SpokenLine
 from shotgraph.pipeline.audio_files import write_wav
+from shotgraph.pipeline.speech.casting import Casting, Part, VoiceGender
 from shotgraph.pipeline.speech.espeak_voices import (
     FALLBACK_LANGUAGE,
     EspeakVoice,
@@ -40,15 +41,18 @@ from shotgraph.pipeline.speech.espeak_voices import (
     find_voice,
     voice_for_language,
 )
+from shotgraph.pipeline.speech.joining import Utterance, join_utterances
 from shotgraph.pipeline.speech.protocol import Speech, WordTiming
 
 log = logging.getLogger(__name__)
 
-# Silence between two lines of one shot, so a change of speaker is heard.
-LINE_PAUSE_S = 0.3
-# espeak-ng's neutral pitch (0-100); other speakers sit this far above or below it.
+# espeak-ng's neutral pitch (0-100) for the narrator; characters' pitches by part, far enough
+# apart to tell two speakers of a scene apart.
 _NARRATOR_PITCH = 50
-_SPEAKER_PITCH_OFFSETS = range(12, 26)
+_PART_PITCHES: dict[VoiceGender, tuple[int, ...]] = {
+    "female": (64, 74, 84, 58, 90, 69, 79),
+    "male": (38, 30, 44, 24, 34, 41, 27),
+}
 # A 10 ms frame counts as voiced when its peak passes this (16-bit scale, about -40 dBFS).
 _VOICED_PEAK = 330
 _FRAME_S = 0.01
@@ -266,16 +270,28 @@ class EspeakNarrator:
                 raise UnknownVoice(settings.espeak_voice, voices)
 
     async def speak(
-        self, lines: list[SpokenLine], language: str, voice: str | None, out: Path
+        self,
+        lines: list[SpokenLine],
+        language: str,
+        voice: str | None,
+        out: Path,
+        casting: Casting | None = None,
     ) -> Speech:
         """Write a mono 16-bit WAV to `out` and say when each word falls.
 
         Lines with nothing to say give a Speech of zero seconds and no file at all.
         """
-        return await asyncio.to_thread(self._speak, lines, language, voice, out)
+        return await asyncio.to_thread(
+            self._speak, lines, language, voice, out, casting or Casting()
+        )
 
     def _speak(
-        self, lines: list[SpokenLine], language: str, requested: str | None, out: Path
+        self,
+        lines: list[SpokenLine],
+        language: str,
+        requested: str | None,
+        out: Path,
+        casting: Casting,
     ) -> Speech:
         chosen, note = self.choose_voice(language, requested)
         with _lock:
@@ -283,33 +299,13 @@ class EspeakNarrator:
             rate = engine.sample_rate
             utterances = []
             for line in lines:
-                pitch = _speaker_pitch(line.speaker)
+                pitch = part_pitch(casting.part(line.speaker))
                 spoken = engine.synthesize(line.text, chosen, self._words_per_minute, pitch)
-                utterances.append((line.text, spoken))
-        pause = np.zeros(round(LINE_PAUSE_S * rate), np.int16)
-        pieces: list[np.ndarray] = []
-        words: list[WordTiming] = []
-        offset = 0
-        for text, spoken in utterances:
-            if spoken.samples.size == 0:
-                continue
-            if pieces:
-                pieces.append(pause)
-                offset += pause.size
-            timings = word_timings(text, spoken.word_marks, spoken.samples, rate)
-            words += [_shifted(word, offset / rate) for word in timings]
-            pieces.append(spoken.samples)
-            offset += spoken.samples.size
-        if not pieces:
-            return Speech(
-                duration_s=0.0,
-                sample_rate=rate,
-                voice=chosen.tag,
-                backend=self.name,
-                note=note,
-            )
-        samples = np.concatenate(pieces)
-        write_wav(out, samples.astype(np.float32) / 32767.0, rate)
+                timings = word_timings(line.text, spoken.word_marks, spoken.samples, rate)
+                utterances.append(Utterance(samples=spoken.samples, words=timings))
+        samples, words = join_utterances(utterances, rate)
+        if samples.size:
+            write_wav(out, samples.astype(np.float32) / 32767.0, rate)
         return Speech(
             duration_s=samples.size / rate,
             sample_rate=rate,
@@ -348,17 +344,13 @@ def _join(first: str | None, second: str) -> str:
     return f"{first}, and {second}" if first else second
 
 
-def _speaker_pitch(speaker: str | None) -> int:
-    """A stable pitch per character, so the same person always sounds the same."""
-    if speaker is None:
+def part_pitch(part: Part | None) -> int:
+    """The pitch a part speaks at: the narrator at the neutral pitch, women above it, men
+    below it, each next character of a gender at a pitch of their own."""
+    if part is None:
         return _NARRATOR_PITCH
-    digest = int(fingerprint("espeak-pitch", speaker)[:8], 16)
-    offset = _SPEAKER_PITCH_OFFSETS[digest % len(_SPEAKER_PITCH_OFFSETS)]
-    return _NARRATOR_PITCH + (offset if digest & 0x100 else -offset)
-
-
-def _shifted(word: WordTiming, seconds: float) -> WordTiming:
-    return WordTiming(text=word.text, start_s=word.start_s + seconds, end_s=word.end_s + seconds)
+    pitches = _PART_PITCHES[part.gender]
+    return pitches[part.rank % len(pitches)]
 
 
 def word_timings(

@@ -8,6 +8,7 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from shotgraph.models import SpokenLine
+from shotgraph.pipeline.speech.casting import Casting
 
 
 class WordTiming(BaseModel):
@@ -27,14 +28,36 @@ class Speech(BaseModel):
     voice: str = ""
     backend: str = ""
     note: str | None = None
-    """Set when this shot fell back to another backend, with the reason."""
+    """Set when a wish could not be met (a voice, or the backend itself), with the reason."""
+
+
+class SpeechUnavailable(Exception):
+    """An online voice failed for a reason of its own (refused, cut off, silent, timed out).
+
+    Not a user's error: the shot is tried again, then spoken by the offline voice.
+    """
+
+    def __init__(self, reason: str, *, blocked: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.blocked = blocked
+        """The service asked us to stop for a while (HTTP 429): retrying now only adds to it."""
 
 
 class Narrator(Protocol):
-    """Speaks a shot's lines into a mono WAV file and says when each word falls."""
+    """Speaks a shot's lines into a mono WAV file and says when each word falls.
+
+    `voice` is the request's wish for the narrator; `casting` gives the characters with a part
+    their own voices (without one, every line is read in the narrator's voice).
+    """
 
     name: str
 
     async def speak(
-        self, lines: list[SpokenLine], language: str, voice: str | None, out: Path
+        self,
+        lines: list[SpokenLine],
+        language: str,
+        voice: str | None,
+        out: Path,
+        casting: Casting | None = None,
     ) -> Speech: ...

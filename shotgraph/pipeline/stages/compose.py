@@ -43,7 +43,8 @@ async def run_compose(
         plan,
         timeline,
         sorted(shot.artefact.name for shot in visuals.values()),
-        sorted(shot.wav.name for shot in narration.values()),
+        # The same WAV name is re-spoken online after an outage: the voice is part of the key.
+        sorted((shot.wav.name, shot.speech.backend) for shot in narration.values()),
         sorted(bed.name for bed in music.values()),
     )
 

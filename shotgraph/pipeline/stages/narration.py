@@ -8,6 +8,7 @@ from pathlib import Path
 from shotgraph.models import ShotPlan, Stage
 from shotgraph.pipeline.artefacts import atomic_output
 from shotgraph.pipeline.job import JobRun
+from shotgraph.pipeline.speech.casting import Casting, cast_plan
 from shotgraph.pipeline.speech.protocol import Speech
 
 
@@ -23,19 +24,31 @@ async def run_narration(job: JobRun, plan: ShotPlan) -> dict[str, NarratedShot]:
         return {}
     voice = job.request.voice
     tts_settings = job.settings.cache_inputs("espeak_", "edge_", "tts_")
+    casting = cast_plan(plan) if job.settings.tts_character_voices else Casting()
     spoken = [ref for ref in plan.shots() if ref.shot.narration]
     narrated: dict[str, NarratedShot] = {}
     with job.stage(Stage.NARRATION, "Recording the narration") as progress:
         for position, ref in enumerate(spoken, start=1):
             lines = ref.shot.narration
-            key = job.key(narrator.name, tts_settings, lines, plan.language, voice)
+            # A shot depends only on the parts of those who speak in it.
+            cast = casting.for_speakers({line.speaker for line in lines if line.speaker})
+            key = job.key(narrator.name, tts_settings, lines, plan.language, voice, cast)
             wav = job.folder.artefact(Stage.NARRATION, ref.id, key, ".wav")
 
-            async def speak(lines=lines, wav=wav) -> Speech:
+            async def speak(lines=lines, wav=wav, cast=cast) -> Speech:
                 with atomic_output(wav) as partial:
-                    return await narrator.speak(lines, plan.language, voice, partial)
+                    return await narrator.speak(lines, plan.language, voice, partial, cast)
 
-            speech = await job.cached(Stage.NARRATION, ref.id, key, Speech, speak, files=(wav,))
+            speech = await job.cached(
+                Stage.NARRATION,
+                ref.id,
+                key,
+                Speech,
+                speak,
+                files=(wav,),
+                # A shot the offline voice spoke during an outage is tried online again.
+                reuse=lambda stored: stored.backend == narrator.name,
+            )
             if speech.note:
                 job.notes.append(f"narration {ref.id}: {speech.note}")
             if speech.duration_s > 0:

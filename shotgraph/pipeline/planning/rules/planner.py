@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from shotgraph.models import Scene, Shot, StoryDigest, StoryRequest
+from shotgraph.pipeline.language import detect_language
 from shotgraph.pipeline.planning.rules.cast import Cast
 from shotgraph.pipeline.planning.rules.characters import find_characters
 from shotgraph.pipeline.planning.rules.compression import compress, word_budget
@@ -33,7 +34,7 @@ class RulesPlanner:
         places = [place for place in findings.place_names if place in text]
         return StoryDigest(
             text=text,
-            language=request.language or "en",
+            language=request.language or detect_language(text),
             characters=[c for c in findings.characters if c.name in named],
             locations=list(dict.fromkeys([*places, *locations_in(text)]))[:_MAX_LOCATIONS],
             compressed=kept is not None,

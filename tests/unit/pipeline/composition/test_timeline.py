@@ -9,6 +9,7 @@ from shotgraph.models import (
 )
 from shotgraph.pipeline.composition.timeline import (
     END_CARD_S,
+    MIN_SHOT_S,
     NARRATION_LEAD_S,
     NARRATION_TAIL_S,
     TITLE_CARD_S,
@@ -43,12 +44,18 @@ def _plan() -> ShotPlan:
     )
 
 
-def test_shots_stretch_to_fit_their_narration() -> None:
-    timeline = build_timeline(_plan(), {"s000-00": 6.0, "s000-01": 1.0}, fps=24)
+def test_narration_sets_the_length_of_its_shot() -> None:
+    timeline = build_timeline(_plan(), {"s000-00": 6.0, "s000-01": 1.9}, fps=24)
     first, second, third = timeline.shot_segments()
     assert first.frame_count == round((NARRATION_LEAD_S + 6.0 + NARRATION_TAIL_S) * 24)
-    assert second.frame_count == 4 * 24  # the plan's estimate is longer than the speech
+    # Shorter than the plan's 4 s estimate: the voice wins, the picture does not run on.
+    assert second.frame_count == round((NARRATION_LEAD_S + 1.9 + NARRATION_TAIL_S) * 24)
     assert third.frame_count == 5 * 24  # no narration recorded: the estimate stands
+
+
+def test_a_short_line_still_gets_a_shot_long_enough_to_see() -> None:
+    timeline = build_timeline(_plan(), {"s000-00": 0.3}, fps=24)
+    assert timeline.shot_segments()[0].frame_count == round(MIN_SHOT_S * 24)
 
 
 def test_crossfade_overlaps_and_cut_does_not() -> None:

@@ -103,6 +103,14 @@ async def test_seeds_vary_the_camera_but_not_the_story() -> None:
 async def test_the_language_comes_from_the_request() -> None:
     digest, plan = await make_plan(ODD_STORIES["spanish"], language="es")
     assert digest.language == plan.language == "es"
+    digest, _ = await make_plan(ODD_STORIES["spanish"], language="pt")
+    assert digest.language == "pt"  # the request's word wins over what the text looks like
+
+
+@pytest.mark.parametrize(("name", "language"), [("spanish", "es"), ("russian", "ru")])
+async def test_a_story_without_a_language_is_detected(name: str, language: str) -> None:
+    digest, plan = await make_plan(ODD_STORIES[name])
+    assert digest.language == plan.language == language
 
 
 @pytest.mark.parametrize("name", list(ODD_STORIES))

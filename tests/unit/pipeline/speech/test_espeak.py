@@ -12,13 +12,10 @@ from shotgraph.config import Settings
 from shotgraph.errors import ShotGraphError
 from shotgraph.models import SpokenLine
 from shotgraph.pipeline.audio_files import read_wav, wav_format
-from shotgraph.pipeline.speech.espeak import (
-    LINE_PAUSE_S,
-    EspeakNarrator,
-    list_voices,
-    word_timings,
-)
+from shotgraph.pipeline.speech.casting import Casting, Part
+from shotgraph.pipeline.speech.espeak import EspeakNarrator, list_voices, part_pitch, word_timings
 from shotgraph.pipeline.speech.espeak_voices import UnknownVoice
+from shotgraph.pipeline.speech.joining import LINE_PAUSE_S
 
 TEXT = (
     "Mara ran up the green hill at dawn with her red kite. "
@@ -74,8 +71,9 @@ async def test_lines_are_joined_by_a_pause_and_characters_have_their_own_pitch(
 ) -> None:
     line = "Hold the string tight, the wind is strong."
     out = tmp_path / "two.wav"
+    casting = Casting(parts={"Tom": Part(gender="male")})
     speech = await narrator.speak(
-        [SpokenLine(text=line), SpokenLine(text=line, speaker="Tom")], "en", None, out
+        [SpokenLine(text=line), SpokenLine(text=line, speaker="Tom")], "en", None, out, casting
     )
     count = len(line.split())
     narrator_words, tom_words = speech.words[:count], speech.words[count:]
@@ -88,6 +86,27 @@ async def test_lines_are_joined_by_a_pause_and_characters_have_their_own_pitch(
     tom_pitch = _median_pitch_hz(samples[split:, 0], rate)
     assert 70 < narrator_pitch < 160
     assert abs(np.log(tom_pitch / narrator_pitch)) > np.log(1.05)
+
+
+async def test_without_a_part_a_character_is_read_by_the_narrator(
+    narrator: EspeakNarrator, tmp_path: Path
+) -> None:
+    line = "Hold the string tight."
+    alone = await narrator.speak([SpokenLine(text=line)], "en", None, tmp_path / "a.wav")
+    tom = await narrator.speak(
+        [SpokenLine(text=line, speaker="Tom")], "en", None, tmp_path / "b.wav"
+    )
+    assert alone.words == tom.words
+    assert (tmp_path / "a.wav").read_bytes() == (tmp_path / "b.wav").read_bytes()
+
+
+def test_parts_get_distinct_pitches_women_above_and_men_below_the_narrator() -> None:
+    narrator = part_pitch(None)
+    women = [part_pitch(Part(gender="female", rank=rank)) for rank in range(5)]
+    men = [part_pitch(Part(gender="male", rank=rank)) for rank in range(5)]
+    assert all(pitch > narrator for pitch in women)
+    assert all(pitch < narrator for pitch in men)
+    assert len(set(women)) == len(set(men)) == 5
 
 
 def _median_pitch_hz(samples: np.ndarray, rate: int) -> float:
