@@ -70,6 +70,8 @@ CAPTION_LIMIT = 1024
 CALLBACK_ANSWER_LIMIT = 200
 # Telegram shows a video's thumbnail only as a JPEG of at most 320 px a side.
 THUMBNAIL_SIDE = 320
+# A 50 MB film (2 GB to a local Bot API server) needs longer than the library's 20 s default.
+UPLOAD_TIMEOUT_S = 600.0
 # Tries of one call answered with RetryAfter before it is given up on.
 FLOOD_RETRIES = 5
 # Where a DM's options wait for the story that comes in the next message.
@@ -189,8 +191,12 @@ class TelegramBot:
             )
         data = await (await document.get_file()).download_as_bytearray()
         text = self.core.story_from_document(bytes(data), name)
-        options = parse_story_command(message.caption or "")
-        _chat_state(context).pop(AWAITING_STORY, None)
+        # The caption's options win; without a caption, those of a bare /story before it.
+        awaiting = _chat_state(context).pop(AWAITING_STORY, None)
+        if message.caption:
+            options = parse_story_command(message.caption)
+        else:
+            options = awaiting or StoryInput()
         title = options.title or options.story or None
         await self._submit(options.model_copy(update={"story": text, "title": title}), owner)
 
@@ -307,6 +313,8 @@ class TelegramBot:
                     duration=round(result.duration_s),
                     thumbnail=thumbnail,
                     filename=f"{_file_stem(record.title)}.mp4",
+                    write_timeout=UPLOAD_TIMEOUT_S,
+                    read_timeout=UPLOAD_TIMEOUT_S,
                     **size,
                 )
 

@@ -52,6 +52,18 @@ async def test_a_story_sent_after_a_bare_story_command_is_queued_with_its_option
     assert "already have 1 film in the works" in refused
 
 
+async def test_a_document_after_a_bare_story_command_takes_its_options(
+    telegram_api: FakeTelegramApi, start_bot: StartBot
+) -> None:
+    api = telegram_api
+    await start_bot()
+
+    await api.reply_to(api.send_text('/story --title "The Kite"'))
+    queued = await api.reply_to(api.send_document(STORY.encode(), "kite.md", "text/markdown"))
+
+    assert queued.startswith("🎬 The Kite\nIn the queue")
+
+
 async def test_bad_stories_get_one_clear_sentence_each(
     telegram_api: FakeTelegramApi, start_bot: StartBot
 ) -> None:
