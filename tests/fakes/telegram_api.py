@@ -18,7 +18,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 TOKEN = "123456:fake-token"
 BOT_USER = {
@@ -30,8 +30,10 @@ BOT_USER = {
     "can_read_all_group_messages": False,
     "supports_inline_queries": False,
 }
-# Telegram's own limit on what getFile serves to a bot (PLATFORM-FACTS.md).
+# The public Bot API's limits on what getFile serves to a bot and what it takes in an upload
+# (PLATFORM-FACTS.md).
 DOWNLOAD_LIMIT_BYTES = 20 * 1000 * 1000
+UPLOAD_LIMIT_BYTES = 50 * 1000 * 1000
 # The longest a getUpdates call is held open, whatever timeout the bot asks for.
 _MAX_POLL_S = 0.5
 
@@ -47,8 +49,6 @@ class UploadedFile(BaseModel):
 
 class Call(BaseModel):
     """One request the bot made: the method, its parameters (JSON values decoded), its files."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
 
     method: str
     params: dict[str, Any]
@@ -155,11 +155,7 @@ class FakeTelegramApi:
 
     async def send_text(self, text: str, user_id: int = 42, chat_id: int | None = None) -> int:
         """The user writes `text` (in their DM unless `chat_id` names a group)."""
-        message = self._user_message(user_id, chat_id, {"text": text})
-        if text.startswith("/"):
-            command = text.split()[0]
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
-        return await self._push({"message": message})
+        return await self._push({"message": self._text_message(text, user_id, chat_id)})
 
     async def send_document(
         self,
@@ -214,11 +210,7 @@ class FakeTelegramApi:
 
     def text_update(self, text: str, user_id: int = 42) -> dict[str, Any]:
         """An update as a webhook receives it, not queued for getUpdates."""
-        message = self._user_message(user_id, None, {"text": text})
-        if text.startswith("/"):
-            message["entities"] = [
-                {"type": "bot_command", "offset": 0, "length": len(text.split()[0])}
-            ]
+        message = self._text_message(text, user_id, None)
         return {"update_id": next(self._update_ids), "message": message}
 
     # -- test controls -----------------------------------------------------------------------
@@ -423,6 +415,14 @@ class FakeTelegramApi:
             **fields,
         }
 
+    def _text_message(self, text: str, user_id: int, chat_id: int | None) -> dict[str, Any]:
+        """A text message; a leading /command is marked as one, as Telegram's clients do."""
+        message = self._user_message(user_id, chat_id, {"text": text})
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        return message
+
     def _bot_message(self, call: Call, fields: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(call.params["chat_id"])
         message = ChatMessage(
@@ -476,8 +476,7 @@ def _check_length(text: str, limit: int, description: str) -> None:
 
 
 def _check_upload(upload: UploadedFile) -> None:
-    # The public Bot API's upload limit (PLATFORM-FACTS.md).
-    if len(upload.data) > 50 * 1000 * 1000:
+    if len(upload.data) > UPLOAD_LIMIT_BYTES:
         raise ApiError(413, "Request Entity Too Large")
 
 

@@ -92,6 +92,8 @@ async def test_a_dm_story_becomes_a_queued_message_stage_edits_and_a_playable_vi
     assert all(t == list(Stage)[: len(t)] for t in ticks)
     assert all(len(a) <= len(b) for a, b in itertools.pairwise(ticks))
     assert ticks[-1] == list(Stage)
+    # The stage in progress shows a bar and how far along it is.
+    assert any("▶️" in e.params["text"] and "░" in e.params["text"] for e in edits)
     final = edits[-1].params["text"]
     assert "Done:" in final
     assert "LLM cost" in final
