@@ -4,8 +4,14 @@ job stays queued."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import socket
+import sys
+from pathlib import Path
 
+from shotgraph.config import Settings
 from tests.e2e.telegram.conftest import StartBot
 from tests.fakes.telegram_api import FakeTelegramApi
 
@@ -148,3 +154,28 @@ async def test_webhook_mode_checks_the_secret_token_on_every_request(
     assert not api.texts_sent()
     answer = api.reply_to(api.post_to_webhook(api.text_update("/help"), secret="s3cret-token"))
     assert "/story" in await answer
+
+
+async def test_the_shotgraph_bot_telegram_command_serves_until_sigterm(
+    telegram_api: FakeTelegramApi, telegram_settings: Settings, tmp_path: Path
+) -> None:
+    api = telegram_api
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env |= {
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "TELEGRAM_API_FILE_URL": api.base_file_url,
+        "REDIS_URL": telegram_settings.redis_url,
+        "STORAGE_PATH": str(telegram_settings.storage_path),
+    }
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "shotgraph", "bot", "telegram", cwd=tmp_path, env=env
+    )
+    try:
+        await api.wait_for_call("setMyCommands", timeout_s=30)
+        assert "/story" in await api.reply_to(api.send_text("/help"))
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(bot.wait(), 15)
+
+    assert code == 0
