@@ -270,7 +270,11 @@ class TelegramBot:
             # Skip this view and back off; the follower shows a newer one afterwards.
             await asyncio.sleep(_retry_after_s(flood))
         except BadRequest as error:
-            if "not modified" not in error.message.lower():
+            reason = error.message.lower()
+            if "message to edit not found" in reason:
+                # Someone deleted the progress message: post a new one and edit that from now.
+                await self.show(record.model_copy(update={"progress_ref": None}), view)
+            elif "not modified" not in reason:
                 log.warning("job %s: progress message refused: %s", record.job_id, error)
         except TelegramError as error:
             log.warning("job %s: progress message failed: %s", record.job_id, error)

@@ -197,6 +197,11 @@ class FakeTelegramApi:
         }
         return await self._push({"callback_query": query})
 
+    def delete_message(self, call: Call) -> None:
+        """The user deletes the message that `call` made."""
+        message = self.message_of(call)
+        del self.messages[(message.chat_id, message.message_id)]
+
     async def post_to_webhook(self, update: dict[str, Any], secret: str | None) -> int:
         """Deliver an update as Telegram does in webhook mode; returns the HTTP status."""
         assert self.webhook is not None, "the bot has not set a webhook"

@@ -132,6 +132,21 @@ async def test_cancel_while_queued_and_a_429_on_the_edit_is_waited_out(
     assert api.message_of(edit).text == edit.params["text"]
 
 
+async def test_a_deleted_progress_message_is_posted_again(
+    telegram_api: FakeTelegramApi, start_bot: StartBot
+) -> None:
+    api = telegram_api
+    await start_bot()
+    await api.reply_to(api.send_text("/story " + STORY))
+    api.delete_message(api.calls_to("sendMessage")[-1])
+
+    await api.reply_to(api.send_text("/cancel"))
+    again = await api.wait_for_call("sendMessage", lambda c: "Cancelled." in c.params["text"])
+
+    assert again.params["text"].startswith("🎬 ")
+    assert api.message_of(again).text == again.params["text"]
+
+
 async def test_webhook_mode_checks_the_secret_token_on_every_request(
     telegram_api: FakeTelegramApi, start_bot: StartBot
 ) -> None:
