@@ -57,3 +57,18 @@ async def start_bot(telegram_settings: Settings) -> AsyncIterator[StartBot]:
         with contextlib.suppress(Exception):
             await bot.stop()
         await queue.close()
+
+
+@pytest.fixture
+def bot_settings() -> dict[str, object]:
+    """Settings the bot runs with besides the test's; a test parametrizes it to change them."""
+    return {}
+
+
+@pytest.fixture
+async def api(
+    telegram_api: FakeTelegramApi, start_bot: StartBot, bot_settings: dict[str, object]
+) -> FakeTelegramApi:
+    """The fake Bot API with a bot running against it."""
+    await start_bot(**bot_settings)
+    return telegram_api

@@ -52,21 +52,16 @@ def worker_settings() -> dict[str, object]:
 
 
 @pytest.fixture
-def bot_settings() -> dict[str, object]:
-    """Settings the bot runs with besides the test's, as `worker_settings`."""
-    return {}
-
-
-@pytest.fixture
 async def api(
     telegram_api: FakeTelegramApi,
     telegram_settings: Settings,
-    start_bot: StartBot,
     start_worker: StartWorker,
     worker_settings: dict[str, object],
+    start_bot: StartBot,
     bot_settings: dict[str, object],
 ) -> FakeTelegramApi:
-    """The fake Bot API, with a worker and a bot running behind it."""
+    """The fake Bot API with a worker and a bot running behind it (the worker first: its
+    start blocks while it loads)."""
     start_worker(with_settings(telegram_settings, **worker_settings))
     await start_bot(**bot_settings)
     return telegram_api

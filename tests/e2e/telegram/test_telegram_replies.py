@@ -11,6 +11,8 @@ import socket
 import sys
 from pathlib import Path
 
+import pytest
+
 from shotgraph.config import Settings
 from tests.e2e.telegram.conftest import StartBot
 from tests.fakes.telegram_api import FakeTelegramApi
@@ -20,11 +22,9 @@ GROUP = -1001
 
 
 async def test_help_says_what_the_bot_does_its_limits_options_and_quota(
-    telegram_api: FakeTelegramApi, start_bot: StartBot
+    api: FakeTelegramApi,
 ) -> None:
-    await start_bot()
-
-    text = await telegram_api.reply_to(telegram_api.send_text("/start"))
+    text = await api.reply_to(api.send_text("/start"))
 
     assert "/story" in text
     assert "--vertical" in text
@@ -32,17 +32,14 @@ async def test_help_says_what_the_bot_does_its_limits_options_and_quota(
     assert "200 KB" in text
     assert "0 of 10 films" in text
     assert "/subtitles" in text
-    commands = telegram_api.calls_to("setMyCommands")[0].params["commands"]
+    commands = api.calls_to("setMyCommands")[0].params["commands"]
     assert {c["command"] for c in commands} >= {"story", "status", "cancel", "quota", "help"}
-    assert await telegram_api.reply_to(telegram_api.send_text("/help")) == text
+    assert await api.reply_to(api.send_text("/help")) == text
 
 
 async def test_a_story_sent_after_a_bare_story_command_is_queued_with_its_options(
-    telegram_api: FakeTelegramApi, start_bot: StartBot
+    api: FakeTelegramApi,
 ) -> None:
-    api = telegram_api
-    await start_bot()
-
     assert "no films" in await api.reply_to(api.send_text("/status"))
     prompt = await api.reply_to(api.send_text('/story --vertical --title "The Kite"'))
     queued = await api.reply_to(api.send_text(STORY))
@@ -59,23 +56,18 @@ async def test_a_story_sent_after_a_bare_story_command_is_queued_with_its_option
 
 
 async def test_a_document_after_a_bare_story_command_takes_its_options(
-    telegram_api: FakeTelegramApi, start_bot: StartBot
+    api: FakeTelegramApi,
 ) -> None:
-    api = telegram_api
-    await start_bot()
-
     await api.reply_to(api.send_text('/story --title "The Kite"'))
     queued = await api.reply_to(api.send_document(STORY.encode(), "kite.md", "text/markdown"))
 
     assert queued.startswith("🎬 The Kite\nIn the queue")
 
 
+@pytest.mark.parametrize("bot_settings", [{"max_story_bytes": 1_000}])
 async def test_bad_stories_get_one_clear_sentence_each(
-    telegram_api: FakeTelegramApi, start_bot: StartBot
+    api: FakeTelegramApi,
 ) -> None:
-    api = telegram_api
-    await start_bot(max_story_bytes=1_000)
-
     assert "too short" in await api.reply_to(api.send_text("/story Once upon a time"))
     too_long = "/story " + "Mara ran far. " * 100
     assert "the limit is 1 KB" in await api.reply_to(api.send_text(too_long))
@@ -95,11 +87,8 @@ async def test_bad_stories_get_one_clear_sentence_each(
 
 
 async def test_in_a_group_only_commands_addressed_to_the_bot_are_answered(
-    telegram_api: FakeTelegramApi, start_bot: StartBot
+    api: FakeTelegramApi,
 ) -> None:
-    api = telegram_api
-    await start_bot()
-
     await api.send_text("Mara ran up the hill, what a story", chat_id=GROUP)
     await api.send_text("/story@another_bot " + STORY, chat_id=GROUP)
     bare = await api.reply_to(api.send_text("/story", chat_id=GROUP), chat_id=GROUP)
@@ -113,10 +102,8 @@ async def test_in_a_group_only_commands_addressed_to_the_bot_are_answered(
 
 
 async def test_cancel_while_queued_and_a_429_on_the_edit_is_waited_out(
-    telegram_api: FakeTelegramApi, start_bot: StartBot
+    api: FakeTelegramApi,
 ) -> None:
-    api = telegram_api
-    await start_bot()
     await api.reply_to(api.send_text("/story " + STORY))
     api.fail_next("editMessageText", times=1, retry_after=1)
 
@@ -133,10 +120,8 @@ async def test_cancel_while_queued_and_a_429_on_the_edit_is_waited_out(
 
 
 async def test_a_deleted_progress_message_is_posted_again(
-    telegram_api: FakeTelegramApi, start_bot: StartBot
+    api: FakeTelegramApi,
 ) -> None:
-    api = telegram_api
-    await start_bot()
     await api.reply_to(api.send_text("/story " + STORY))
     api.delete_message(api.calls_to("sendMessage")[-1])
 
