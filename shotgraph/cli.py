@@ -246,6 +246,12 @@ def _print_result(result: JobResult, target: Path) -> None:
         out.print(f"  reused from cache: {', '.join(result.cached_stages)}")
     if result.cost.lines:
         out.print(f"  LLM: {result.cost.total_tokens} tokens, ${result.cost.total_dollars:.4f}")
+        for line in result.cost.lines:
+            out.print(
+                f"    {line.stage} {line.model}: {line.calls} calls, {line.retries} retries, "
+                f"{line.input_tokens} in + {line.output_tokens} out tokens, ${line.dollars:.4f}",
+                soft_wrap=True,
+            )
     for note in result.notes:
         out.print(f"  [yellow]note:[/] {note}")
 

@@ -65,6 +65,13 @@ class Resolution(BaseModel):
         return f"{self.width}x{self.height}"
 
 
+class ModelPrice(BaseModel):
+    """What a model costs, in dollars per million input and output tokens."""
+
+    input_per_m: Annotated[float, Field(ge=0)]
+    output_per_m: Annotated[float, Field(ge=0)]
+
+
 # Defaults per profile for the fields a user leaves unset.
 _PROFILE_DEFAULTS: dict[ExecutionProfile, dict[str, str]] = {
     ExecutionProfile.DEBUG_CPU: {
@@ -120,6 +127,14 @@ class Settings(BaseSettings):
     llm_skip_summarization_threshold: int = Field(default=2000, ge=0)
     llm_use_large_context_threshold: int = Field(default=8000, ge=0)
     use_toon_format: bool = True
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    llm_max_attempts: int = Field(default=3, ge=1, le=10)
+    llm_backoff_s: float = Field(default=1.0, ge=0)
+    llm_backoff_max_s: float = Field(default=30.0, ge=0)
+    llm_parallel_limit: int = Field(default=4, ge=1, le=64)
+    llm_prices: dict[str, ModelPrice] = Field(
+        default_factory=dict, description="JSON; per model, dollars per 1M tokens, over defaults"
+    )
 
     # Backends (unset: the profile decides)
     video_backend: VideoBackendName | None = None

@@ -304,10 +304,20 @@ class CostLine(BaseModel):
     dollars: float = 0.0
 
 
+class LlmAttempt(BaseModel):
+    """One request to a model, or one step of reading its answer, in the order they happened."""
+
+    stage: str
+    model: str
+    outcome: str
+    detail: str = ""
+
+
 class CostReport(BaseModel):
-    """LLM usage of one job, per stage and model."""
+    """LLM usage of one job, per stage and model, and every attempt behind it."""
 
     lines: list[CostLine] = Field(default_factory=list)
+    attempts: list[LlmAttempt] = Field(default_factory=list)
 
     @property
     def total_dollars(self) -> float:

@@ -26,6 +26,10 @@ def offline_settings(tmp_path: Path, **overrides: object) -> Settings:
     return Settings(_env_file=None, **{**values, **overrides})
 
 
+# The fake LLM server fixture, `llm_server`, for any test that needs one.
+pytest_plugins = ["tests.fakes.llm_server"]
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Offline settings writing under the test's own folder."""

@@ -50,12 +50,16 @@ def build_backends(settings: Settings) -> Backends:
 
 
 def _planner(settings: Settings, choice: BackendChoice) -> Planner:
-    from shotgraph.pipeline.planning.rules import RulesPlanner
+    if choice.llm_provider == "none":
+        from shotgraph.pipeline.planning.rules import RulesPlanner
 
-    if choice.llm_provider != "none":
-        choice.notes.append("planning: LLM planning is not built yet; using the rules planner")
+        return RulesPlanner()
+    from shotgraph.pipeline.llm.calls import ModelCaller
+    from shotgraph.pipeline.planning.llm import LlmPlanner
 
-    return RulesPlanner()
+    return LlmPlanner.from_settings(
+        settings, ModelCaller.from_settings(settings, choice.llm_provider)
+    )
 
 
 def _video(settings: Settings, choice: BackendChoice) -> VideoBackend:
@@ -95,9 +99,13 @@ def _music(settings: Settings, choice: BackendChoice) -> MusicBackend | None:
 def _moderator(settings: Settings, choice: BackendChoice) -> Moderator | None:
     if choice.safety == "none":
         return None
-    from shotgraph.pipeline.moderation.rules import RulesModerator
+    if choice.safety == "llm":
+        from shotgraph.pipeline.llm.calls import ModelCaller
+        from shotgraph.pipeline.moderation.llm import LlmModerator
 
-    if choice.safety != "rules":
-        choice.notes.append("safety: the LLM moderator is not built yet; using the rules one")
+        return LlmModerator.from_settings(
+            settings, ModelCaller.from_settings(settings, choice.llm_provider)
+        )
+    from shotgraph.pipeline.moderation.rules import RulesModerator
 
     return RulesModerator()

@@ -43,7 +43,7 @@ class Orchestrator:
     ) -> JobResult:
         job = self._start(request, progress, job_id)
         digest, plan = await self._plan(job)
-        await run_safety(job, digest, plan)
+        plan = await run_safety(job, digest, plan)
         narration = await run_narration(job, plan)
         timeline = build_timeline(
             plan,
@@ -55,6 +55,8 @@ class Orchestrator:
         result = await run_compose(job, plan, timeline, visuals, narration, music)
 
         log.info("job %s: done, %.1fs of film", job.folder.job_id, result.duration_s)
+        for line in job.cost.lines:
+            log.info("job %s: llm cost %s", job.folder.job_id, line.model_dump_json())
         return result.model_copy(
             update={
                 "stage_seconds": dict(job.reporter.seconds),

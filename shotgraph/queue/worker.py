@@ -39,8 +39,12 @@ PipelineFactory = Callable[[Settings], JobPipeline]
 
 # What a user is told when a job failed for a reason that is ours, not theirs.
 INTERNAL_FAILURE = "Something went wrong inside the worker; the details are in its log."
-# arq retries a job cancelled by a shutdown; after this many tries it gives up.
+# arq retries a job cancelled by a shutdown or re-queued by the sweeper; after this many
+# tries it gives up.
 MAX_TRIES = 5
+GAVE_UP = f"The film could not be made in {MAX_TRIES} tries; the details are in the worker's log."
+# How long after its record a job may still be on its way into arq's queue.
+_ENQUEUE_GRACE_S = 60.0
 
 
 class JobRunner:
@@ -158,10 +162,15 @@ class JobRunner:
         return status.value
 
     async def sweep(self) -> list[str]:
-        """Put back in the queue every running job whose worker stopped beating."""
+        """Put back in the queue every running job whose worker stopped beating, and end the
+        queued jobs arq gave up on (too many tries), which it never tells us about."""
         taken: list[str] = []
         redis = self.queue.redis
         for record in await self.queue.store.unfinished():
+            if record.status is JobStatus.QUEUED and await self._lost_by_arq(record):
+                log.warning("job %s: arq no longer has it; failing it", record.job_id)
+                await self._end(record, JobStatus.FAILED, GAVE_UP)
+                continue
             if record.status is not JobStatus.RUNNING:
                 continue
             if await redis.exists(keys.heartbeat(record.job_id)):
@@ -170,6 +179,17 @@ class JobRunner:
             await self._requeue(record)
             taken.append(record.job_id)
         return taken
+
+    async def _lost_by_arq(self, record: JobRecord) -> bool:
+        # A job is recorded a moment before arq has it: only an older one can be lost.
+        if time.time() - record.created_at < _ENQUEUE_GRACE_S:
+            return False
+        redis = self.queue.redis
+        async with redis.pipeline(transaction=False) as pipe:
+            pipe.exists(keys.arq_job(record.job_id))
+            pipe.zscore(self.settings.queue_name, record.job_id)
+            has_job, score = await pipe.execute()
+        return not has_job and score is None
 
     async def _requeue(self, record: JobRecord) -> None:
         job_id, redis = record.job_id, self.queue.redis

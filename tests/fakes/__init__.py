@@ -1,0 +1,1 @@
+"""Local fakes of the outside services the tests talk to over real sockets."""

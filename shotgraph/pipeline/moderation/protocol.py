@@ -6,6 +6,8 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+from shotgraph.models import CostReport
+
 # The MLCommons hazard taxonomy as Llama Guard names it, so rules and LLM verdicts agree.
 HAZARD_CATEGORIES: dict[str, str] = {
     "S1": "violent crimes",
@@ -32,10 +34,14 @@ class Verdict(BaseModel):
     categories: list[str] = Field(default_factory=list)
 
     def describe(self) -> str:
-        return ", ".join(HAZARD_CATEGORIES.get(code, code) for code in self.categories)
+        named = ", ".join(HAZARD_CATEGORIES.get(code, code) for code in self.categories)
+        return named or "unsafe content"
 
 
 class Moderator(Protocol):
+    """Judges a story or a picture prompt; a backend that calls a paid model records it in
+    the job's CostReport."""
+
     name: str
 
-    async def check(self, text: str) -> Verdict: ...
+    async def check(self, text: str, cost: CostReport) -> Verdict: ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from shotgraph.models import CostReport
 from shotgraph.pipeline.moderation.protocol import Verdict
 
 _MINOR = r"(child|children|kid|kids|minor|minors|underage|schoolgirl|schoolboy|toddler|preteen)"
@@ -52,7 +53,7 @@ class RulesModerator:
 
     name = "rules"
 
-    async def check(self, text: str) -> Verdict:
+    async def check(self, text: str, cost: CostReport) -> Verdict:
         hits = [
             code
             for code, patterns in _COMPILED.items()

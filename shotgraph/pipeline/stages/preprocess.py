@@ -8,12 +8,14 @@ from shotgraph.pipeline.job import JobRun
 
 async def run_preprocess(job: JobRun, story: str) -> StoryDigest:
     planner, request = job.backends.planner, job.request
-    key = job.key(planner.name, story, request.target_length_s, request.language, request.seed)
+    key = job.key(
+        planner.cache_identity, story, request.target_length_s, request.language, request.seed
+    )
     with job.stage(Stage.PREPROCESS, "Reading the story"):
         return await job.cached(
             Stage.PREPROCESS,
             "digest",
             key,
             StoryDigest,
-            lambda: planner.preprocess(story, request),
+            lambda: planner.preprocess(story, request, job.cost),
         )

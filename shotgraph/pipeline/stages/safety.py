@@ -1,44 +1,92 @@
-"""Safety: moderate the story and every shot's picture prompt before any GPU time is spent."""
+"""Safety: moderate the story and every shot's picture prompt before any GPU time is spent.
+
+An unsafe story stops the job. An unsafe picture prompt gets one rewrite by the planner (the
+shot model, for the LLM planner); the rewrite is moderated too, and the job stops when there is
+none or it is still unsafe.
+"""
 
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from shotgraph.errors import UnsafeContent
-from shotgraph.models import ShotPlan, Stage, StoryDigest
+from shotgraph.models import ShotPlan, ShotRef, Stage, StoryDigest
 from shotgraph.pipeline.job import JobRun
-from shotgraph.pipeline.moderation.protocol import Verdict
+from shotgraph.pipeline.moderation.protocol import Moderator, Verdict
 
 
-async def run_safety(job: JobRun, digest: StoryDigest, plan: ShotPlan) -> None:
+class PromptRewrite(BaseModel):
+    """The planner's safer picture prompt for a refused shot; None when it could not write one."""
+
+    prompt: str | None
+
+
+async def run_safety(job: JobRun, digest: StoryDigest, plan: ShotPlan) -> ShotPlan:
+    """The plan, with any rewritten picture prompts; raises UnsafeContent to stop the job."""
     moderator = job.backends.moderator
     if moderator is None:
-        return
+        return plan
     with job.stage(Stage.SAFETY, "Checking the story") as progress:
-        story_verdict = await job.cached(
-            Stage.SAFETY,
-            "story",
-            job.key(moderator.name, digest.text),
-            Verdict,
-            lambda: moderator.check(digest.text),
-        )
+        story_verdict = await _verdict(job, moderator, "story", digest.text)
         if not story_verdict.safe:
             raise UnsafeContent(
                 f"This story can't be filmed: it was flagged for {story_verdict.describe()}.",
                 story_verdict.categories,
             )
         refs = list(plan.shots())
+        rewritten: dict[str, str] = {}
         for position, ref in enumerate(refs, start=1):
-            prompt = ref.shot.visual_prompt
-            verdict = await job.cached(
-                Stage.SAFETY,
-                f"prompt-{ref.id}",
-                job.key(moderator.name, prompt),
-                Verdict,
-                lambda prompt=prompt: moderator.check(prompt),
-            )
-            if not verdict.safe:
-                raise UnsafeContent(
-                    f"Shot {ref.id} can't be filmed: its picture was flagged for "
-                    f"{verdict.describe()}.",
-                    verdict.categories,
-                )
+            prompt = await _safe_prompt(job, moderator, ref)
+            if prompt != ref.shot.visual_prompt:
+                rewritten[ref.id] = prompt
             progress.update(position / len(refs))
+    if not rewritten:
+        return plan
+    safer = plan.model_copy(deep=True)
+    for ref in safer.shots():
+        ref.shot.visual_prompt = rewritten.get(ref.id, ref.shot.visual_prompt)
+    return safer
+
+
+async def _verdict(job: JobRun, moderator: Moderator, name: str, text: str) -> Verdict:
+    return await job.cached(
+        Stage.SAFETY,
+        name,
+        job.key(moderator.name, text),
+        Verdict,
+        lambda: moderator.check(text, job.cost),
+    )
+
+
+async def _safe_prompt(job: JobRun, moderator: Moderator, ref: ShotRef) -> str:
+    prompt = ref.shot.visual_prompt
+    verdict = await _verdict(job, moderator, f"prompt-{ref.id}", prompt)
+    if verdict.safe:
+        return prompt
+    planner = job.backends.planner
+
+    async def rewrite() -> PromptRewrite:
+        new = await planner.rewrite_visual_prompt(ref, verdict.describe(), job.request, job.cost)
+        return PromptRewrite(prompt=new)
+
+    found = await job.cached(
+        Stage.SAFETY,
+        f"rewrite-{ref.id}",
+        job.key(planner.cache_identity, prompt),
+        PromptRewrite,
+        rewrite,
+    )
+    refused = UnsafeContent(
+        f"Shot {ref.id} can't be filmed: its picture was flagged for {verdict.describe()}.",
+        verdict.categories,
+    )
+    if found.prompt is None:
+        raise refused
+    second = await _verdict(job, moderator, f"prompt-{ref.id}-rewrite", found.prompt)
+    if not second.safe:
+        raise refused
+    job.notes.append(
+        f"shot {ref.id}: picture prompt rewritten after moderation flagged it for "
+        f"{verdict.describe()}"
+    )
+    return found.prompt

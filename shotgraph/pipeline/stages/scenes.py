@@ -14,10 +14,10 @@ class SceneList(BaseModel):
 
 async def run_scenes(job: JobRun, digest: StoryDigest) -> list[Scene]:
     planner, request = job.backends.planner, job.request
-    key = job.key(planner.name, digest, request.style, request.seed)
+    key = job.key(planner.cache_identity, digest, request.style, request.seed)
 
     async def make() -> SceneList:
-        return SceneList(scenes=await planner.scenes(digest, request))
+        return SceneList(scenes=await planner.scenes(digest, request, job.cost))
 
     with job.stage(Stage.SCENES, "Finding the scenes"):
         found = await job.cached(Stage.SCENES, "scenes", key, SceneList, make)

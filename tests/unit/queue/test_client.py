@@ -12,6 +12,7 @@ from shotgraph.queue import keys
 from shotgraph.queue.client import JobNotFound, JobQueue, NothingToCancel, StoryTooLong
 from shotgraph.queue.limits import QuotaExceeded
 from shotgraph.queue.records import JobStatus, Owner
+from shotgraph.queue.worker import GAVE_UP, JobRunner
 
 STORY = "The Lantern\n\nMara walked to the harbour at dusk. The sea was calm and grey."
 
@@ -141,3 +142,23 @@ async def _first(queue: JobQueue, job_id: str, count: int) -> AsyncIterator[tupl
         seen += 1
         if seen == count:
             return
+
+
+async def test_the_sweeper_ends_a_queued_job_arq_gave_up_on(job_queue: JobQueue) -> None:
+    fresh = await job_queue.submit(StoryRequest(story=STORY), owner("1"))
+    lost = await job_queue.submit(StoryRequest(story=STORY), owner("2"))
+    # What arq leaves after its last try: no job key, nothing in the queue.
+    await job_queue.redis.delete(keys.arq_job(lost.job_id))
+    await job_queue.redis.zrem(job_queue.settings.queue_name, lost.job_id)
+    await job_queue.store.update(lost.job_id, created_at=lost.created_at - 3600)
+
+    await JobRunner(job_queue, [], "test-worker").sweep()
+
+    failed = await job_queue.get(lost.job_id)
+    assert failed.status is JobStatus.FAILED
+    assert failed.error == GAVE_UP
+    kinds = [event.kind async for _, event in _first(job_queue, lost.job_id, 2)]
+    assert kinds == ["queued", "failed"]
+    assert (await job_queue.get(fresh.job_id)).status is JobStatus.QUEUED
+    # The user's place is free again.
+    await job_queue.submit(StoryRequest(story=STORY), owner("2"))

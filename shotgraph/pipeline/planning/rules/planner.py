@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shotgraph.models import Scene, Shot, StoryDigest, StoryRequest
+from shotgraph.models import CostReport, Scene, Shot, ShotRef, StoryDigest, StoryRequest
 from shotgraph.pipeline.language import detect_language
 from shotgraph.pipeline.planning.rules.cast import Cast
 from shotgraph.pipeline.planning.rules.characters import find_characters
@@ -20,8 +20,9 @@ class RulesPlanner:
     same plan."""
 
     name = "rules"
+    cache_identity = "rules"
 
-    async def preprocess(self, story: str, request: StoryRequest) -> StoryDigest:
+    async def preprocess(self, story: str, request: StoryRequest, cost: CostReport) -> StoryDigest:
         sentences = split_sentences(normalise(story)) or [Sentence(story.strip(), paragraph=0)]
         findings = find_characters(sentences)
         kept = None
@@ -40,8 +41,18 @@ class RulesPlanner:
             compressed=kept is not None,
         )
 
-    async def scenes(self, digest: StoryDigest, request: StoryRequest) -> list[Scene]:
+    async def scenes(
+        self, digest: StoryDigest, request: StoryRequest, cost: CostReport
+    ) -> list[Scene]:
         return split_scenes(digest)
 
-    async def shots(self, scene: Scene, digest: StoryDigest, request: StoryRequest) -> list[Shot]:
+    async def shots(
+        self, scene: Scene, digest: StoryDigest, request: StoryRequest, cost: CostReport
+    ) -> list[Shot]:
         return plan_shots(scene, digest, request)
+
+    async def rewrite_visual_prompt(
+        self, ref: ShotRef, reason: str, request: StoryRequest, cost: CostReport
+    ) -> None:
+        """Word lists cannot rewrite a picture safely; the job stops instead."""
+        return None

@@ -1,5 +1,6 @@
 import pytest
 
+from shotgraph.models import CostReport
 from shotgraph.pipeline.moderation.rules import RulesModerator
 
 
@@ -13,7 +14,7 @@ from shotgraph.pipeline.moderation.rules import RulesModerator
     ],
 )
 async def test_ordinary_fiction_passes(text: str) -> None:
-    verdict = await RulesModerator().check(text)
+    verdict = await RulesModerator().check(text, CostReport())
     assert verdict.safe, verdict
 
 
@@ -27,7 +28,7 @@ async def test_ordinary_fiction_passes(text: str) -> None:
     ],
 )
 async def test_flagged_text_names_its_category(text: str, category: str) -> None:
-    verdict = await RulesModerator().check(text)
+    verdict = await RulesModerator().check(text, CostReport())
     assert not verdict.safe
     assert category in verdict.categories
     assert verdict.describe()

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from shotgraph.intake import clean_story, split_title
-from shotgraph.models import ShotPlan, StoryDigest, StoryRequest
+from shotgraph.models import CostReport, ShotPlan, StoryDigest, StoryRequest
 from shotgraph.pipeline.planning.rules import RulesPlanner
 
 EXAMPLES = Path(__file__).resolve().parents[4] / "examples" / "stories"
@@ -22,10 +22,12 @@ def example(name: str) -> str:
 async def make_plan(story: str, **fields: object) -> tuple[StoryDigest, ShotPlan]:
     planner = RulesPlanner()
     request = StoryRequest(story=story, **fields)
-    digest = await planner.preprocess(request.story, request)
-    scenes = await planner.scenes(digest, request)
+    digest = await planner.preprocess(request.story, request, CostReport())
+    scenes = await planner.scenes(digest, request, CostReport())
     planned = [
-        scene.model_copy(update={"shots": await planner.shots(scene, digest, request)})
+        scene.model_copy(
+            update={"shots": await planner.shots(scene, digest, request, CostReport())}
+        )
         for scene in scenes
     ]
     plan = ShotPlan(

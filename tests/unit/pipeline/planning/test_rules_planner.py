@@ -1,6 +1,6 @@
 import pytest
 
-from shotgraph.models import ShotPlan, ShotType, StoryRequest
+from shotgraph.models import CostReport, ShotPlan, ShotType, StoryRequest
 from shotgraph.pipeline.planning.protocol import Planner
 from shotgraph.pipeline.planning.rules import RulesPlanner
 from shotgraph.pipeline.planning.rules.text import split_sentences
@@ -146,9 +146,9 @@ async def test_the_planner_takes_a_request_as_the_orchestrator_sends_it() -> Non
     request = StoryRequest(
         story="  Mara ran to the sea.\r\nShe laughed, and Mara  sat down. ", seed=9
     )
-    digest = await planner.preprocess(request.story, request)
-    scenes = await planner.scenes(digest, request)
-    shots = await planner.shots(scenes[0], digest, request)
+    digest = await planner.preprocess(request.story, request, CostReport())
+    scenes = await planner.scenes(digest, request, CostReport())
+    shots = await planner.shots(scenes[0], digest, request, CostReport())
     assert digest.text == "Mara ran to the sea.\nShe laughed, and Mara sat down."
     assert [c.name for c in digest.characters] == ["Mara"]
     assert scenes[0].setting.place.value == "sea"

@@ -1,0 +1,101 @@
+"""`shotgraph render` with LLM planning and LLM moderation against the fake server: the film is
+made from the model's plan, and the cost report is printed per stage and model."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from shotgraph.config import Settings
+from shotgraph.models import Place, ShotType
+from shotgraph.pipeline.llm.formats import ToonFormat
+from shotgraph.pipeline.planning.llm.answers import (
+    SceneAnswer,
+    SceneListAnswer,
+    ShotAnswer,
+    ShotListAnswer,
+)
+from tests.fakes.llm_server import FakeLlmServer, Reply, by_model
+from tests.helpers.media import probe
+
+pytestmark = pytest.mark.slow
+
+STORY = "The Owl\n\nAn owl named Pip sat on an oak at night. Pip hooted twice.\n"
+DEFAULTS = Settings(_env_file=None)
+
+
+async def test_render_films_the_models_plan_and_prints_its_cost(
+    tmp_path: Path, llm_server: FakeLlmServer
+) -> None:
+    toon = ToonFormat()
+    scenes = SceneListAnswer(
+        scenes=[SceneAnswer(first_sentence=1, title="Night", location="an oak", place=Place.FOREST)]
+    )
+    shots = ShotListAnswer(
+        shots=[
+            ShotAnswer(
+                type=ShotType.WIDE,
+                duration_s=2,
+                visual_prompt="an owl on an oak at night",
+                narration="An owl named Pip sat on an oak at night.",
+            ),
+            ShotAnswer(
+                type=ShotType.CLOSE_UP,
+                duration_s=2,
+                visual_prompt="the owl hooting",
+                narration="Pip hooted twice.",
+            ),
+        ]
+    )
+    llm_server.script = by_model(
+        {
+            DEFAULTS.llm_model_scene_draft: Reply(
+                toon.encode(scenes), input_tokens=300, output_tokens=40
+            ),
+            DEFAULTS.llm_model_shot_final: Reply(toon.encode(shots), input_tokens=900),
+            DEFAULTS.llm_safety_model: Reply("safe", input_tokens=200, output_tokens=2),
+        }
+    )
+    story = tmp_path / "owl.txt"
+    story.write_text(STORY)
+    env = {
+        **os.environ,
+        "STORAGE_PATH": str(tmp_path / "store"),
+        "VIDEO_RESOLUTION": "320x180",
+        "VIDEO_FPS": "12",
+        "GPU_ENABLED": "false",
+        "EXECUTION_PROFILE": "debug_cpu",
+        "LLM_PROVIDER": "openai",
+        "LLM_BASE_URL": llm_server.url,
+        "SAFETY_BACKEND": "llm",
+        "LLM_TIMEOUT_S": "10",
+        "LLM_BACKOFF_S": "0.01",
+    }
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "shotgraph",
+        "render",
+        str(story),
+        "-o",
+        "owl.mp4",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(child.communicate(), timeout=240)
+
+    assert child.returncode == 0, err.decode()
+    assert probe(tmp_path / "owl.mp4").stream("video").codec == "h264"
+    assert "Pip hooted twice." in (tmp_path / "owl.srt").read_text()
+    text = out.decode()
+    assert "1 scenes, 2 shots" in text
+    assert f"shots {DEFAULTS.llm_model_shot_final}: 1 calls, 0 retries, 900 in + 50 out" in text
+    # The story and both picture prompts were moderated.
+    assert f"safety {DEFAULTS.llm_safety_model}: 3 calls" in text
+    assert llm_server.models().count(DEFAULTS.llm_safety_model) == 3
