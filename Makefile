@@ -34,6 +34,7 @@ bench: system-deps $(VENV)/.installed-bench
 	$(BIN)/python bench/render_speed.py
 	$(BIN)/python bench/queue_latency.py
 	$(BIN)/python bench/llm_tokens.py
+	$(BIN)/python bench/telegram_latency.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -181,7 +181,9 @@ def api(
     )
 
 
-bot_app = typer.Typer(help="Run a chat bot in front of the queue.", no_args_is_help=True)
+bot_app = typer.Typer(
+    help="Run a chat bot that takes stories and posts the films.", no_args_is_help=True
+)
 app.add_typer(bot_app, name="bot")
 
 
@@ -192,6 +194,17 @@ def bot_discord() -> None:
 
     try:
         asyncio.run(run(_settings(None)))
+    except ShotGraphError as error:
+        raise _fail(error) from error
+
+
+@bot_app.command("telegram")
+def bot_telegram() -> None:
+    """The Telegram bot: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set."""
+    from shotgraph.bot.telegram_bot import serve
+
+    try:
+        asyncio.run(serve(_settings(None)))
     except ShotGraphError as error:
         raise _fail(error) from error
 

@@ -8,6 +8,7 @@ with a reason for every fallback.
 from __future__ import annotations
 
 import logging
+import re
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -90,6 +91,10 @@ _PROFILE_DEFAULTS: dict[ExecutionProfile, dict[str, str]] = {
         "video_preset": "veryfast",
     },
 }
+
+
+# What Telegram allows as a webhook's secret token.
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -228,6 +233,25 @@ class Settings(BaseSettings):
     )
     discord_edit_interval_s: float = Field(default=2.5, ge=0)
 
+    # Telegram bot (limits: PLATFORM-FACTS.md; a self-hosted Bot API server raises them)
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_api_file_url: str = "https://api.telegram.org/file/bot"
+    telegram_local_mode: bool = Field(
+        default=False, description="true when the base URL is a self-hosted `--local` server"
+    )
+    telegram_upload_limit_bytes: int = Field(default=50_000_000, ge=10_000)
+    telegram_download_limit_bytes: int = Field(default=20_000_000, ge=1_000)
+    telegram_webhook_url: str | None = Field(
+        default=None, description="public HTTPS URL of the webhook; unset means long polling"
+    )
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_listen: str = "127.0.0.1"
+    telegram_webhook_port: int = Field(default=8443, ge=1, le=65535)
+    telegram_edit_interval_s: float = Field(
+        default=1.0, ge=0, description="least time between two edits of a progress message"
+    )
+
     @field_validator("video_resolution", mode="before")
     @classmethod
     def _parse_resolution(cls, value: object) -> object:
@@ -238,6 +262,14 @@ class Settings(BaseSettings):
     def _split_words(cls, value: object) -> object:
         if isinstance(value, str):
             return [word.strip() for word in value.split(",") if word.strip()]
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """Telegram accepts only this alphabet in the secret it echoes in every request."""
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("use 1 to 256 of A-Z, a-z, 0-9, _ and -")
         return value
 
     @model_validator(mode="after")

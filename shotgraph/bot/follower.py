@@ -106,11 +106,14 @@ class JobFollower:
             while True:
                 await changed.wait()
                 changed.clear()
+                # Read before the view is taken: an end that arrives while it is being shown
+                # must still get its own, last, view.
+                last = ended.is_set()
                 view = tracker.view()
                 if view != shown:
                     await self._show(record, view)
                     shown = view
-                if ended.is_set():
+                if last:
                     break
                 await asyncio.sleep(self.edit_interval_s)
         finally:

@@ -21,12 +21,14 @@ class RecordingChat:
 
     platform: Platform = "telegram"
 
-    def __init__(self, deliver_delay_s: float = 0.0) -> None:
+    def __init__(self, deliver_delay_s: float = 0.0, show_delay_s: float = 0.0) -> None:
         self.shown: list[ProgressView] = []
         self.delivered: list[str] = []
         self.deliver_delay_s = deliver_delay_s
+        self.show_delay_s = show_delay_s
 
     async def show(self, record: JobRecord, view: ProgressView) -> None:
+        await asyncio.sleep(self.show_delay_s)
         self.shown.append(view)
 
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
@@ -58,6 +60,20 @@ async def test_a_burst_of_events_costs_few_edits_and_the_last_view_is_shown(
     assert 2 <= len(chat.shown) <= 10
     assert chat.shown[-1].status is JobStatus.DONE
     assert chat.delivered == [record.job_id]
+
+
+async def test_an_end_that_arrives_while_a_view_is_being_shown_still_gets_shown(
+    job_queue: JobQueue,
+) -> None:
+    chat = RecordingChat(show_delay_s=0.3)
+    follower = JobFollower(job_queue, chat, edit_interval_s=0.1)
+    record = await job_queue.submit(StoryRequest(story=STORY), OWNER)
+    task = follower.follow(record)
+    await asyncio.sleep(0.1)  # the queued view is on its way to the chat
+    await finish(job_queue, record)
+    await asyncio.wait_for(task, 10)
+
+    assert [view.status for view in chat.shown] == [JobStatus.QUEUED, JobStatus.DONE]
     assert (await job_queue.get(record.job_id)).delivered
 
 

@@ -1,0 +1,453 @@
+"""The Telegram bot (`shotgraph bot telegram`): a thin adapter between python-telegram-bot and
+the shared bot core.
+
+Each handler is one small function registered in `_register`; everything a Discord bot would
+do the same way (options, documents, quotas, progress text, delivery choice, exactly-once
+delivery, re-attaching after a restart) lives in `shotgraph.bot.core`. This module only turns
+updates into core calls and core views into Bot API calls. Limits it respects are in
+PLATFORM-FACTS.md: 50 MB uploads, 20 MB downloads, 1,024-character captions, and flood
+control answered with RetryAfter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import logging
+import signal
+import warnings
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from PIL import Image
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.constants import ChatType
+from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from shotgraph.bot.core import BotCore, job_line, quota_text, reply_for
+from shotgraph.bot.delivery import Delivery, plan_delivery
+from shotgraph.bot.progress import ProgressView, film_summary, render_text
+from shotgraph.bot.story_input import StoryInput, parse_story_command
+from shotgraph.config import Settings
+from shotgraph.errors import BackendUnavailable, InvalidStory
+from shotgraph.models import JobResult
+from shotgraph.queue.client import JobQueue
+from shotgraph.queue.records import JobRecord, JobStatus, Owner
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+T = TypeVar("T")
+
+COMMANDS = [
+    BotCommand("story", "Film a story: /story your story, or /story and then the story"),
+    BotCommand("status", "Your films and where they are"),
+    BotCommand("cancel", "Stop the film in the works"),
+    BotCommand("quota", "How many films you have left today"),
+    BotCommand("subtitles", "The .srt of a film: /subtitles <job>"),
+    BotCommand("help", "What I do, the limits, the options"),
+]
+CAPTION_LIMIT = 1024
+# The longest text an answer to a button press may carry.
+CALLBACK_ANSWER_LIMIT = 200
+# Telegram shows a video's thumbnail only as a JPEG of at most 320 px a side.
+THUMBNAIL_SIDE = 320
+# A 50 MB film (2 GB to a local Bot API server) needs longer than the library's 20 s default.
+UPLOAD_TIMEOUT_S = 600.0
+# Tries of one call answered with RetryAfter before it is given up on.
+FLOOD_RETRIES = 5
+# Where a DM's options wait for the story that comes in the next message.
+AWAITING_STORY = "awaiting_story"
+_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
+class TelegramBot:
+    """The application, its handlers, and the `ChatSurface` the core's follower draws on."""
+
+    platform = "telegram"
+
+    def __init__(self, settings: Settings, queue: JobQueue) -> None:
+        if settings.telegram_bot_token is None:
+            raise BackendUnavailable("The Telegram bot needs TELEGRAM_BOT_TOKEN (from @BotFather).")
+        if settings.telegram_webhook_url and settings.telegram_webhook_secret is None:
+            raise BackendUnavailable(
+                "A Telegram webhook needs TELEGRAM_WEBHOOK_SECRET, so that only Telegram can "
+                "post updates to it."
+            )
+        self.settings = settings
+        self.core = BotCore(settings, queue, self, settings.telegram_edit_interval_s)
+        self.application = (
+            Application.builder()
+            .token(settings.telegram_bot_token.get_secret_value())
+            .base_url(settings.telegram_api_base_url)
+            .base_file_url(settings.telegram_api_file_url)
+            .local_mode(settings.telegram_local_mode)
+            .rate_limiter(AIORateLimiter())
+            .build()
+        )
+        self._register()
+
+    def _register(self) -> None:
+        """Every handler, in one place. Only commands are read in groups."""
+        dm = filters.ChatType.PRIVATE
+        add = self.application.add_handler
+        add(CommandHandler(["start", "help"], self._replying(self.on_help)))
+        add(CommandHandler("story", self._replying(self.on_story)))
+        add(CommandHandler("status", self._replying(self.on_status)))
+        add(CommandHandler("cancel", self._replying(self.on_cancel)))
+        add(CommandHandler("quota", self._replying(self.on_quota)))
+        add(CommandHandler("subtitles", self._replying(self.on_subtitles)))
+        add(MessageHandler(dm & filters.Document.ALL, self._replying(self.on_document)))
+        add(MessageHandler(dm & filters.TEXT & ~filters.COMMAND, self._replying(self.on_text)))
+        add(CallbackQueryHandler(self.on_button))
+        self.application.add_error_handler(self.on_error)
+
+    # -- running ----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Connect, start receiving updates, and re-attach to the jobs of a previous run."""
+        app = self.application
+        await app.initialize()
+        await app.bot.set_my_commands(COMMANDS)
+        await app.start()
+        assert app.updater is not None
+        webhook = self.settings.telegram_webhook_url
+        if webhook:
+            assert self.settings.telegram_webhook_secret is not None
+            await app.updater.start_webhook(
+                listen=self.settings.telegram_webhook_listen,
+                port=self.settings.telegram_webhook_port,
+                url_path=urlsplit(webhook).path.lstrip("/"),
+                webhook_url=webhook,
+                secret_token=self.settings.telegram_webhook_secret.get_secret_value(),
+                allowed_updates=_UPDATES,
+            )
+        else:
+            await app.updater.start_polling(allowed_updates=_UPDATES)
+        resumed = await self.core.resume()
+        log.info("telegram bot started; following %d jobs", len(resumed))
+
+    async def stop(self) -> None:
+        app = self.application
+        assert app.updater is not None
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await self.core.close()
+        await app.shutdown()
+
+    # -- commands ---------------------------------------------------------------------------
+
+    async def on_help(self, message: Message, owner: Owner, context: Context) -> None:
+        usage = await self.core.quota(owner)
+        extra = "/subtitles <job> sends a film's subtitles as an .srt file."
+        await message.reply_text(f"{self.core.help_text(usage)}\n{extra}")
+
+    async def on_story(self, message: Message, owner: Owner, context: Context) -> None:
+        story = parse_story_command(_after_command(message.text or ""))
+        if story.story:
+            await self._submit(story, owner)
+        elif message.chat.type == ChatType.PRIVATE:
+            _chat_state(context)[AWAITING_STORY] = story
+            await message.reply_text("Send me the story in your next message (or a .txt file).")
+        else:
+            raise InvalidStory("In a group, put the story right after /story in one message.")
+
+    async def on_text(self, message: Message, owner: Owner, context: Context) -> None:
+        awaiting = _chat_state(context).pop(AWAITING_STORY, None)
+        if awaiting is None:
+            await message.reply_text("Send /story and your story to make a film; /help says more.")
+            return
+        await self._submit(awaiting.with_story(message.text or ""), owner)
+
+    async def on_document(self, message: Message, owner: Owner, context: Context) -> None:
+        document = message.document
+        assert document is not None
+        name = document.file_name or "The file"
+        limit = self.settings.telegram_download_limit_bytes
+        if document.file_size is not None and document.file_size > limit:
+            raise InvalidStory(
+                f"{name} is {document.file_size / 1e6:.0f} MB; I can read files up to "
+                f"{limit / 1e6:.0f} MB. Send the story as a .txt file."
+            )
+        data = await (await document.get_file()).download_as_bytearray()
+        text = self.core.story_from_document(bytes(data), name)
+        # The caption's options win; without a caption, those of a bare /story before it.
+        awaiting = _chat_state(context).pop(AWAITING_STORY, None)
+        if message.caption:
+            options = parse_story_command(message.caption)
+        else:
+            options = awaiting or StoryInput()
+        title = options.title or options.story or None
+        await self._submit(options.model_copy(update={"story": text, "title": title}), owner)
+
+    async def on_status(self, message: Message, owner: Owner, context: Context) -> None:
+        jobs = await self.core.jobs(owner)
+        lines = [job_line(job) for job in jobs] or ["You have no films yet; send /story."]
+        await message.reply_text("\n".join(lines))
+
+    async def on_cancel(self, message: Message, owner: Owner, context: Context) -> None:
+        job_id = _after_command(message.text or "").strip()
+        if job_id:
+            record = await self.core.cancel(job_id, owner)
+        else:
+            record = await self.core.cancel_latest(owner)
+        await message.reply_text(_cancel_reply(record))
+
+    async def on_quota(self, message: Message, owner: Owner, context: Context) -> None:
+        await message.reply_text(quota_text(await self.core.quota(owner)))
+
+    async def on_subtitles(self, message: Message, owner: Owner, context: Context) -> None:
+        job_id = _after_command(message.text or "").strip()
+        if job_id:
+            record = await self.core.queue.job_for(job_id, owner)
+        else:
+            done = [job for job in await self.core.jobs(owner) if job.result is not None]
+            if not done:
+                raise InvalidStory("You have no finished film yet; /status lists your films.")
+            record = done[0]
+        if record.result is None:
+            raise InvalidStory(f'"{record.title}" has no subtitles: it is {record.status.value}.')
+        srt = self.settings.storage_path / record.result.files.subtitles
+        with srt.open("rb") as handle:
+            await message.reply_document(handle, filename=f"{_file_stem(record.title)}.srt")
+
+    async def on_button(self, update: Update, context: Context) -> None:
+        """Cancel and Try again, whose callback data carry the job id (`cancel:<job>`)."""
+        query = update.callback_query
+        assert query is not None
+        assert query.data is not None
+        action, _, job_id = query.data.partition(":")
+        owner = _owner(update)
+        try:
+            if action == "cancel":
+                record = await self.core.cancel(job_id, owner)
+                await query.answer(_cancel_reply(record))
+            elif action == "retry":
+                record = await self.core.retry(job_id, owner)
+                await query.answer("Queued again.")
+                if query.message is not None:
+                    await query.edit_message_reply_markup(reply_markup=None)
+                self.core.follow(record)
+            else:
+                await query.answer()
+        except Exception as error:  # the user's click always gets an answer
+            await query.answer(_shorten(reply_for(error), CALLBACK_ANSWER_LIMIT), show_alert=True)
+
+    async def on_error(self, update: object, context: Context) -> None:
+        log.error("telegram handler failed", exc_info=context.error)
+
+    # -- ChatSurface: what the core's follower calls ------------------------------------------
+
+    async def show(self, record: JobRecord, view: ProgressView) -> None:
+        """Post the job's progress message, or edit it in place; never raises."""
+        try:
+            if view.status.finished:
+                # The last view must land: wait out flood control rather than skip it.
+                await _with_flood_wait(lambda: self._show_once(record, view))
+            else:
+                await self._show_once(record, view)
+        except RetryAfter as flood:
+            # Skip this view and back off; the follower shows a newer one afterwards.
+            await asyncio.sleep(_retry_after_s(flood))
+        except BadRequest as error:
+            reason = error.message.lower()
+            if "message to edit not found" in reason:
+                # Someone deleted the progress message: post a new one and edit that from now.
+                await self.show(record.model_copy(update={"progress_ref": None}), view)
+            elif "not modified" not in reason:
+                log.warning("job %s: progress message refused: %s", record.job_id, error)
+        except TelegramError as error:
+            log.warning("job %s: progress message failed: %s", record.job_id, error)
+
+    async def _show_once(self, record: JobRecord, view: ProgressView) -> None:
+        bot = self.application.bot
+        text, buttons = render_text(view), _buttons(view)
+        if record.progress_ref is None:
+            sent = await bot.send_message(record.owner.chat_id, text, reply_markup=buttons)
+            ref = f"{sent.chat_id}:{sent.message_id}"
+            await self.core.follower.remember_message(record, ref)
+            return
+        chat_id, _, message_id = record.progress_ref.partition(":")
+        await bot.edit_message_text(
+            text, chat_id=chat_id, message_id=int(message_id), reply_markup=buttons
+        )
+
+    async def deliver(self, record: JobRecord, result: JobResult) -> None:
+        """Post the film: uploaded when it fits, else a smaller encode, else a link."""
+        limit = self.settings.telegram_upload_limit_bytes
+        delivery = await plan_delivery(self.settings, result, limit)
+        caption = _caption(record, result, delivery)
+        chat_id = record.owner.chat_id
+        bot = self.application.bot
+        if delivery.kind != "upload" or delivery.path is None:
+            text = f"{caption}\n{delivery.url}" if delivery.url else caption
+            await _with_flood_wait(lambda: bot.send_message(chat_id, text))
+            return
+        thumbnail = _thumbnail(self.settings.storage_path / result.files.thumbnail)
+        size = {} if delivery.reduced else {"width": result.width, "height": result.height}
+        film = delivery.path
+
+        async def send() -> Message:
+            with film.open("rb") as handle:
+                return await bot.send_video(
+                    chat_id,
+                    handle,
+                    caption=caption,
+                    supports_streaming=True,
+                    duration=round(result.duration_s),
+                    thumbnail=thumbnail,
+                    filename=f"{_file_stem(record.title)}.mp4",
+                    write_timeout=UPLOAD_TIMEOUT_S,
+                    read_timeout=UPLOAD_TIMEOUT_S,
+                    **size,
+                )
+
+        await _with_flood_wait(send)
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _replying(
+        self, handler: Callable[[Message, Owner, Context], Awaitable[None]]
+    ) -> Callable[[Update, Context], Awaitable[None]]:
+        """Run a message handler; whatever goes wrong, the user gets one sentence back."""
+
+        async def run(update: Update, context: Context) -> None:
+            message = update.effective_message
+            if message is None or update.effective_user is None:
+                return
+            try:
+                await handler(message, _owner(update), context)
+            except Exception as error:
+                await message.reply_text(reply_for(error))
+
+        return run
+
+    async def _submit(self, story: StoryInput, owner: Owner) -> None:
+        record = await self.core.submit(story, owner)
+        self.core.follow(record)
+
+
+async def serve(settings: Settings) -> None:
+    """Run the bot until SIGINT or SIGTERM."""
+    queue = await JobQueue.connect(settings)
+    try:
+        bot = TelegramBot(settings, queue)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await bot.start()
+        try:
+            await stop.wait()
+        finally:
+            await bot.stop()
+    finally:
+        await queue.close()
+
+
+def _owner(update: Update) -> Owner:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None
+    assert chat is not None
+    return Owner(
+        platform="telegram",
+        user_id=str(user.id),
+        chat_id=str(chat.id),
+        # A group's films count against the group's daily limit, as a Discord server's do.
+        server_id=None if chat.type == ChatType.PRIVATE else str(chat.id),
+        display_name=user.full_name[:100],
+    )
+
+
+def _chat_state(context: Context) -> dict[Any, Any]:
+    """What the bot remembers about a chat between two of its messages (in memory only)."""
+    assert context.chat_data is not None
+    return context.chat_data
+
+
+def _after_command(text: str) -> str:
+    """What follows `/command` (or `/command@bot`), with its line breaks kept."""
+    command = text.split(maxsplit=1)[0] if text.strip() else ""
+    return text[len(command) :].strip()
+
+
+def _buttons(view: ProgressView) -> InlineKeyboardMarkup | None:
+    if view.can_cancel:
+        button = InlineKeyboardButton("Cancel", callback_data=f"cancel:{view.job_id}")
+    elif view.can_retry:
+        button = InlineKeyboardButton("Try again", callback_data=f"retry:{view.job_id}")
+    else:
+        return None
+    return InlineKeyboardMarkup([[button]])
+
+
+def _cancel_reply(record: JobRecord) -> str:
+    if record.status is JobStatus.CANCELLED:
+        return f'Cancelled "{record.title}".'
+    return f'Stopping "{record.title}"…'
+
+
+def _caption(record: JobRecord, result: JobResult, delivery: Delivery) -> str:
+    lines = [f"🎬 {record.title}", film_summary(result)]
+    if delivery.note:
+        lines.append(delivery.note)
+    lines.append(f"Subtitles: /subtitles {record.job_id}")
+    return _shorten("\n".join(lines), CAPTION_LIMIT)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _thumbnail(path: Path) -> bytes | None:
+    """The film's thumbnail made small enough for Telegram to show, or None without one."""
+    if not path.exists():
+        return None
+    with Image.open(path) as image:
+        image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        out = io.BytesIO()
+        image.convert("RGB").save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def _file_stem(title: str) -> str:
+    stem = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in title).strip()
+    return stem[:60] or "film"
+
+
+async def _with_flood_wait(call: Callable[[], Awaitable[T]]) -> T:
+    """Make a call that must get through, waiting as long as flood control asks each time."""
+    for _ in range(FLOOD_RETRIES - 1):
+        try:
+            return await call()
+        except RetryAfter as flood:
+            await asyncio.sleep(_retry_after_s(flood))
+    return await call()
+
+
+def _retry_after_s(flood: RetryAfter) -> float:
+    # PTB 22 warns on reading the int form it still returns; both forms are handled.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        delay: Any = flood.retry_after
+    return delay.total_seconds() if isinstance(delay, dt.timedelta) else float(delay)

@@ -1,0 +1,181 @@
+"""What the bot answers without a film being rendered: help, quota, status, refusals, groups,
+cancel while queued, flood control on edits, and webhook mode. No worker runs here, so every
+job stays queued."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from shotgraph.config import Settings
+from tests.e2e.telegram.conftest import StartBot
+from tests.fakes.telegram_api import FakeTelegramApi
+
+STORY = "Mara ran up the green hill at dawn. The wind lifted her red kite."
+GROUP = -1001
+
+
+async def test_help_says_what_the_bot_does_its_limits_options_and_quota(
+    api: FakeTelegramApi,
+) -> None:
+    text = await api.reply_to(api.send_text("/start"))
+
+    assert "/story" in text
+    assert "--vertical" in text
+    assert "--title" in text
+    assert "200 KB" in text
+    assert "0 of 10 films" in text
+    assert "/subtitles" in text
+    commands = api.calls_to("setMyCommands")[0].params["commands"]
+    assert {c["command"] for c in commands} >= {"story", "status", "cancel", "quota", "help"}
+    assert await api.reply_to(api.send_text("/help")) == text
+
+
+async def test_a_story_sent_after_a_bare_story_command_is_queued_with_its_options(
+    api: FakeTelegramApi,
+) -> None:
+    assert "no films" in await api.reply_to(api.send_text("/status"))
+    prompt = await api.reply_to(api.send_text('/story --vertical --title "The Kite"'))
+    queued = await api.reply_to(api.send_text(STORY))
+
+    assert "next message" in prompt
+    assert queued.startswith("🎬 The Kite\nIn the queue, position 1")
+    progress = api.calls_to("sendMessage")[-1]
+    assert [button["text"] for button in progress.keyboard] == ["Cancel"]
+    assert "1 of 10 films" in await api.reply_to(api.send_text("/quota"))
+    assert "The Kite · queued" in await api.reply_to(api.send_text("/status"))
+    # A second story while the first is in the works: the quota says why not.
+    refused = await api.reply_to(api.send_text("/story " + STORY))
+    assert "already have 1 film in the works" in refused
+
+
+async def test_a_document_after_a_bare_story_command_takes_its_options(
+    api: FakeTelegramApi,
+) -> None:
+    await api.reply_to(api.send_text('/story --title "The Kite"'))
+    queued = await api.reply_to(api.send_document(STORY.encode(), "kite.md", "text/markdown"))
+
+    assert queued.startswith("🎬 The Kite\nIn the queue")
+
+
+@pytest.mark.parametrize("bot_settings", [{"max_story_bytes": 1_000}])
+async def test_bad_stories_get_one_clear_sentence_each(
+    api: FakeTelegramApi,
+) -> None:
+    assert "too short" in await api.reply_to(api.send_text("/story Once upon a time"))
+    too_long = "/story " + "Mara ran far. " * 100
+    assert "the limit is 1 KB" in await api.reply_to(api.send_text(too_long))
+    assert "--colour" in await api.reply_to(api.send_text("/story --colour red " + STORY))
+    assert "empty" in await api.reply_to(api.send_document(b"  \n\n ", "empty.txt"))
+    long_file = api.send_document(b"Mara ran. " * 300, "long.txt")
+    assert "the limit is 1 KB" in await api.reply_to(long_file)
+    picture = api.send_document(b"\x89PNG\r\n\x1a\n\x00\x00", "kite.png", "image/png")
+    assert "not a text file" in await api.reply_to(picture)
+    huge = api.send_document(None, "huge.txt", file_size=25_000_000)
+    assert "up to 20 MB" in await api.reply_to(huge)
+
+    # The file over Telegram's download limit was never asked for.
+    assert len(api.calls_to("getFile")) == 3
+    assert not api.calls_to("sendVideo")
+    assert not any("Traceback" in text for text in api.texts_sent())
+
+
+async def test_in_a_group_only_commands_addressed_to_the_bot_are_answered(
+    api: FakeTelegramApi,
+) -> None:
+    await api.send_text("Mara ran up the hill, what a story", chat_id=GROUP)
+    await api.send_text("/story@another_bot " + STORY, chat_id=GROUP)
+    bare = await api.reply_to(api.send_text("/story", chat_id=GROUP), chat_id=GROUP)
+    queued = await api.reply_to(
+        api.send_text("/story@shotgraph_bot " + STORY, chat_id=GROUP), chat_id=GROUP
+    )
+
+    assert "right after /story" in bare
+    assert "In the queue" in queued
+    assert len(api.texts_sent(GROUP)) == 2
+
+
+async def test_cancel_while_queued_and_a_429_on_the_edit_is_waited_out(
+    api: FakeTelegramApi,
+) -> None:
+    await api.reply_to(api.send_text("/story " + STORY))
+    api.fail_next("editMessageText", times=1, retry_after=1)
+
+    reply = await api.reply_to(api.send_text("/cancel"))
+    edit = await api.wait_for_call("editMessageText", lambda call: call.status == 200)
+
+    assert reply.startswith("Cancelled")
+    refused = api.calls_to("editMessageText")[0]
+    assert refused.status == 429
+    assert edit.at - refused.at >= 1.0
+    assert "Cancelled." in edit.params["text"]
+    assert "reply_markup" not in edit.params
+    assert api.message_of(edit).text == edit.params["text"]
+
+
+async def test_a_deleted_progress_message_is_posted_again(
+    api: FakeTelegramApi,
+) -> None:
+    await api.reply_to(api.send_text("/story " + STORY))
+    api.delete_message(api.calls_to("sendMessage")[-1])
+
+    await api.reply_to(api.send_text("/cancel"))
+    again = await api.wait_for_call("sendMessage", lambda c: "Cancelled." in c.params["text"])
+
+    assert again.params["text"].startswith("🎬 ")
+    assert api.message_of(again).text == again.params["text"]
+
+
+async def test_webhook_mode_checks_the_secret_token_on_every_request(
+    telegram_api: FakeTelegramApi, start_bot: StartBot
+) -> None:
+    api = telegram_api
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    await start_bot(
+        telegram_webhook_url=f"http://127.0.0.1:{port}/telegram",
+        telegram_webhook_port=port,
+        telegram_webhook_secret="s3cret-token",
+    )
+
+    assert api.webhook is not None
+    assert api.webhook["url"] == f"http://127.0.0.1:{port}/telegram"
+    assert api.webhook["secret_token"] == "s3cret-token"
+    assert not api.calls_to("getUpdates")
+    assert await api.post_to_webhook(api.text_update("/help"), secret=None) == 403
+    assert await api.post_to_webhook(api.text_update("/help"), secret="guess") == 403
+    assert not api.texts_sent()
+    answer = api.reply_to(api.post_to_webhook(api.text_update("/help"), secret="s3cret-token"))
+    assert "/story" in await answer
+
+
+async def test_the_shotgraph_bot_telegram_command_serves_until_sigterm(
+    telegram_api: FakeTelegramApi, telegram_settings: Settings, tmp_path: Path
+) -> None:
+    api = telegram_api
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    env |= {
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "TELEGRAM_API_BASE_URL": api.base_url,
+        "TELEGRAM_API_FILE_URL": api.base_file_url,
+        "REDIS_URL": telegram_settings.redis_url,
+        "STORAGE_PATH": str(telegram_settings.storage_path),
+    }
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "shotgraph", "bot", "telegram", cwd=tmp_path, env=env
+    )
+    try:
+        await api.wait_for_call("setMyCommands", timeout_s=30)
+        assert "/story" in await api.reply_to(api.send_text("/help"))
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(bot.wait(), 15)
+
+    assert code == 0
