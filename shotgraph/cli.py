@@ -16,6 +16,7 @@ from rich.table import Table
 from shotgraph.cli_progress import StageBars
 from shotgraph.config import ExecutionProfile, Settings
 from shotgraph.errors import ShotGraphError
+from shotgraph.health import Role
 from shotgraph.intake import read_story_file
 from shotgraph.models import AspectRatio, JobResult, ShotPlan, StoryRequest
 
@@ -179,6 +180,16 @@ def api(
         port=port or settings.api_port,
         log_level=settings.log_level.lower(),
     )
+
+
+@app.command()
+def health(role: Annotated[Role, typer.Argument(help="What to check.")]) -> None:
+    """Exit 0 if this host's ROLE is healthy (for container health checks), else 1."""
+    from shotgraph.health import check
+
+    ok, detail = check(role, _settings(None))
+    out.print(detail)
+    raise typer.Exit(0 if ok else 1)
 
 
 @app.command()
