@@ -16,6 +16,7 @@ from rich.table import Table
 from shotgraph.cli_progress import StageBars
 from shotgraph.config import ExecutionProfile, Settings
 from shotgraph.errors import ShotGraphError
+from shotgraph.health import Role
 from shotgraph.intake import read_story_file
 from shotgraph.models import AspectRatio, JobResult, ShotPlan, StoryRequest
 
@@ -207,6 +208,16 @@ def bot_telegram() -> None:
         asyncio.run(serve(_settings(None)))
     except ShotGraphError as error:
         raise _fail(error) from error
+
+
+@app.command()
+def health(role: Annotated[Role, typer.Argument(help="What to check.")]) -> None:
+    """Exit 0 if this host's ROLE is healthy (for container health checks), else 1."""
+    from shotgraph.health import check
+
+    ok, detail = check(role, _settings(None))
+    out.print(detail)
+    raise typer.Exit(0 if ok else 1)
 
 
 @app.command()

@@ -1,0 +1,61 @@
+"""`shotgraph health ROLE`: a container health check, answered by exit code in a second.
+
+Docker runs it inside each container; unlike `doctor` it checks one thing, fast, and says
+only a line.
+"""
+
+from __future__ import annotations
+
+import socket
+import urllib.error
+import urllib.request
+from enum import StrEnum
+
+import redis
+
+from shotgraph.config import Settings
+from shotgraph.queue import keys
+from shotgraph.queue.worker import alive_workers
+
+_TIMEOUT_S = 3
+
+
+class Role(StrEnum):
+    REDIS = "redis"
+    WORKER = "worker"
+    API = "api"
+
+
+def check(role: Role, settings: Settings) -> tuple[bool, str]:
+    """(healthy, one line why) for the process playing `role` on this host."""
+    client = redis.Redis.from_url(
+        settings.redis_url, socket_connect_timeout=_TIMEOUT_S, socket_timeout=_TIMEOUT_S
+    )
+    try:
+        if role is Role.API:
+            return _api(settings)
+        client.ping()
+        if role is Role.REDIS:
+            return True, f"{settings.redis_url} answers"
+        host = socket.gethostname()
+        mine = [
+            name
+            for name in alive_workers(client.hgetall(keys.WORKERS), settings.job_heartbeat_ttl_s)
+            if name.startswith(f"{host}-")
+        ]
+        if mine:
+            return True, f"worker {mine[0]} is beating"
+        return False, f"no worker on {host} has beaten in {settings.job_heartbeat_ttl_s:.0f}s"
+    except redis.RedisError as exc:
+        return False, f"{settings.redis_url}: {exc}"
+    finally:
+        client.close()
+
+
+def _api(settings: Settings) -> tuple[bool, str]:
+    url = f"http://127.0.0.1:{settings.api_port}/health"
+    try:
+        with urllib.request.urlopen(url, timeout=_TIMEOUT_S) as answer:
+            return answer.status == 200, f"{url} answered {answer.status}"
+    except (urllib.error.URLError, OSError) as exc:
+        return False, f"{url}: {exc}"

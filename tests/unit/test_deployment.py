@@ -1,0 +1,121 @@
+"""The Dockerfile and docker-compose.yml, checked without a Docker engine: every command is a
+real `shotgraph` command, every variable a real setting, every volume and stage exists, and
+the slim image never installs torch."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+import yaml
+
+from shotgraph.cli import app
+from shotgraph.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
+OURS = {name: service for name, service in SERVICES.items() if name != "redis"}
+# Variables the images need that belong to other programs, not to ShotGraph's settings.
+FOREIGN_VARIABLES = {"HF_HOME"}
+
+
+def stages() -> dict[str, str]:
+    """Each Dockerfile stage's name and its text."""
+    parts = re.split(r"^FROM ", DOCKERFILE, flags=re.MULTILINE)[1:]
+    named = {}
+    for part in parts:
+        header = part.splitlines()[0]
+        match = re.search(r"\bAS (\S+)", header, flags=re.IGNORECASE)
+        assert match, f"unnamed stage: FROM {header}"
+        named[match.group(1)] = part
+    return named
+
+
+def is_shotgraph_command(argv: list[str]) -> bool:
+    """Whether `argv` names a command of our CLI (options after it are the command's own)."""
+    if argv[:1] != ["shotgraph"]:
+        return False
+    # Typer's groups have `commands`; its plain commands do not (it vendors its own click).
+    command: Any = typer.main.get_command(app)
+    for word in argv[1:]:
+        if word.startswith("-") or not hasattr(command, "commands"):
+            break
+        command = command.commands.get(word)
+        if command is None:
+            return False
+    return not hasattr(command, "commands")
+
+
+@pytest.mark.parametrize("name", sorted(OURS))
+def test_every_service_runs_a_real_shotgraph_command(name: str) -> None:
+    service = OURS[name]
+    assert is_shotgraph_command(service["command"]), service["command"]
+    assert (
+        is_shotgraph_command(service["healthcheck"]["test"][1:])
+        if "healthcheck" in service
+        else True
+    )
+
+
+def test_the_images_default_commands_and_health_checks_are_real() -> None:
+    for command in re.findall(r"^(?:CMD|    CMD) (\[.*\])$", DOCKERFILE, flags=re.MULTILINE):
+        assert is_shotgraph_command(yaml.safe_load(command)), command
+
+
+@pytest.mark.parametrize("name", sorted(OURS))
+def test_every_variable_passed_is_a_setting(name: str) -> None:
+    fields = {field.upper() for field in Settings.model_fields}
+    passed = set(OURS[name].get("environment", {}))
+    assert passed - fields <= FOREIGN_VARIABLES
+    assert OURS[name]["env_file"] == ".env"
+
+
+def test_dockerfile_variables_are_settings_too() -> None:
+    fields = {field.upper() for field in Settings.model_fields}
+    set_in_images = set(re.findall(r"^\s+([A-Z][A-Z_]+)=", DOCKERFILE, flags=re.MULTILINE))
+    ours = {v for v in set_in_images if not v.startswith(("PYTHON", "PIP_", "VIRTUAL_ENV"))}
+    assert ours - {"PATH"} - fields <= FOREIGN_VARIABLES
+
+
+def test_volumes_and_build_targets_exist() -> None:
+    declared = set(COMPOSE["volumes"])
+    for name, service in SERVICES.items():
+        for mount in service.get("volumes", []):
+            assert mount.split(":")[0] in declared, (name, mount)
+        if "build" in service:
+            assert service["build"]["target"] in stages(), name
+
+
+def test_the_app_image_installs_no_torch_and_the_worker_image_does() -> None:
+    app_stage, worker_stage = stages()["app"], stages()["worker"]
+    assert "gpu.txt" not in app_stage
+    assert "torch" not in app_stage
+    assert "gpu.txt" in worker_stage
+    assert (
+        "cuda" in DOCKERFILE.split("AS worker")[0].splitlines()[-1].lower()
+        or "CUDA" in (worker_stage.splitlines()[0])
+    )
+
+
+def test_services_start_in_order_and_keep_their_data() -> None:
+    assert "--appendonly" in SERVICES["redis"]["command"]
+    assert SERVICES["redis"]["volumes"] == ["redis-data:/data"]
+    for name, service in OURS.items():
+        assert service["depends_on"]["redis"]["condition"] == "service_healthy", name
+        assert service["restart"] == "unless-stopped", name
+    gpu = SERVICES["worker"]["deploy"]["resources"]["reservations"]["devices"][0]
+    assert gpu["capabilities"] == ["gpu"]
+    assert "deploy" not in SERVICES["worker-cpu"]
+
+
+def test_optional_services_sit_behind_profiles() -> None:
+    assert SERVICES["telegram-bot"]["profiles"] == ["telegram"]
+    assert SERVICES["discord-bot"]["profiles"] == ["discord"]
+    assert SERVICES["worker"]["profiles"] == ["gpu"]
+    assert SERVICES["worker-cpu"]["profiles"] == ["cpu"]
+    assert "profiles" not in SERVICES["api"]
