@@ -9,6 +9,8 @@ import pytest
 
 from shotgraph.config import Settings
 
+pytest_plugins = ["tests.helpers.tiny_models"]
+
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:

@@ -1,0 +1,146 @@
+"""MusicGen through transformers: a scene's bed from its mood and the film's style.
+
+MusicGen makes at most about 30 s per call (its decoder's window). A longer bed is continued
+the way audiocraft does it: each further call is prompted with the last seconds of audio made
+so far (MUSICGEN_CONTEXT_S) and adds the rest of its window; the joins are crossfaded over a
+few milliseconds, where the re-decoded prompt meets the audio already made. Not `audiocraft`
+itself: it is unmaintained since 2024 and pins an old torch.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from shotgraph.config import Settings
+from shotgraph.models import Mood, Scene, fingerprint
+from shotgraph.pipeline.audio_files import write_wav
+from shotgraph.pipeline.gpu.manager import (
+    ModelManager,
+    explain_missing_weights,
+    model_source,
+    process_models,
+)
+from shotgraph.pipeline.gpu.runtime import ModelRuntime
+
+_MOOD_MUSIC = {
+    Mood.CALM: "calm, gentle ambient score, soft piano and warm strings",
+    Mood.JOYFUL: "joyful, bright and bouncy orchestral score, pizzicato strings and flutes",
+    Mood.TENSE: "tense, suspenseful score, low pulsing strings and deep drums",
+    Mood.SAD: "sad, slow melancholic score, solo cello and piano",
+    Mood.MYSTERIOUS: "mysterious, hushed score, celesta, harp and airy pads",
+    Mood.TRIUMPHANT: "triumphant, uplifting orchestral score, brass fanfare and timpani",
+}
+_JOIN_S = 0.05
+_SEED_SPACE = 2**31
+
+
+def music_prompt(scene: Scene, style: str) -> str:
+    """What MusicGen is asked for: the mood's instruments, the film's style, the scene's time
+    of day, and no voices (the narration goes on top)."""
+    setting = scene.setting
+    return (
+        f"{_MOOD_MUSIC[setting.mood]}, film music for a {style} story, "
+        f"{setting.time_of_day.value} in {setting.location}, instrumental, no vocals"
+    )
+
+
+def chunk_seconds(duration_s: float, chunk_s: float, context_s: float) -> list[float]:
+    """Seconds of new audio each call adds: a whole window first, then windows less the
+    context they are prompted with, until `duration_s` is covered."""
+    step = chunk_s - context_s
+    chunks = [min(chunk_s, duration_s)]
+    while sum(chunks) < duration_s:
+        chunks.append(min(step, duration_s - sum(chunks)))
+    return chunks
+
+
+class MusicgenMusic:
+    name = "musicgen"
+
+    def __init__(self, settings: Settings, manager: ModelManager | None = None) -> None:
+        self.runtime = ModelRuntime.from_settings(settings)
+        self.runtime.require_device("MUSIC_BACKEND=musicgen")
+        self.model_id = settings.musicgen_model
+        self.guidance = settings.musicgen_guidance
+        self.chunk_s = settings.musicgen_chunk_s
+        # A prompt as long as the window would leave no room to continue.
+        self.context_s = min(settings.musicgen_context_s, settings.musicgen_chunk_s / 2)
+        self.manager = manager or process_models()
+
+    def score(self, scene: Scene, duration_s: float, style: str, seed: int, out: Path) -> None:
+        """Write a stereo WAV of exactly `duration_s` seconds at MusicGen's sample rate."""
+        import torch
+
+        model, processor = self._model()
+        codec = model.config.audio_encoder
+        rate, hop = codec.sampling_rate, codec.hop_length
+        total = round(duration_s * rate)
+        context = round(self.context_s * codec.frame_rate) * hop  # whole codec frames
+        join = min(round(_JOIN_S * rate), context)
+        prompt = music_prompt(scene, style)
+        # generate() samples from torch's global generator: seed it for repeatable beds.
+        torch.manual_seed(int(fingerprint("musicgen", seed, scene.index), 16) % _SEED_SPACE)
+        audio = np.zeros(0, np.float32)
+        for seconds in chunk_seconds(duration_s, self.chunk_s, self.context_s):
+            # MusicGen's delay pattern costs num_codebooks - 1 frames of every call.
+            tokens = math.ceil(seconds * codec.frame_rate) + model.decoder.num_codebooks - 1
+            if audio.size == 0 or context == 0:
+                audio = np.concatenate([audio, self._generate(model, processor, prompt, tokens)])
+                continue
+            made = self._generate(model, processor, prompt, tokens, audio[-context:], rate)
+            fade = np.linspace(0.0, 1.0, join, dtype=np.float32)
+            audio[-join:] = audio[-join:] * (1 - fade) + made[context - join : context] * fade
+            audio = np.concatenate([audio, made[context:]])
+        audio = np.pad(audio[:total], (0, max(0, total - audio.size)))
+        write_wav(out, np.repeat(audio[:, None], 2, axis=1), rate)
+
+    def _generate(
+        self,
+        model: Any,
+        processor: Any,
+        prompt: str,
+        tokens: int,
+        context: np.ndarray | None = None,
+        rate: int | None = None,
+    ) -> np.ndarray:
+        """Mono float audio of `tokens` codec frames; prompted with `context`, the output
+        starts with that context re-decoded."""
+        import torch
+
+        if context is None:
+            inputs = processor(text=[prompt], padding=True, return_tensors="pt")
+        else:
+            inputs = processor(
+                text=[prompt], audio=context, sampling_rate=rate, padding=True, return_tensors="pt"
+            )
+        dtype = self.runtime.torch_dtype()
+        inputs = {
+            name: value.to(self.runtime.device, dtype if value.is_floating_point() else None)
+            for name, value in inputs.items()
+        }
+        with torch.inference_mode():
+            values = model.generate(
+                **inputs, do_sample=True, guidance_scale=self.guidance, max_new_tokens=tokens
+            )
+        return values[0, 0].float().cpu().numpy()
+
+    def _model(self) -> tuple[Any, Any]:
+        def build() -> tuple[Any, Any]:
+            from transformers import AutoProcessor, MusicgenForConditionalGeneration
+
+            source = model_source(self.model_id)
+            with explain_missing_weights(self.model_id, self.runtime):
+                processor = AutoProcessor.from_pretrained(
+                    source, local_files_only=self.runtime.offline
+                )
+                model = MusicgenForConditionalGeneration.from_pretrained(
+                    source, dtype=self.runtime.torch_dtype(), local_files_only=self.runtime.offline
+                )
+            return model.to(self.runtime.device).eval(), processor
+
+        key = self.runtime.model_key("music", self.model_id)
+        return self.manager.get(key, self.runtime, build)

@@ -1,0 +1,78 @@
+"""What the diffusion models are asked for: the shot's prompt with every character in it
+described, the seed that keeps a character looking the same, and how much the camera moves.
+
+A planner may describe a character in one shot and only name them in the next; diffusion
+models have no memory between calls, so the description goes into every prompt that shows the
+character, before the rest (CLIP reads only the first 77 tokens).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from shotgraph.models import CameraMove, Character, fingerprint
+from shotgraph.pipeline.video.protocol import ShotRender
+
+DEFAULT_NEGATIVE = "blurry, low quality, distorted, deformed, text, watermark"
+_SEED_SPACE = 2**31
+
+# SVD's motion_bucket_id runs 1..255 (127 is its default): a static shot asks for little
+# motion, a travelling camera for more; the shot's motion strength spreads each over a range.
+_MOTION_BUCKET_BASE = {
+    CameraMove.STATIC: 30,
+    CameraMove.PAN: 90,
+    CameraMove.TILT: 90,
+    CameraMove.PUSH_IN: 80,
+    CameraMove.PULL_OUT: 80,
+    CameraMove.DOLLY: 110,
+    CameraMove.ORBIT: 130,
+}
+_MOTION_BUCKET_SPAN = 100
+# More noise on the conditioning frame frees SVD from it: more motion, less likeness.
+_NOISE_AUG_MIN, _NOISE_AUG_SPAN = 0.02, 0.08
+
+
+def character_phrase(character: Character) -> str:
+    description = character.description.strip().rstrip(".")
+    return f"{character.name}, {description}" if description else character.name
+
+
+def shot_prompt(job: ShotRender) -> str:
+    """The shot's visual prompt led by the description of each character it shows, and ending
+    with the film's style unless the prompt already names it."""
+    visual = job.ref.shot.visual_prompt.strip()
+    missing = [
+        character_phrase(c)
+        for c in job.characters
+        if not (c.description.strip() and c.description.strip().rstrip(".") in visual)
+    ]
+    parts = [*missing, visual]
+    if job.style.lower() not in visual.lower():
+        parts.append(f"{job.style} style")
+    return "; ".join(parts)
+
+
+def negative_prompt(job: ShotRender) -> str:
+    return job.ref.shot.negative_prompt.strip() or DEFAULT_NEGATIVE
+
+
+def keyframe_seed(job: ShotRender) -> int:
+    """A fixed seed per character (the first in frame): the same starting noise for the same
+    person helps the model draw them alike. Shots without characters get one of their own."""
+    if job.characters:
+        return int(fingerprint(job.seed, "character", job.characters[0].name), 16) % _SEED_SPACE
+    return int(fingerprint(job.seed, "shot", job.ref.id), 16) % _SEED_SPACE
+
+
+class MotionConditioning(BaseModel):
+    motion_bucket_id: int
+    noise_aug_strength: float
+
+
+def motion_conditioning(job: ShotRender) -> MotionConditioning:
+    shot = job.ref.shot
+    bucket = _MOTION_BUCKET_BASE[shot.camera] + shot.motion_strength * _MOTION_BUCKET_SPAN
+    return MotionConditioning(
+        motion_bucket_id=max(1, min(255, round(bucket))),
+        noise_aug_strength=round(_NOISE_AUG_MIN + _NOISE_AUG_SPAN * shot.motion_strength, 4),
+    )
