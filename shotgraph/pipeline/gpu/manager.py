@@ -180,3 +180,14 @@ def gpu_memory() -> GpuMemory | None:
         total_gib=round(total / 2**30, 2),
         allocated_gib=round(torch.cuda.memory_allocated() / 2**30, 2),
     )
+
+
+def weights_on_disk(model_id: str, marker: str) -> bool:
+    """Whether a model is a local folder or in the Hugging Face cache, judged by one file every
+    copy of it has (`model_index.json` for a diffusers pipeline, `config.json` otherwise);
+    nothing is downloaded."""
+    if Path(model_id).expanduser().is_dir():
+        return (Path(model_id).expanduser() / marker).is_file()
+    from huggingface_hub import try_to_load_from_cache
+
+    return isinstance(try_to_load_from_cache(model_id, marker), str)
