@@ -151,6 +151,7 @@ class Settings(BaseSettings):
     diffusion_svd_fps: int = Field(default=7, ge=1, le=30)
     diffusion_t2v_model: str = "Lightricks/LTX-Video"
     diffusion_t2v_steps: int = Field(default=30, ge=1, le=100)
+    diffusion_t2v_frames: int = Field(default=121, ge=9, le=257)
     diffusion_decode_chunk_size: int = Field(default=8, ge=1, le=64)
     diffusion_cpu_offload: bool = False
     diffusion_vae_slicing: bool = False

@@ -35,6 +35,14 @@ def _clip_tokenizer() -> object:
     return CLIPTokenizer(vocab=vocab, merges=merges, model_max_length=77)
 
 
+def _t5_tokenizer() -> object:
+    from transformers import T5Tokenizer
+
+    pieces = ["<pad>", "</s>", "<unk>", "\u2581", *string.ascii_lowercase, ",", ".", ";"]
+    pieces += [f"\u2581{word}" for word in ("calm", "music", "film", "story", "score", "the")]
+    return T5Tokenizer(vocab=[(piece, -float(i)) for i, piece in enumerate(pieces)], extra_ids=0)
+
+
 def _save_keyframe_model(folder: Path) -> None:
     import torch
     from diffusers import (
@@ -197,14 +205,9 @@ def _save_musicgen_model(folder: Path) -> None:
         MusicgenForConditionalGeneration,
         MusicgenProcessor,
         T5Config,
-        T5Tokenizer,
     )
 
-    pieces = ["<pad>", "</s>", "<unk>", "\u2581", *string.ascii_lowercase, ",", "."]
-    pieces += [f"\u2581{word}" for word in ("calm", "music", "film", "story", "score", "no")]
-    tokenizer = T5Tokenizer(
-        vocab=[(piece, -float(i)) for i, piece in enumerate(pieces)], extra_ids=0
-    )
+    tokenizer = _t5_tokenizer()
     codebook_size, codebooks = 64, 2
     torch.manual_seed(0)
     config = MusicgenConfig(
@@ -255,4 +258,65 @@ def tiny_musicgen_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _require_libraries()
     folder = tmp_path_factory.mktemp("tiny-models") / "musicgen"
     _save_musicgen_model(folder)
+    return folder
+
+
+def _save_ltx_model(folder: Path) -> None:
+    import torch
+    from diffusers import (
+        AutoencoderKLLTXVideo,
+        FlowMatchEulerDiscreteScheduler,
+        LTXPipeline,
+        LTXVideoTransformer3DModel,
+    )
+    from transformers import T5Config, T5EncoderModel
+
+    torch.manual_seed(0)
+    transformer = LTXVideoTransformer3DModel(
+        in_channels=8,
+        out_channels=8,
+        patch_size=1,
+        patch_size_t=1,
+        num_attention_heads=2,
+        attention_head_dim=8,
+        cross_attention_dim=16,
+        num_layers=1,
+        caption_channels=32,
+    )
+    # Four-fold in space and time: 8k+1 frames and sizes in multiples of 32 still divide.
+    vae = AutoencoderKLLTXVideo(
+        latent_channels=8,
+        block_out_channels=(8, 8, 8, 8),
+        decoder_block_out_channels=(8, 8, 8, 8),
+        layers_per_block=(1, 1, 1, 1, 1),
+        decoder_layers_per_block=(1, 1, 1, 1, 1),
+        spatio_temporal_scaling=(True, True, False, False),
+        decoder_spatio_temporal_scaling=(True, True, False, False),
+        decoder_inject_noise=(False, False, False, False, False),
+        upsample_residual=(False, False, False, False),
+        upsample_factor=(1, 1, 1, 1),
+        timestep_conditioning=False,
+        patch_size=1,
+        patch_size_t=1,
+        encoder_causal=True,
+        decoder_causal=False,
+    )
+    text_encoder = T5EncoderModel(
+        T5Config(vocab_size=64, d_model=32, d_ff=37, d_kv=8, num_layers=2, num_heads=4)
+    )
+    pipe = LTXPipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=_t5_tokenizer(),
+        transformer=transformer,
+    )
+    pipe.save_pretrained(folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_ltx_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _require_libraries()
+    folder = tmp_path_factory.mktemp("tiny-models") / "ltx"
+    _save_ltx_model(folder)
     return folder

@@ -61,3 +61,23 @@ def warm_pipeline(
         return pipe
 
     return manager.get(runtime.model_key(role, model_id), runtime, build)
+
+
+def derived_pipeline(
+    manager: ModelManager,
+    runtime: ModelRuntime,
+    role: str,
+    model_id: str,
+    derive: Callable[[], Any],
+) -> Any:
+    """A pipeline `derive`d with `from_pipe` from a warm one: it shares that pipeline's
+    modules, so it costs no memory, and is made once like any other model."""
+
+    def build() -> Any:
+        pipe = derive()
+        pipe.set_progress_bar_config(disable=True)
+        if runtime.cpu_offload:
+            pipe.enable_model_cpu_offload(device=runtime.device)
+        return pipe
+
+    return manager.get(runtime.model_key(role, model_id), runtime, build)

@@ -1,6 +1,7 @@
 """The diffusion video backend: per shot, a keyframe (painted over the previous shot's last
-frame within a scene), animated by Stable Video Diffusion, stored as a clip at the model's size
-and frame rate, and conformed to the film when composed.
+frame within a scene) animated by Stable Video Diffusion, or with VIDEO_MODEL=ltx-video a clip
+straight from the prompt (animated from the previous shot's last frame within a scene); stored
+as a clip at the model's size and frame rate, and conformed to the film when composed.
 
 Models load on the first shot and stay warm in the process's model manager. A shot that runs
 out of GPU memory is retried once with every memory saver on; a second failure fails the job.
@@ -32,9 +33,11 @@ from shotgraph.pipeline.video.diffusion.prompts import (
     shot_prompt,
 )
 from shotgraph.pipeline.video.diffusion.svd import AnimationRequest, SvdAnimator
+from shotgraph.pipeline.video.diffusion.text_to_video import LTX_MODEL, LtxVideo
 from shotgraph.pipeline.video.protocol import ShotRender
 
 SVD_MODEL = "stable-video-diffusion"
+VIDEO_MODELS = (SVD_MODEL, LTX_MODEL)
 _SEED_SPACE = 2**31
 
 
@@ -49,17 +52,20 @@ class DiffusionBackend:
         painter: KeyframePainter | None = None,
         animator: SvdAnimator | None = None,
     ) -> None:
-        if settings.video_model != SVD_MODEL:
+        if settings.video_model not in VIDEO_MODELS:
             raise BackendUnavailable(
                 f"VIDEO_MODEL={settings.video_model} is not a model this backend runs; "
-                f"use {SVD_MODEL}"
+                f"use one of {', '.join(VIDEO_MODELS)}"
             )
         self.runtime = ModelRuntime.from_settings(settings)
         self.runtime.require_device("VIDEO_BACKEND=diffusion")
         self.manager = manager or process_models()
         self.painter = painter or KeyframePainter(settings, self.manager)
         self.animator = animator or SvdAnimator(settings, self.manager)
-        self.fps = settings.diffusion_svd_fps
+        self.text_to_video = (
+            LtxVideo(settings, self.manager) if settings.video_model == LTX_MODEL else None
+        )
+        self.fps = self.text_to_video.fps if self.text_to_video else settings.diffusion_svd_fps
 
     def render(self, job: ShotRender, out: Path) -> None:
         frames = run_with_memory_retry(
@@ -74,8 +80,8 @@ class DiffusionBackend:
         return ClipFootage(artefact, job.resolution)
 
     def keyframe_request(self, job: ShotRender) -> KeyframeRequest:
-        """What the shot's keyframe is painted from: its prompt, seed, size, and within a
-        scene the previous shot's last frame."""
+        """What the shot starts from: its prompt, seed, size, and within a scene the previous
+        shot's last frame (the keyframe's init image, or LTX's conditioning image)."""
         width, height = generation_size(job.resolution)
         return KeyframeRequest(
             prompt=shot_prompt(job),
@@ -87,11 +93,14 @@ class DiffusionBackend:
         )
 
     def _shot_frames(self, job: ShotRender) -> list[np.ndarray]:
-        keyframe = self.painter.paint(self.keyframe_request(job), self.runtime)
+        start = self.keyframe_request(job)
+        frame_count = source_frame_count(job.duration_s, self.fps)
+        if self.text_to_video is not None:
+            return self.text_to_video.generate(start, frame_count, self.runtime)
         request = AnimationRequest(
-            keyframe=keyframe,
+            keyframe=self.painter.paint(start, self.runtime),
             motion=motion_conditioning(job),
-            frame_count=source_frame_count(job.duration_s, self.fps),
+            frame_count=frame_count,
             seed=int(fingerprint(job.seed, "motion", job.ref.id), 16) % _SEED_SPACE,
         )
         return self.animator.animate(request, self.runtime)

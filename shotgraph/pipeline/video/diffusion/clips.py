@@ -43,6 +43,15 @@ def source_frame_count(duration_s: float, fps: int) -> int:
     return max(2, math.ceil(duration_s * fps))
 
 
+def pass_count(frame_count: int, frames_per_pass: int) -> int:
+    """Passes a model making `frames_per_pass` frames at a time needs for `frame_count` frames,
+    when each pass after the first starts from the last frame of the one before (and so adds
+    one fewer new frame than it makes)."""
+    if frame_count <= frames_per_pass:
+        return 1
+    return 1 + -(-(frame_count - frames_per_pass) // (frames_per_pass - 1))
+
+
 def write_clip(frames: Sequence[np.ndarray], fps: int, out: Path) -> None:
     """Encode RGB uint8 frames, all of one even size, as an H.264 MP4."""
     height, width = frames[0].shape[:2]

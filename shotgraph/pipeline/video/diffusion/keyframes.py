@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from shotgraph.config import Settings
 from shotgraph.pipeline.gpu.manager import ModelManager
-from shotgraph.pipeline.gpu.placement import warm_pipeline
+from shotgraph.pipeline.gpu.placement import derived_pipeline, warm_pipeline
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
 from shotgraph.pipeline.video.diffusion.clips import cover
 
@@ -85,16 +85,15 @@ class KeyframePainter:
         )
 
     def _image_to_image(self, runtime: ModelRuntime) -> Any:
-        def build() -> Any:
-            from diffusers import AutoPipelineForImage2Image
+        from diffusers import AutoPipelineForImage2Image
 
-            pipe = AutoPipelineForImage2Image.from_pipe(self._text_to_image(runtime))
-            pipe.set_progress_bar_config(disable=True)
-            if runtime.cpu_offload:
-                pipe.enable_model_cpu_offload(device=runtime.device)
-            return pipe
-
-        return self.manager.get(runtime.model_key("image-to-image", self.model_id), runtime, build)
+        return derived_pipeline(
+            self.manager,
+            runtime,
+            "image-to-image",
+            self.model_id,
+            lambda: AutoPipelineForImage2Image.from_pipe(self._text_to_image(runtime)),
+        )
 
 
 def to_uint8(picture: np.ndarray) -> np.ndarray:

@@ -15,6 +15,7 @@ from shotgraph.config import Settings
 from shotgraph.pipeline.gpu.manager import ModelManager
 from shotgraph.pipeline.gpu.placement import warm_pipeline
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
+from shotgraph.pipeline.video.diffusion.clips import pass_count
 from shotgraph.pipeline.video.diffusion.keyframes import to_uint8
 from shotgraph.pipeline.video.diffusion.prompts import MotionConditioning
 
@@ -27,14 +28,6 @@ class AnimationRequest(BaseModel):
     motion: MotionConditioning
     frame_count: int
     seed: int
-
-
-def pass_count(frame_count: int, frames_per_pass: int) -> int:
-    """Passes needed for `frame_count` frames when every pass after the first adds one fewer
-    frame than it makes (its first frame repeats the previous pass's last)."""
-    if frame_count <= frames_per_pass:
-        return 1
-    return 1 + -(-(frame_count - frames_per_pass) // (frames_per_pass - 1))
 
 
 class SvdAnimator:

@@ -124,3 +124,32 @@ def test_without_cuda_the_backend_refuses_to_start() -> None:
 def test_an_unknown_video_model_is_refused() -> None:
     with pytest.raises(BackendUnavailable, match="VIDEO_MODEL=sora"):
         DiffusionBackend(Settings(_env_file=None, diffusion_device="cpu", video_model="sora"))
+
+
+def test_ltx_video_makes_the_clip_from_text_then_from_the_previous_shot(
+    tiny_ltx_model: Path, tmp_path: Path
+) -> None:
+    settings = Settings(
+        _env_file=None,
+        diffusion_device="cpu",
+        video_model="ltx-video",
+        diffusion_t2v_model=str(tiny_ltx_model),
+        diffusion_t2v_steps=2,
+        diffusion_t2v_frames=12,  # rounded down to LTX's 8k+1: 9
+        video_resolution="128x64",
+        video_fps=6,
+    )
+    backend = DiffusionBackend(settings, ModelManager())
+    first, second = tmp_path / "first.mp4", tmp_path / "second.mp4"
+    backend.render(shot_render(settings, 0), first)
+    # The second pass of a shot is animated from the first pass's last frame.
+    roles = sorted(m.key.split(":")[0] for m in backend.manager.loaded())
+    assert roles == ["image-to-video", "text-to-video"]
+
+    follower = shot_render(settings, 1, previous=first)
+    assert np.array_equal(backend.keyframe_request(follower).init_image, last_frame(first))
+    backend.render(follower, second)
+    for clip in (first, second):
+        frames = clip_frames(clip)
+        assert len(frames) == source_frame_count(2.5, 6) == 15  # two chained 9-frame passes
+        assert all(frame.shape == (64, 128, 3) for frame in frames)

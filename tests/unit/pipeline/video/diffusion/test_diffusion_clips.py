@@ -14,10 +14,10 @@ from shotgraph.pipeline.video.diffusion.clips import (
     cover,
     generation_size,
     last_frame,
+    pass_count,
     source_frame_count,
     write_clip,
 )
-from shotgraph.pipeline.video.diffusion.svd import pass_count
 
 
 def grey(level: int, width: int = 128, height: int = 64) -> np.ndarray:
