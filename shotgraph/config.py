@@ -225,8 +225,10 @@ def resolve_backends(settings: Settings) -> BackendChoice:
     notes: list[str] = []
     video, music = settings.video_backend, settings.music_backend
     provider, safety = settings.llm_provider, settings.safety_backend
+    # Only a GPU backend on CUDA needs the GPU (and so torch imported to look for one);
     # DIFFUSION_DEVICE=cpu asks for the GPU backends on the CPU on purpose (tests, debugging).
-    if settings.gpu is None and settings.diffusion_device.startswith("cuda"):
+    wants_gpu = video == "diffusion" or music == "musicgen"
+    if wants_gpu and settings.diffusion_device.startswith("cuda") and settings.gpu is None:
         reason = (
             "GPU disabled by GPU_ENABLED=false"
             if settings.gpu_enabled is False

@@ -9,6 +9,7 @@ import pytest
 from shotgraph.config import Settings
 from shotgraph.doctor import run_checks
 
+pytest.importorskip("torch", reason="the weights check needs the GPU backends' packages")
 pytest.importorskip("huggingface_hub", reason="the weights check needs huggingface_hub")
 
 

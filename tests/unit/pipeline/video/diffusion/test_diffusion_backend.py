@@ -18,6 +18,7 @@ from shotgraph.pipeline.video.diffusion.clips import last_frame, source_frame_co
 from shotgraph.pipeline.video.protocol import ShotRender
 
 pytestmark = pytest.mark.gpu_models
+pytest.importorskip("diffusers", reason="the diffusion backend's tests need torch and diffusers")
 
 FOX = Character(name="Fox", description="a small red fox carrying a paper lantern")
 
