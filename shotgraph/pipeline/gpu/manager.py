@@ -127,12 +127,6 @@ def loaded_models() -> list[LoadedModel]:
     return _process_models.loaded() if _process_models is not None else []
 
 
-def is_out_of_memory(error: BaseException) -> bool:
-    import torch
-
-    return isinstance(error, torch.cuda.OutOfMemoryError)
-
-
 def run_with_memory_retry(
     attempt: Callable[[], T],
     lower: Callable[[], bool],
@@ -140,26 +134,25 @@ def run_with_memory_retry(
     failed: Callable[[str], Exception],
 ) -> T:
     """Run `attempt`; when CUDA runs out of memory, `lower` the memory settings and run it once
-    more. A second out-of-memory (or nothing left to lower) raises `failed(reason)`."""
+    more. Running out again (or nothing left to lower) raises `failed(reason)`."""
+    import torch
+
+    reason = (
+        f"{what} ran out of GPU memory even with CPU offload, VAE slicing and tiling and "
+        "one-frame decoding; use a smaller VIDEO_RESOLUTION or a GPU with more memory"
+    )
     try:
         return attempt()
-    except Exception as exc:
-        if not is_out_of_memory(exc):
-            raise
+    except torch.cuda.OutOfMemoryError as exc:
         log.warning("%s ran out of GPU memory; retrying with lower memory settings", what)
         free_gpu_memory()
         if not lower():
-            raise failed(f"{what} ran out of GPU memory even with every memory saver on") from exc
+            raise failed(reason) from exc
     try:
         return attempt()
-    except Exception as exc:
-        if not is_out_of_memory(exc):
-            raise
+    except torch.cuda.OutOfMemoryError as exc:
         free_gpu_memory()
-        raise failed(
-            f"{what} ran out of GPU memory even with CPU offload, VAE slicing and tiling and "
-            "one-frame decoding; use a smaller VIDEO_RESOLUTION or a GPU with more memory"
-        ) from exc
+        raise failed(reason) from exc
 
 
 class GpuMemory(BaseModel):
