@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from shotgraph.config import Settings
-from shotgraph.models import Mood, Scene, fingerprint
+from shotgraph.models import Mood, Scene, seed_of
 from shotgraph.pipeline.audio_files import write_wav
 from shotgraph.pipeline.gpu.manager import (
     ModelManager,
@@ -35,7 +35,6 @@ _MOOD_MUSIC = {
     Mood.TRIUMPHANT: "triumphant, uplifting orchestral score, brass fanfare and timpani",
 }
 _JOIN_S = 0.05
-_SEED_SPACE = 2**31
 
 
 def music_prompt(scene: Scene, style: str) -> str:
@@ -83,7 +82,7 @@ class MusicgenMusic:
         join = min(round(_JOIN_S * rate), context)
         prompt = music_prompt(scene, style)
         # generate() samples from torch's global generator: seed it for repeatable beds.
-        torch.manual_seed(int(fingerprint("musicgen", seed, scene.index), 16) % _SEED_SPACE)
+        torch.manual_seed(seed_of("musicgen", seed, scene.index))
         audio = np.zeros(0, np.float32)
         for seconds in chunk_seconds(duration_s, self.chunk_s, self.context_s):
             # MusicGen's delay pattern costs num_codebooks - 1 frames of every call.

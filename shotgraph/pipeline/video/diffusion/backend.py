@@ -15,7 +15,7 @@ import numpy as np
 
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, StageFailed
-from shotgraph.models import Stage, fingerprint
+from shotgraph.models import Stage, seed_of
 from shotgraph.pipeline.gpu.manager import ModelManager, process_models, run_with_memory_retry
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
 from shotgraph.pipeline.video.diffusion.clips import (
@@ -38,7 +38,6 @@ from shotgraph.pipeline.video.protocol import ShotRender
 
 SVD_MODEL = "stable-video-diffusion"
 VIDEO_MODELS = (SVD_MODEL, LTX_MODEL)
-_SEED_SPACE = 2**31
 
 
 class DiffusionBackend:
@@ -101,7 +100,7 @@ class DiffusionBackend:
             keyframe=self.painter.paint(start, self.runtime),
             motion=motion_conditioning(job),
             frame_count=frame_count,
-            seed=int(fingerprint(job.seed, "motion", job.ref.id), 16) % _SEED_SPACE,
+            seed=seed_of(job.seed, "motion", job.ref.id),
         )
         return self.animator.animate(request, self.runtime)
 

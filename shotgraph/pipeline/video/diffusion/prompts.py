@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from shotgraph.models import CameraMove, Character, fingerprint
+from shotgraph.models import CameraMove, Character, seed_of
 from shotgraph.pipeline.video.protocol import ShotRender
 
 DEFAULT_NEGATIVE = "blurry, low quality, distorted, deformed, text, watermark"
-_SEED_SPACE = 2**31
 
 # SVD's motion_bucket_id runs 1..255 (127 is its default): a static shot asks for little
 # motion, a travelling camera for more; the shot's motion strength spreads each over a range.
@@ -60,8 +59,8 @@ def keyframe_seed(job: ShotRender) -> int:
     """A fixed seed per character (the first in frame): the same starting noise for the same
     person helps the model draw them alike. Shots without characters get one of their own."""
     if job.characters:
-        return int(fingerprint(job.seed, "character", job.characters[0].name), 16) % _SEED_SPACE
-    return int(fingerprint(job.seed, "shot", job.ref.id), 16) % _SEED_SPACE
+        return seed_of(job.seed, "character", job.characters[0].name)
+    return seed_of(job.seed, "shot", job.ref.id)
 
 
 class MotionConditioning(BaseModel):
