@@ -28,10 +28,12 @@ def place_pipeline(pipe: Any, runtime: ModelRuntime, denoiser: str) -> None:
         pipe.enable_model_cpu_offload(device=runtime.device)
     else:
         pipe.to(runtime.device)
+    # Not every VAE slices or tiles (SVD's temporal decoder does neither: its memory saver is
+    # decode_chunk_size); those that do carry the flag.
     vae = getattr(pipe, "vae", None)
-    if runtime.vae_slicing and hasattr(vae, "enable_slicing"):
+    if runtime.vae_slicing and hasattr(vae, "use_slicing"):
         vae.enable_slicing()
-    if runtime.vae_tiling and hasattr(vae, "enable_tiling"):
+    if runtime.vae_tiling and hasattr(vae, "use_tiling"):
         vae.enable_tiling()
     model = getattr(pipe, denoiser)
     if runtime.attention_backend:

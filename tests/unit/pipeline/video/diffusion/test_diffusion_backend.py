@@ -10,11 +10,13 @@ import numpy as np
 import pytest
 
 from shotgraph.config import Settings
-from shotgraph.errors import BackendUnavailable
+from shotgraph.errors import BackendUnavailable, StageFailed
 from shotgraph.models import Character, Scene, Setting, Shot, ShotRef, ShotType
 from shotgraph.pipeline.gpu.manager import ModelManager, WeightsMissing
+from shotgraph.pipeline.gpu.runtime import ModelRuntime
 from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
 from shotgraph.pipeline.video.diffusion.clips import last_frame, source_frame_count
+from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
 from shotgraph.pipeline.video.protocol import ShotRender
 
 pytestmark = pytest.mark.gpu_models
@@ -154,3 +156,45 @@ def test_ltx_video_makes_the_clip_from_text_then_from_the_previous_shot(
         frames = clip_frames(clip)
         assert len(frames) == source_frame_count(2.5, 6) == 15  # two chained 9-frame passes
         assert all(frame.shape == (64, 128, 3) for frame in frames)
+
+
+class OutOfMemoryPainter(KeyframePainter):
+    """The real painter, after CUDA has run out of memory on its first `failures` calls."""
+
+    def __init__(self, settings: Settings, manager: ModelManager, failures: int) -> None:
+        super().__init__(settings, manager)
+        self.failures = failures
+        self.runtimes: list[ModelRuntime] = []
+
+    def paint(self, request: KeyframeRequest, runtime: ModelRuntime) -> np.ndarray:
+        import torch
+
+        self.runtimes.append(runtime)
+        if len(self.runtimes) <= self.failures:
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return super().paint(request, runtime)
+
+
+def test_a_shot_out_of_gpu_memory_is_retried_with_every_memory_saver(
+    diffusion_settings: Settings, tmp_path: Path
+) -> None:
+    manager = ModelManager()
+    painter = OutOfMemoryPainter(diffusion_settings, manager, failures=1)
+    backend = DiffusionBackend(diffusion_settings, manager, painter=painter)
+    backend.render(shot_render(diffusion_settings, 0), tmp_path / "shot.mp4")
+
+    assert [runtime.lowered_for_memory for runtime in painter.runtimes] == [False, True]
+    assert painter.runtimes[1].decode_chunk_size == 1
+    assert len(clip_frames(tmp_path / "shot.mp4")) == 8
+    assert all(model.key.endswith(":low-memory") for model in manager.loaded())
+
+
+def test_a_shot_out_of_gpu_memory_twice_fails_the_job(
+    diffusion_settings: Settings, tmp_path: Path
+) -> None:
+    manager = ModelManager()
+    painter = OutOfMemoryPainter(diffusion_settings, manager, failures=2)
+    backend = DiffusionBackend(diffusion_settings, manager, painter=painter)
+    with pytest.raises(StageFailed, match="The visuals stage failed: shot s000-00 ran out of GPU"):
+        backend.render(shot_render(diffusion_settings, 0), tmp_path / "shot.mp4")
+    assert not (tmp_path / "shot.mp4").exists()
