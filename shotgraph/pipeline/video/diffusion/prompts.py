@@ -3,7 +3,7 @@ described, the seed that keeps a character looking the same, and how much the ca
 
 A planner may describe a character in one shot and only name them in the next; diffusion
 models have no memory between calls, so the description goes into every prompt that shows the
-character, before the rest (CLIP reads only the first 77 tokens).
+character, with the film's style, before the rest (CLIP reads only the first 77 tokens).
 """
 
 from __future__ import annotations
@@ -37,18 +37,17 @@ def character_phrase(character: Character) -> str:
 
 
 def shot_prompt(job: ShotRender) -> str:
-    """The shot's visual prompt led by the description of each character it shows, and ending
-    with the film's style unless the prompt already names it."""
+    """The shot's visual prompt led by the description of each character it shows and the
+    film's style (unless the prompt already has them): the parts that must survive CLIP's
+    truncation for shots to match, ahead of the details."""
     visual = job.ref.shot.visual_prompt.strip()
     missing = [
         character_phrase(c)
         for c in job.characters
         if not (c.description.strip() and c.description.strip().rstrip(".") in visual)
     ]
-    parts = [*missing, visual]
-    if job.style.lower() not in visual.lower():
-        parts.append(f"{job.style} style")
-    return "; ".join(parts)
+    style = [] if job.style.lower() in visual.lower() else [f"{job.style} style"]
+    return "; ".join([*missing, *style, visual])
 
 
 def negative_prompt(job: ShotRender) -> str:

@@ -51,9 +51,11 @@ def render(
 
 def test_every_character_shown_is_described_before_the_shot() -> None:
     prompt = shot_prompt(render(characters=(MARA, TOM)))
-    assert prompt.startswith("Mara, a girl with a red scarf and short black hair; Tom, an old")
-    assert "Mara flies her kite on the hill" in prompt
-    assert prompt.endswith("watercolour style")
+    assert prompt == (
+        "Mara, a girl with a red scarf and short black hair; "
+        "Tom, an old fisherman in a yellow raincoat; watercolour style; "
+        "Mara flies her kite on the hill"
+    )
 
 
 def test_a_description_already_in_the_prompt_is_not_repeated() -> None:
