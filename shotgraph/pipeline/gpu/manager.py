@@ -93,11 +93,11 @@ class ModelManager:
         with self._lock:
             return [info for _, info in self._models.values()]
 
-    def release(self, *keys: str) -> None:
-        """Drop models (all when no key is given) and give their GPU memory back."""
+    def release(self) -> None:
+        """Drop every model and give its GPU memory back (at exit, or to rebuild them all on
+        the low-memory runtime after running out)."""
         with self._lock:
-            for key in keys or tuple(self._models):
-                self._models.pop(key, None)
+            self._models.clear()
         free_gpu_memory()
 
 
