@@ -165,6 +165,9 @@ class Settings(BaseSettings):
     musicgen_guidance: float = Field(default=3.0, ge=1.0, le=10.0)
     musicgen_chunk_s: float = Field(default=30.0, ge=1.0, le=30.0)
     musicgen_context_s: float = Field(default=10.0, ge=0.0, le=20.0)
+    musicgen_scope: Literal["scene", "film"] = Field(
+        default="scene", description="film: one score, each scene's bed continuing the last"
+    )
 
     # Narration (offline voice; the online voice has its own settings)
     espeak_voice: str | None = Field(

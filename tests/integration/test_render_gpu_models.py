@@ -66,6 +66,7 @@ def gpu_settings(
         musicgen_model=str(tiny_musicgen_model),
         musicgen_chunk_s=6.0,
         musicgen_context_s=2.0,
+        musicgen_scope="film",
         video_resolution="128x64",
         video_fps=12,
     )

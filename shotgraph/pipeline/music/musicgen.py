@@ -3,7 +3,9 @@
 MusicGen makes at most about 30 s per call (its decoder's window). A longer bed is continued
 the way audiocraft does it: each further call is prompted with the last seconds of audio made
 so far (MUSICGEN_CONTEXT_S) and adds the rest of its window; the joins are crossfaded over a
-few milliseconds, where the re-decoded prompt meets the audio already made. Not `audiocraft`
+few milliseconds, where the re-decoded prompt meets the audio already made. With
+MUSICGEN_SCOPE=film a scene's bed starts as a continuation of the previous scene's, from where
+that scene ends, so the film has one score that changes mood with its scenes. Not `audiocraft`
 itself: it is unmaintained since 2024 and pins an old torch.
 """
 
@@ -17,7 +19,7 @@ import numpy as np
 
 from shotgraph.config import Settings
 from shotgraph.models import Mood, Scene, seed_of
-from shotgraph.pipeline.audio_files import write_wav
+from shotgraph.pipeline.audio_files import read_wav_range, wav_format, write_wav
 from shotgraph.pipeline.gpu.manager import (
     ModelManager,
     explain_missing_weights,
@@ -25,6 +27,7 @@ from shotgraph.pipeline.gpu.manager import (
     process_models,
 )
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
+from shotgraph.pipeline.music.protocol import PreviousBed
 
 _MOOD_MUSIC = {
     Mood.CALM: "calm, gentle ambient score, soft piano and warm strings",
@@ -47,14 +50,29 @@ def music_prompt(scene: Scene, style: str) -> str:
     )
 
 
-def chunk_seconds(duration_s: float, chunk_s: float, context_s: float) -> list[float]:
-    """Seconds of new audio each call adds: a whole window first, then windows less the
-    context they are prompted with, until `duration_s` is covered."""
+def chunk_seconds(
+    duration_s: float, chunk_s: float, context_s: float, continuing: bool = False
+) -> list[float]:
+    """Seconds of new audio each call adds: a whole window first (unless `continuing` earlier
+    audio), then windows less the context they are prompted with, until `duration_s` is
+    covered."""
     step = chunk_s - context_s
-    chunks = [min(chunk_s, duration_s)]
+    chunks = [min(step if continuing else chunk_s, duration_s)]
     while sum(chunks) < duration_s:
         chunks.append(min(step, duration_s - sum(chunks)))
     return chunks
+
+
+def _lead_in(previous: PreviousBed | None, rate: int, context: int) -> np.ndarray | None:
+    """The last `context` samples of the previous bed before its scene ends (mono), or None
+    when there is none to continue (or it was made at another rate)."""
+    if previous is None or context == 0:
+        return None
+    info = wav_format(previous.path)
+    end = min(round(previous.end_s * rate), info.frames) if info else 0
+    if info is None or info.sample_rate != rate or end < context:
+        return None
+    return read_wav_range(previous.path, end - context, context)[:, 0].copy()
 
 
 class MusicgenMusic:
@@ -68,10 +86,20 @@ class MusicgenMusic:
         self.chunk_s = settings.musicgen_chunk_s
         # A prompt as long as the window would leave no room to continue.
         self.context_s = min(settings.musicgen_context_s, settings.musicgen_chunk_s / 2)
+        self.continues_scenes = settings.musicgen_scope == "film" and self.context_s > 0
         self.manager = manager or process_models()
 
-    def score(self, scene: Scene, duration_s: float, style: str, seed: int, out: Path) -> None:
-        """Write a stereo WAV of exactly `duration_s` seconds at MusicGen's sample rate."""
+    def score(
+        self,
+        scene: Scene,
+        duration_s: float,
+        style: str,
+        seed: int,
+        out: Path,
+        previous: PreviousBed | None = None,
+    ) -> None:
+        """Write a stereo WAV of exactly `duration_s` seconds at MusicGen's sample rate,
+        continuing `previous` from where its scene ends when given one."""
         import torch
 
         model, processor = self._model()
@@ -81,18 +109,22 @@ class MusicgenMusic:
         context = round(self.context_s * codec.frame_rate) * hop  # whole codec frames
         join = min(round(_JOIN_S * rate), context)
         prompt = music_prompt(scene, style)
+        lead_in = _lead_in(previous, rate, context)
         # generate() samples from torch's global generator: seed it for repeatable beds.
         torch.manual_seed(seed_of("musicgen", seed, scene.index))
         audio = np.zeros(0, np.float32)
-        for seconds in chunk_seconds(duration_s, self.chunk_s, self.context_s):
+        chunks = chunk_seconds(duration_s, self.chunk_s, self.context_s, lead_in is not None)
+        for seconds in chunks:
             # MusicGen's delay pattern costs num_codebooks - 1 frames of every call.
             tokens = math.ceil(seconds * codec.frame_rate) + model.decoder.num_codebooks - 1
-            if audio.size == 0 or context == 0:
+            before = audio if audio.size else lead_in
+            if before is None or context == 0:
                 audio = np.concatenate([audio, self._generate(model, processor, prompt, tokens)])
                 continue
-            made = self._generate(model, processor, prompt, tokens, audio[-context:], rate)
-            fade = np.linspace(0.0, 1.0, join, dtype=np.float32)
-            audio[-join:] = audio[-join:] * (1 - fade) + made[context - join : context] * fade
+            made = self._generate(model, processor, prompt, tokens, before[-context:], rate)
+            if audio.size:
+                fade = np.linspace(0.0, 1.0, join, dtype=np.float32)
+                audio[-join:] = audio[-join:] * (1 - fade) + made[context - join : context] * fade
             audio = np.concatenate([audio, made[context:]])
         audio = np.pad(audio[:total], (0, max(0, total - audio.size)))
         write_wav(out, np.repeat(audio[:, None], 2, axis=1), rate)

@@ -13,6 +13,7 @@ from shotgraph.models import Mood, Scene, Setting, TimeOfDay
 from shotgraph.pipeline.audio_files import read_wav, wav_format
 from shotgraph.pipeline.gpu.manager import ModelManager
 from shotgraph.pipeline.music.musicgen import MusicgenMusic, chunk_seconds, music_prompt
+from shotgraph.pipeline.music.protocol import PreviousBed
 from tests.helpers.tiny_models import TINY_MUSIC_RATE
 
 SCENE = Scene(
@@ -33,18 +34,23 @@ def test_long_beds_are_continued_window_by_window() -> None:
     assert chunk_seconds(20, 30, 10) == [20]
     assert chunk_seconds(70, 30, 10) == [30, 20, 20]
     assert chunk_seconds(55, 30, 10) == [30, 20, 5]
+    assert chunk_seconds(50, 30, 10, continuing=True) == [20, 20, 10]
+
+
+def tiny_settings(model: Path, scope: str = "scene") -> Settings:
+    return Settings(
+        _env_file=None,
+        diffusion_device="cpu",
+        musicgen_model=str(model),
+        musicgen_chunk_s=4.0,
+        musicgen_context_s=1.5,
+        musicgen_scope=scope,
+    )
 
 
 @pytest.fixture
 def musicgen(tiny_musicgen_model: Path) -> MusicgenMusic:
-    settings = Settings(
-        _env_file=None,
-        diffusion_device="cpu",
-        musicgen_model=str(tiny_musicgen_model),
-        musicgen_chunk_s=4.0,
-        musicgen_context_s=1.5,
-    )
-    return MusicgenMusic(settings, ModelManager())
+    return MusicgenMusic(tiny_settings(tiny_musicgen_model), ModelManager())
 
 
 @pytest.mark.gpu_models
@@ -70,3 +76,21 @@ def test_the_same_seed_scores_the_same_bed(musicgen: MusicgenMusic, tmp_path: Pa
     musicgen.score(SCENE, 3.0, "storybook", 5, first)
     musicgen.score(SCENE, 3.0, "storybook", 5, again)
     assert first.read_bytes() == again.read_bytes()
+
+
+@pytest.mark.gpu_models
+def test_a_film_score_continues_each_bed_from_the_scene_before(
+    tiny_musicgen_model: Path, tmp_path: Path
+) -> None:
+    musicgen = MusicgenMusic(tiny_settings(tiny_musicgen_model, "film"), ModelManager())
+    assert musicgen.continues_scenes
+    first, second = tmp_path / "first.wav", tmp_path / "second.wav"
+    musicgen.score(SCENE, 3.5, "storybook", 5, first)
+    musicgen.score(SCENE, 5.0, "storybook", 5, second, PreviousBed(path=first, end_s=3.0))
+    info = wav_format(second)
+    assert info is not None
+    assert (info.sample_rate, info.frames) == (TINY_MUSIC_RATE, 5 * TINY_MUSIC_RATE)
+
+
+def test_scene_beds_stand_alone_unless_the_film_is_one_score(tiny_musicgen_model: Path) -> None:
+    assert not MusicgenMusic(tiny_settings(tiny_musicgen_model), ModelManager()).continues_scenes
