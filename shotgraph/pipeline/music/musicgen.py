@@ -69,8 +69,10 @@ def _lead_in(previous: PreviousBed | None, rate: int, context: int) -> np.ndarra
     if previous is None or context == 0:
         return None
     info = wav_format(previous.path)
-    end = min(round(previous.end_s * rate), info.frames) if info else 0
-    if info is None or info.sample_rate != rate or end < context:
+    if info is None or info.sample_rate != rate:
+        return None
+    end = min(round(previous.end_s * rate), info.frames)
+    if end < context:
         return None
     return read_wav_range(previous.path, end - context, context)[:, 0].copy()
 
