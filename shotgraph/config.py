@@ -153,6 +153,42 @@ class Settings(BaseSettings):
     video_crf: int = Field(default=21, ge=0, le=51)
     burn_subtitles: bool = False
 
+    # Diffusion / MusicGen (the GPU backends; model ids may be hub ids or local folders)
+    diffusion_device: str = Field(
+        default="cuda", description="torch device; cpu runs float32 (tests, debugging)"
+    )
+    diffusion_dtype: Literal["float16", "bfloat16"] = "float16"
+    diffusion_weights_variant: str | None = Field(
+        default=None, description="weights variant to load, e.g. fp16; unset loads the default"
+    )
+    diffusion_keyframe_model: str = "stabilityai/sdxl-turbo"
+    diffusion_keyframe_steps: int = Field(default=2, ge=1, le=100)
+    diffusion_keyframe_guidance: float = Field(default=0.0, ge=0.0, le=20.0)
+    diffusion_continuity_strength: float = Field(default=0.55, ge=0.05, le=1.0)
+    diffusion_svd_model: str = "stabilityai/stable-video-diffusion-img2vid-xt"
+    diffusion_svd_steps: int = Field(default=25, ge=1, le=100)
+    diffusion_svd_frames: int = Field(default=25, ge=2, le=64)
+    diffusion_svd_fps: int = Field(default=7, ge=1, le=30)
+    diffusion_t2v_model: str = "Lightricks/LTX-Video"
+    diffusion_t2v_steps: int = Field(default=30, ge=1, le=100)
+    diffusion_t2v_frames: int = Field(default=121, ge=9, le=257)
+    diffusion_decode_chunk_size: int = Field(default=8, ge=1, le=64)
+    diffusion_cpu_offload: bool = False
+    diffusion_vae_slicing: bool = False
+    diffusion_vae_tiling: bool = False
+    diffusion_attention_backend: str | None = Field(
+        default=None, description="diffusers attention backend (e.g. flash, _native_cudnn)"
+    )
+    diffusion_compile: bool = False
+    hf_hub_offline: bool = False
+    musicgen_model: str = "facebook/musicgen-small"
+    musicgen_guidance: float = Field(default=3.0, ge=1.0, le=10.0)
+    musicgen_chunk_s: float = Field(default=30.0, ge=1.0, le=30.0)
+    musicgen_context_s: float = Field(default=10.0, ge=0.0, le=20.0)
+    musicgen_scope: Literal["scene", "film"] = Field(
+        default="scene", description="film: one score, each scene's bed continuing the last"
+    )
+
     # Narration
     espeak_voice: str | None = Field(
         default=None, description="espeak-ng voice name; unset picks one for the story's language"
@@ -311,7 +347,10 @@ def resolve_backends(settings: Settings) -> BackendChoice:
     notes: list[str] = []
     video, music = settings.video_backend, settings.music_backend
     provider, safety = settings.llm_provider, settings.safety_backend
-    if settings.gpu is None:
+    # Only a GPU backend on CUDA needs the GPU (and so torch imported to look for one);
+    # DIFFUSION_DEVICE=cpu asks for the GPU backends on the CPU on purpose (tests, debugging).
+    wants_gpu = video == "diffusion" or music == "musicgen"
+    if wants_gpu and settings.diffusion_device.startswith("cuda") and settings.gpu is None:
         reason = (
             "GPU disabled by GPU_ENABLED=false"
             if settings.gpu_enabled is False

@@ -7,6 +7,7 @@ shows everything that needs fixing.
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 import platform
 from collections.abc import Callable, Iterator
 
@@ -31,6 +32,7 @@ def run_checks(settings: Settings) -> Iterator[Check]:
         ("ffmpeg", _ffmpeg),
         ("espeak-ng", _espeak),
         ("gpu", _gpu),
+        ("models", _models),
         ("redis", _redis),
         ("workers", _workers),
         ("storage", _storage),
@@ -92,6 +94,42 @@ def _gpu(settings: Settings) -> tuple[bool, str]:
         why = "disabled by GPU_ENABLED" if settings.gpu_enabled is False else "no CUDA device"
         return True, f"none ({why}); GPU backends fall back to offline ones"
     return True, f"{gpu.name}, {gpu.total_memory_gib} GiB, {gpu.device_count} device(s)"
+
+
+def _models(settings: Settings) -> tuple[bool, str]:
+    """The GPU backends' weights (present or the command to fetch them), what this process has
+    loaded, and the GPU's memory."""
+    wanted = []
+    if settings.video_backend == "diffusion":
+        wanted += [settings.diffusion_keyframe_model, settings.diffusion_svd_model]
+    if settings.music_backend == "musicgen":
+        wanted.append(settings.musicgen_model)
+    if not wanted:
+        return True, "no GPU backend configured"
+    if importlib.util.find_spec("torch") is None:
+        return (
+            False,
+            "the GPU backends need torch, diffusers and transformers: pip install '.[gpu]'",
+        )
+    from shotgraph.pipeline.gpu.manager import gpu_memory, loaded_models, weights_on_disk
+
+    parts, ok = [], True
+    for model_id in wanted:
+        marker = "config.json" if model_id == settings.musicgen_model else "model_index.json"
+        if weights_on_disk(model_id, marker):
+            parts.append(f"{model_id} on disk")
+        else:
+            ok = False
+            parts.append(f"{model_id} missing (hf download {model_id})")
+    loaded = [model.key for model in loaded_models()]
+    parts.append(f"loaded here: {', '.join(loaded) if loaded else 'none'}")
+    memory = gpu_memory()
+    if memory is not None:
+        parts.append(
+            f"GPU memory {memory.free_gib} of {memory.total_gib} GiB free, "
+            f"{memory.allocated_gib} GiB allocated by this process"
+        )
+    return ok, "; ".join(parts)
 
 
 def _redis(settings: Settings) -> tuple[bool, str]:

@@ -25,6 +25,11 @@ def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def seed_of(*parts: Any) -> int:
+    """A seed (0 to 2**31 - 1, what every generator accepts) drawn from a fingerprint."""
+    return int(fingerprint(*parts)[:8], 16) % 2**31
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")

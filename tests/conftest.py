@@ -26,8 +26,9 @@ def offline_settings(tmp_path: Path, **overrides: object) -> Settings:
     return Settings(_env_file=None, **{**values, **overrides})
 
 
-# The fake LLM server fixture, `llm_server`, for any test that needs one.
-pytest_plugins = ["tests.fakes.llm_server"]
+# Fixtures other tests share: the fake LLM server (`llm_server`) and the tiny random-weight
+# diffusion and MusicGen models, built once per session.
+pytest_plugins = ["tests.fakes.llm_server", "tests.helpers.tiny_models"]
 
 
 @pytest.fixture

@@ -63,10 +63,11 @@ def _planner(settings: Settings, choice: BackendChoice) -> Planner:
 
 
 def _video(settings: Settings, choice: BackendChoice) -> VideoBackend:
-    from shotgraph.pipeline.video.animatic import AnimaticBackend
+    if choice.video == "diffusion":
+        from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
 
-    if choice.video != "animatic":
-        choice.notes.append("video: diffusion is not built yet; using the animatic renderer")
+        return DiffusionBackend(settings)
+    from shotgraph.pipeline.video.animatic import AnimaticBackend
 
     return AnimaticBackend()
 
@@ -88,10 +89,11 @@ def _narrator(settings: Settings, choice: BackendChoice) -> Narrator | None:
 def _music(settings: Settings, choice: BackendChoice) -> MusicBackend | None:
     if choice.music == "none":
         return None
-    from shotgraph.pipeline.music.synth import SynthMusic
+    if choice.music == "musicgen":
+        from shotgraph.pipeline.music.musicgen import MusicgenMusic
 
-    if choice.music != "synth":
-        choice.notes.append("music: MusicGen is not built yet; using procedural synthesis")
+        return MusicgenMusic(settings)
+    from shotgraph.pipeline.music.synth import SynthMusic
 
     return SynthMusic()
 

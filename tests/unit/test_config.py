@@ -60,3 +60,16 @@ def test_cache_inputs_select_by_prefix() -> None:
     inputs = Settings(_env_file=None).cache_inputs("video_")
     assert inputs["video_resolution"] == "1024x576"
     assert "tts_backend" not in inputs
+
+
+def test_gpu_backends_asked_for_on_the_cpu_are_kept() -> None:
+    choice = resolve_backends(
+        Settings(
+            _env_file=None,
+            gpu_enabled=False,
+            video_backend="diffusion",
+            music_backend="musicgen",
+            diffusion_device="cpu",
+        )
+    )
+    assert (choice.video, choice.music, choice.notes) == ("diffusion", "musicgen", [])

@@ -9,6 +9,7 @@ from shotgraph.models import (
     ShotType,
     StageEvent,
     StoryRequest,
+    seed_of,
     shot_id,
 )
 from tests.helpers.results import job_result
@@ -74,3 +75,10 @@ def test_stage_event_carries_a_result_round_trip() -> None:
     result = job_result("j")
     event = StageEvent(kind="done", fraction=1.0, result=result)
     assert StageEvent.model_validate_json(event.model_dump_json()) == event
+
+
+def test_seeds_are_stable_and_fit_every_generator() -> None:
+    seeds = {seed_of(7, "character", name) for name in ("Mara", "Tom", "Fox")}
+    assert len(seeds) == 3
+    assert all(0 <= seed < 2**31 for seed in seeds)
+    assert seed_of(7, "character", "Mara") == seed_of(7, "character", "Mara")

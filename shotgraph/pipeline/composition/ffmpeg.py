@@ -39,11 +39,12 @@ def ffmpeg_command(*args: str | Path) -> list[str]:
     return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *map(str, args)]
 
 
-def run_ffmpeg(*args: str | Path) -> None:
-    """Run ffmpeg to completion, raising FfmpegFailed with the tail of its stderr."""
+def run_ffmpeg(*args: str | Path, stdin: bytes | None = None) -> None:
+    """Run ffmpeg to completion (fed `stdin`, if given), raising FfmpegFailed with the tail of
+    its stderr."""
     command = ffmpeg_command(*args)
     log.debug("ffmpeg %s", " ".join(command[1:]))
-    done = subprocess.run(command, capture_output=True, check=False)
+    done = subprocess.run(command, input=stdin, capture_output=True, check=False)
     if done.returncode != 0:
         stderr = done.stderr.decode(errors="replace")[-_STDERR_TAIL:]
         raise FfmpegFailed(f"ffmpeg exited {done.returncode}: {stderr}")

@@ -35,6 +35,7 @@ from shotgraph.pipeline.music.instruments import (
     render_note,
     reverb,
 )
+from shotgraph.pipeline.music.protocol import PreviousBed
 
 FADE_S = 1.0
 _BLOCK_FRAMES = 5 * SAMPLE_RATE
@@ -81,8 +82,18 @@ class SynthMusic:
     """The offline music backend; it needs no settings."""
 
     name = "synth"
+    continues_scenes = False
+    """Each procedural bed stands alone; the mix crossfades them."""
 
-    def score(self, scene: Scene, duration_s: float, style: str, seed: int, out: Path) -> None:
+    def score(
+        self,
+        scene: Scene,
+        duration_s: float,
+        style: str,
+        seed: int,
+        out: Path,
+        previous: PreviousBed | None = None,
+    ) -> None:
         """Write a stereo 16-bit WAV of exactly `duration_s` seconds (to the sample)."""
         plan = plan_score(scene, duration_s, style, seed)
         write_score(plan, out)

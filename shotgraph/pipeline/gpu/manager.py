@@ -1,0 +1,186 @@
+"""The warm model manager: every model is built once per worker process, kept while the
+process serves jobs, and freed at exit.
+
+Backends ask for a model by a key (its role and id) and a builder; the first call loads it, every
+later call gets the same object. Weights come from a local folder or the Hugging Face cache;
+with HF_HUB_OFFLINE a missing model fails with the command that fetches it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from shotgraph.errors import BackendUnavailable
+from shotgraph.pipeline.gpu.runtime import ModelRuntime
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class WeightsMissing(BackendUnavailable):
+    """A model's weights are neither in the local folder named nor in the hub cache."""
+
+    def __init__(self, model_id: str, offline: bool) -> None:
+        where = "HF_HUB_OFFLINE is set and it is not in the Hugging Face cache"
+        if not offline:
+            where = "it could not be found locally or downloaded"
+        super().__init__(
+            f"The model {model_id} is not available: {where}. Fetch it with "
+            f"`hf download {model_id}` (or `huggingface-cli download {model_id}` on older "
+            "huggingface_hub), or point the setting at a local folder holding it."
+        )
+        self.model_id = model_id
+
+
+def model_source(model_id: str) -> str:
+    """A local folder when the id names one, else the hub id (resolved through the cache)."""
+    path = Path(model_id).expanduser()
+    return str(path) if path.is_dir() else model_id
+
+
+def hub_options(runtime: ModelRuntime) -> dict[str, Any]:
+    """The loading options every `from_pretrained` call shares."""
+    options: dict[str, Any] = {"local_files_only": runtime.offline}
+    if runtime.variant:
+        options["variant"] = runtime.variant
+    return options
+
+
+@contextmanager
+def explain_missing_weights(model_id: str, runtime: ModelRuntime) -> Iterator[None]:
+    """Turn the libraries' OSError for absent weights into a message naming the fix."""
+    try:
+        yield
+    except OSError as exc:
+        raise WeightsMissing(model_id, runtime.offline) from exc
+
+
+class LoadedModel(BaseModel):
+    key: str
+    device: str
+    dtype: str
+
+
+class ModelManager:
+    """Models by key, each built once. Thread-safe: stages call backends from worker threads."""
+
+    def __init__(self) -> None:
+        self._models: dict[str, tuple[Any, LoadedModel]] = {}
+        self._lock = threading.RLock()  # a builder may ask for the model it derives from
+
+    def get(self, key: str, runtime: ModelRuntime, build: Callable[[], T]) -> T:
+        with self._lock:
+            if key not in self._models:
+                log.info("loading model %s on %s (%s)", key, runtime.device, runtime.dtype)
+                model = build()
+                self._models[key] = (
+                    model,
+                    LoadedModel(key=key, device=runtime.device, dtype=runtime.dtype),
+                )
+            return self._models[key][0]
+
+    def loaded(self) -> list[LoadedModel]:
+        with self._lock:
+            return [info for _, info in self._models.values()]
+
+    def release(self) -> None:
+        """Drop every model and give its GPU memory back (at exit, or to rebuild them all on
+        the low-memory runtime after running out)."""
+        with self._lock:
+            self._models.clear()
+        free_gpu_memory()
+
+
+def free_gpu_memory() -> None:
+    """Collect dropped tensors and return cached CUDA blocks to the driver."""
+    gc.collect()
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.empty_cache()
+
+
+_process_models: ModelManager | None = None
+
+
+def process_models() -> ModelManager:
+    """The manager of this process: shared by the video and music backends, freed at exit."""
+    global _process_models
+    if _process_models is None:
+        _process_models = ModelManager()
+        atexit.register(_process_models.release)
+    return _process_models
+
+
+def loaded_models() -> list[LoadedModel]:
+    """What this process holds, without creating a manager (for `shotgraph doctor`)."""
+    return _process_models.loaded() if _process_models is not None else []
+
+
+def run_with_memory_retry(
+    attempt: Callable[[], T],
+    lower: Callable[[], bool],
+    what: str,
+    failed: Callable[[str], Exception],
+) -> T:
+    """Run `attempt`; when CUDA runs out of memory, `lower` the memory settings and run it once
+    more. Running out again (or nothing left to lower) raises `failed(reason)`."""
+    import torch
+
+    reason = (
+        f"{what} ran out of GPU memory even with CPU offload, VAE slicing and tiling and "
+        "one-frame decoding; use a smaller VIDEO_RESOLUTION or a GPU with more memory"
+    )
+    try:
+        return attempt()
+    except torch.cuda.OutOfMemoryError as exc:
+        log.warning("%s ran out of GPU memory; retrying with lower memory settings", what)
+        free_gpu_memory()
+        if not lower():
+            raise failed(reason) from exc
+    try:
+        return attempt()
+    except torch.cuda.OutOfMemoryError as exc:
+        free_gpu_memory()
+        raise failed(reason) from exc
+
+
+class GpuMemory(BaseModel):
+    free_gib: float
+    total_gib: float
+    allocated_gib: float
+
+
+def gpu_memory() -> GpuMemory | None:
+    """Memory of CUDA device 0 as the driver and this process's allocator see it."""
+    import torch
+
+    if not torch.cuda.is_available():
+        return None
+    free, total = torch.cuda.mem_get_info()
+    return GpuMemory(
+        free_gib=round(free / 2**30, 2),
+        total_gib=round(total / 2**30, 2),
+        allocated_gib=round(torch.cuda.memory_allocated() / 2**30, 2),
+    )
+
+
+def weights_on_disk(model_id: str, marker: str) -> bool:
+    """Whether a model is a local folder or in the Hugging Face cache, judged by one file every
+    copy of it has (`model_index.json` for a diffusers pipeline, `config.json` otherwise);
+    nothing is downloaded."""
+    if Path(model_id).expanduser().is_dir():
+        return (Path(model_id).expanduser() / marker).is_file()
+    from huggingface_hub import try_to_load_from_cache
+
+    return isinstance(try_to_load_from_cache(model_id, marker), str)

@@ -1,0 +1,154 @@
+"""A generated clip as an artefact: an H.264 file at the model's own size and frame rate, and
+its frames conformed to the film (VIDEO_RESOLUTION, VIDEO_FPS, the shot's exact length) while
+the film is encoded.
+
+Diffusion models make few frames (SVD: 7 a second) at sizes in multiples of 64; the compositor
+wants the film's frame rate and size. Time is resampled by blending neighbouring frames,
+space by scaling to cover the frame and cropping the overflow, so nothing is letterboxed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from shotgraph.config import Resolution
+from shotgraph.pipeline.composition.ffmpeg import run_ffmpeg
+from shotgraph.pipeline.video.protocol import YuvFrame
+from shotgraph.pipeline.video.yuv import rgb_to_i420
+
+# Diffusion UNets downsample the latent (itself 1/8 of the picture) three times.
+SIZE_MULTIPLE = 64
+# Near-lossless: a clip is an intermediate, and its last frame seeds the next shot.
+_CLIP_CRF = 12
+# A blend share this small shows one source frame as it is.
+_SAME_FRAME = 1e-3
+
+
+def generation_size(resolution: Resolution) -> tuple[int, int]:
+    """The width and height to generate at: the film's frame rounded to multiples of 64."""
+
+    def rounded(side: int) -> int:
+        return max(SIZE_MULTIPLE, round(side / SIZE_MULTIPLE) * SIZE_MULTIPLE)
+
+    return rounded(resolution.width), rounded(resolution.height)
+
+
+def source_frame_count(duration_s: float, fps: int) -> int:
+    """How many frames a shot needs at the model's frame rate (two at least, to move)."""
+    return max(2, math.ceil(duration_s * fps))
+
+
+def pass_count(frame_count: int, frames_per_pass: int) -> int:
+    """Passes a model making `frames_per_pass` frames at a time needs for `frame_count` frames,
+    when each pass after the first starts from the last frame of the one before (and so adds
+    one fewer new frame than it makes)."""
+    if frame_count <= frames_per_pass:
+        return 1
+    return 1 + -(-(frame_count - frames_per_pass) // (frames_per_pass - 1))
+
+
+def write_clip(frames: Sequence[np.ndarray], fps: int, out: Path) -> None:
+    """Encode RGB uint8 frames, all of one even size, as an H.264 MP4."""
+    height, width = frames[0].shape[:2]
+    raw = b"".join(rgb_to_i420(frame).tobytes() for frame in frames)
+    run_ffmpeg(
+        "-f", "rawvideo", "-pix_fmt", "yuv420p", "-video_size", f"{width}x{height}",
+        "-framerate", str(fps), "-i", "pipe:0", "-an", "-c:v", "libx264", "-preset", "veryfast",
+        "-crf", str(_CLIP_CRF), "-pix_fmt", "yuv420p", "-f", "mp4", out,
+        stdin=raw,
+    )  # fmt: skip
+
+
+def _read_bgr(clip: Path) -> Iterator[np.ndarray]:
+    capture = cv2.VideoCapture(str(clip))
+    if not capture.isOpened():
+        raise ValueError(f"{clip} is not a readable clip")
+    try:
+        while True:
+            ok, frame = capture.read()
+            if not ok:
+                return
+            yield frame
+    finally:
+        capture.release()
+
+
+def last_frame(clip: Path) -> np.ndarray:
+    """The clip's last frame as RGB uint8: what the next shot of the scene starts from."""
+    final = None
+    for final in _read_bgr(clip):  # noqa: B007 (only the last one is wanted)
+        pass
+    if final is None:
+        raise ValueError(f"{clip} has no frames")
+    return cv2.cvtColor(final, cv2.COLOR_BGR2RGB)
+
+
+def cover(frame: np.ndarray, width: int, height: int) -> np.ndarray:
+    """Scale a picture to cover width x height, then crop the overflow evenly."""
+    source_h, source_w = frame.shape[:2]
+    if (source_w, source_h) == (width, height):
+        return frame
+    scale = max(width / source_w, height / source_h)
+    scaled_w, scaled_h = math.ceil(source_w * scale), math.ceil(source_h * scale)
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    scaled = cv2.resize(frame, (scaled_w, scaled_h), interpolation=interpolation)
+    left, top = (scaled_w - width) // 2, (scaled_h - height) // 2
+    return scaled[top : top + height, left : left + width]
+
+
+class ClipFootage:
+    """A clip's frames at the film's size, stretched or squeezed in time to the shot's length.
+
+    Output frame i sits at source position i * (n - 1) / (count - 1) and blends the two source
+    frames around it: only two converted frames are held at a time.
+    """
+
+    def __init__(self, clip: Path, resolution: Resolution) -> None:
+        self.clip = clip
+        self.resolution = resolution
+
+    def _source(self) -> Iterator[YuvFrame]:
+        width, height = self.resolution.width, self.resolution.height
+        for bgr in _read_bgr(self.clip):
+            framed = np.ascontiguousarray(cover(bgr, width, height))
+            yield cv2.cvtColor(framed, cv2.COLOR_BGR2YUV_I420)
+
+    def frames(self, frame_count: int) -> Iterator[YuvFrame]:
+        source_count = _frame_count(self.clip)
+        source = self._source()
+        window = [next(source)]  # source frames first, first + 1 (at most two held)
+        first = 0
+        blended = np.empty_like(window[0])
+        step = (source_count - 1) / (frame_count - 1) if frame_count > 1 else 0.0
+        for i in range(frame_count):
+            position = i * step
+            low = min(int(position), source_count - 1)
+            high = min(low + 1, source_count - 1)
+            while first + len(window) - 1 < high:
+                # A container that overstates its length repeats its real last frame.
+                window.append(next(source, window[-1]))
+            while first < low:
+                window.pop(0)
+                first += 1
+            share = position - low
+            if high == low or share < _SAME_FRAME:
+                yield window[0]
+            else:
+                cv2.addWeighted(window[0], 1.0 - share, window[1], share, 0.0, dst=blended)
+                yield blended
+
+
+def _frame_count(clip: Path) -> int:
+    capture = cv2.VideoCapture(str(clip))
+    try:
+        count = int(capture.get(cv2.CAP_PROP_FRAME_COUNT))
+    finally:
+        capture.release()
+    if count < 1:
+        raise ValueError(f"{clip} has no frames")
+    return count

@@ -1,0 +1,76 @@
+"""What the diffusion models are asked for: the shot's prompt with every character in it
+described, the seed that keeps a character looking the same, and how much the camera moves.
+
+A planner may describe a character in one shot and only name them in the next; diffusion
+models have no memory between calls, so the description goes into every prompt that shows the
+character, with the film's style, before the rest (CLIP reads only the first 77 tokens).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from shotgraph.models import CameraMove, Character, seed_of
+from shotgraph.pipeline.video.protocol import ShotRender
+
+DEFAULT_NEGATIVE = "blurry, low quality, distorted, deformed, text, watermark"
+
+# SVD's motion_bucket_id runs 1..255 (127 is its default): a static shot asks for little
+# motion, a travelling camera for more; the shot's motion strength spreads each over a range.
+_MOTION_BUCKET_BASE = {
+    CameraMove.STATIC: 30,
+    CameraMove.PAN: 90,
+    CameraMove.TILT: 90,
+    CameraMove.PUSH_IN: 80,
+    CameraMove.PULL_OUT: 80,
+    CameraMove.DOLLY: 110,
+    CameraMove.ORBIT: 130,
+}
+_MOTION_BUCKET_SPAN = 100
+# More noise on the conditioning frame frees SVD from it: more motion, less likeness.
+_NOISE_AUG_MIN, _NOISE_AUG_SPAN = 0.02, 0.08
+
+
+def character_phrase(character: Character) -> str:
+    description = character.description.strip().rstrip(".")
+    return f"{character.name}, {description}" if description else character.name
+
+
+def shot_prompt(job: ShotRender) -> str:
+    """The shot's visual prompt led by the description of each character it shows and the
+    film's style (unless the prompt already has them): the parts that must survive CLIP's
+    truncation for shots to match, ahead of the details."""
+    visual = job.ref.shot.visual_prompt.strip()
+    missing = [
+        character_phrase(c)
+        for c in job.characters
+        if not (c.description.strip() and c.description.strip().rstrip(".") in visual)
+    ]
+    style = [] if job.style.lower() in visual.lower() else [f"{job.style} style"]
+    return "; ".join([*missing, *style, visual])
+
+
+def negative_prompt(job: ShotRender) -> str:
+    return job.ref.shot.negative_prompt.strip() or DEFAULT_NEGATIVE
+
+
+def keyframe_seed(job: ShotRender) -> int:
+    """A fixed seed per character (the first in frame): the same starting noise for the same
+    person helps the model draw them alike. Shots without characters get one of their own."""
+    if job.characters:
+        return seed_of(job.seed, "character", job.characters[0].name)
+    return seed_of(job.seed, "shot", job.ref.id)
+
+
+class MotionConditioning(BaseModel):
+    motion_bucket_id: int
+    noise_aug_strength: float
+
+
+def motion_conditioning(job: ShotRender) -> MotionConditioning:
+    shot = job.ref.shot
+    bucket = _MOTION_BUCKET_BASE[shot.camera] + shot.motion_strength * _MOTION_BUCKET_SPAN
+    return MotionConditioning(
+        motion_bucket_id=max(1, min(255, round(bucket))),
+        noise_aug_strength=round(_NOISE_AUG_MIN + _NOISE_AUG_SPAN * shot.motion_strength, 4),
+    )

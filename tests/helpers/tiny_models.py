@@ -1,0 +1,322 @@
+"""Tiny random-weight versions of the GPU backends' models, built once per test session and
+saved as model folders, so tests load them through the same `from_pretrained` path production
+uses (a local folder as the model id). Nothing is downloaded: the tokenizers are built from
+vocabularies written here.
+
+Registered as a pytest plugin by tests/conftest.py; the fixtures skip when torch, diffusers or
+transformers is missing.
+"""
+
+from __future__ import annotations
+
+import string
+from pathlib import Path
+
+import pytest
+
+_SKIP_REASON = (
+    "the GPU backends' tests need torch, diffusers and transformers (pip install -e .[dev])"
+)
+
+
+def _require_libraries() -> None:
+    for name in ("torch", "diffusers", "transformers"):
+        pytest.importorskip(name, reason=_SKIP_REASON)
+
+
+def _clip_tokenizer() -> object:
+    from transformers import CLIPTokenizer
+
+    specials = ["<|startoftext|>", "<|endoftext|>"]
+    symbols = list(string.ascii_lowercase + string.digits + ",.;:()'-!?")
+    tokens = specials + symbols + [f"{s}</w>" for s in symbols] + ["th", "the</w>", "an", "and</w>"]
+    merges = [("t", "h"), ("th", "e</w>"), ("a", "n"), ("an", "d</w>")]
+    vocab = {token: index for index, token in enumerate(tokens)}
+    return CLIPTokenizer(vocab=vocab, merges=merges, model_max_length=77)
+
+
+def _t5_tokenizer() -> object:
+    from transformers import T5Tokenizer
+
+    pieces = ["<pad>", "</s>", "<unk>", "\u2581", *string.ascii_lowercase, ",", ".", ";"]
+    pieces += [f"\u2581{word}" for word in ("calm", "music", "film", "story", "score", "the")]
+    return T5Tokenizer(vocab=[(piece, -float(i)) for i, piece in enumerate(pieces)], extra_ids=0)
+
+
+def _save_keyframe_model(folder: Path) -> None:
+    import torch
+    from diffusers import (
+        AutoencoderKL,
+        EulerDiscreteScheduler,
+        StableDiffusionPipeline,
+        UNet2DConditionModel,
+    )
+    from transformers import CLIPTextConfig, CLIPTextModel
+
+    torch.manual_seed(0)
+    unet = UNet2DConditionModel(
+        block_out_channels=(32, 64),
+        layers_per_block=1,
+        sample_size=32,
+        in_channels=4,
+        out_channels=4,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        cross_attention_dim=32,
+        attention_head_dim=8,
+    )
+    vae = AutoencoderKL(
+        block_out_channels=[32, 32, 64],
+        in_channels=3,
+        out_channels=3,
+        down_block_types=["DownEncoderBlock2D"] * 3,
+        up_block_types=["UpDecoderBlock2D"] * 3,
+        latent_channels=4,
+        layers_per_block=1,
+    )
+    text_encoder = CLIPTextModel(
+        CLIPTextConfig(
+            hidden_size=32,
+            intermediate_size=37,
+            num_attention_heads=4,
+            num_hidden_layers=2,
+            vocab_size=1000,
+            max_position_embeddings=77,
+            bos_token_id=0,
+            eos_token_id=1,
+            pad_token_id=1,
+        )
+    )
+    scheduler = EulerDiscreteScheduler(
+        beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", steps_offset=1
+    )
+    pipe = StableDiffusionPipeline(
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=_clip_tokenizer(),
+        unet=unet,
+        scheduler=scheduler,
+        safety_checker=None,
+        feature_extractor=None,
+        requires_safety_checker=False,
+    )
+    pipe.save_pretrained(folder)
+
+
+def _save_svd_model(folder: Path) -> None:
+    import torch
+    from diffusers import (
+        AutoencoderKLTemporalDecoder,
+        EulerDiscreteScheduler,
+        StableVideoDiffusionPipeline,
+        UNetSpatioTemporalConditionModel,
+    )
+    from transformers import (
+        CLIPImageProcessor,
+        CLIPVisionConfig,
+        CLIPVisionModelWithProjection,
+    )
+
+    torch.manual_seed(0)
+    unet = UNetSpatioTemporalConditionModel(
+        block_out_channels=(32, 64),
+        layers_per_block=1,
+        sample_size=32,
+        in_channels=8,
+        out_channels=4,
+        down_block_types=("DownBlockSpatioTemporal", "CrossAttnDownBlockSpatioTemporal"),
+        up_block_types=("CrossAttnUpBlockSpatioTemporal", "UpBlockSpatioTemporal"),
+        cross_attention_dim=32,
+        num_attention_heads=4,
+        projection_class_embeddings_input_dim=96,
+        addition_time_embed_dim=32,
+    )
+    vae = AutoencoderKLTemporalDecoder(
+        block_out_channels=[32, 32, 64],
+        in_channels=3,
+        out_channels=3,
+        down_block_types=["DownEncoderBlock2D"] * 3,
+        latent_channels=4,
+        layers_per_block=1,
+    )
+    # SVD resizes its conditioning image to 224x224 before the CLIP encoder.
+    image_encoder = CLIPVisionModelWithProjection(
+        CLIPVisionConfig(
+            hidden_size=32,
+            projection_dim=32,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            image_size=224,
+            patch_size=32,
+            intermediate_size=37,
+        )
+    )
+    scheduler = EulerDiscreteScheduler(
+        beta_start=0.00085,
+        beta_end=0.012,
+        beta_schedule="scaled_linear",
+        interpolation_type="linear",
+        prediction_type="v_prediction",
+        sigma_max=700.0,
+        sigma_min=0.002,
+        steps_offset=1,
+        timestep_spacing="leading",
+        timestep_type="continuous",
+        use_karras_sigmas=True,
+    )
+    pipe = StableVideoDiffusionPipeline(
+        vae=vae,
+        image_encoder=image_encoder,
+        unet=unet,
+        scheduler=scheduler,
+        feature_extractor=CLIPImageProcessor(crop_size=224, size=224),
+    )
+    pipe.save_pretrained(folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_keyframe_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _require_libraries()
+    folder = tmp_path_factory.mktemp("tiny-models") / "keyframe"
+    _save_keyframe_model(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_svd_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _require_libraries()
+    folder = tmp_path_factory.mktemp("tiny-models") / "svd"
+    _save_svd_model(folder)
+    return folder
+
+
+TINY_MUSIC_RATE = 800
+"""Sample rate of the tiny MusicGen's codec: 10 codec frames a second keeps generation quick."""
+
+
+def _save_musicgen_model(folder: Path) -> None:
+    import torch
+    from transformers import (
+        EncodecConfig,
+        EncodecFeatureExtractor,
+        GenerationConfig,
+        MusicgenConfig,
+        MusicgenDecoderConfig,
+        MusicgenForConditionalGeneration,
+        MusicgenProcessor,
+        T5Config,
+    )
+
+    tokenizer = _t5_tokenizer()
+    codebook_size, codebooks = 64, 2
+    torch.manual_seed(0)
+    config = MusicgenConfig(
+        text_encoder=T5Config(
+            vocab_size=64, d_model=32, d_ff=37, d_kv=8, num_layers=2, num_heads=4
+        ).to_dict(),
+        # hop 80 at 800 Hz: 10 frames a second; 0.12 kb/s of 6-bit codes is two codebooks.
+        audio_encoder=EncodecConfig(
+            sampling_rate=TINY_MUSIC_RATE,
+            upsampling_ratios=[10, 8],
+            target_bandwidths=[0.12],
+            codebook_size=codebook_size,
+            hidden_size=16,
+            num_filters=8,
+            num_lstm_layers=1,
+        ).to_dict(),
+        decoder=MusicgenDecoderConfig(
+            vocab_size=codebook_size,
+            hidden_size=32,
+            num_hidden_layers=2,
+            num_attention_heads=4,
+            ffn_dim=37,
+            num_codebooks=codebooks,
+            max_position_embeddings=512,
+            pad_token_id=codebook_size,
+            bos_token_id=codebook_size,
+        ).to_dict(),
+    )
+    model = MusicgenForConditionalGeneration(config)
+    model.generation_config = GenerationConfig(
+        decoder_start_token_id=codebook_size,
+        pad_token_id=codebook_size,
+        bos_token_id=codebook_size,
+        do_sample=True,
+        max_length=512,
+    )
+    model.save_pretrained(folder)
+    feature_extractor = EncodecFeatureExtractor(
+        feature_size=1, sampling_rate=TINY_MUSIC_RATE, padding_value=0.0
+    )
+    MusicgenProcessor(feature_extractor=feature_extractor, tokenizer=tokenizer).save_pretrained(
+        folder
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_musicgen_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _require_libraries()
+    folder = tmp_path_factory.mktemp("tiny-models") / "musicgen"
+    _save_musicgen_model(folder)
+    return folder
+
+
+def _save_ltx_model(folder: Path) -> None:
+    import torch
+    from diffusers import (
+        AutoencoderKLLTXVideo,
+        FlowMatchEulerDiscreteScheduler,
+        LTXPipeline,
+        LTXVideoTransformer3DModel,
+    )
+    from transformers import T5Config, T5EncoderModel
+
+    torch.manual_seed(0)
+    transformer = LTXVideoTransformer3DModel(
+        in_channels=8,
+        out_channels=8,
+        patch_size=1,
+        patch_size_t=1,
+        num_attention_heads=2,
+        attention_head_dim=8,
+        cross_attention_dim=16,
+        num_layers=1,
+        caption_channels=32,
+    )
+    # Four-fold in space and time: 8k+1 frames and sizes in multiples of 32 still divide.
+    vae = AutoencoderKLLTXVideo(
+        latent_channels=8,
+        block_out_channels=(8, 8, 8, 8),
+        decoder_block_out_channels=(8, 8, 8, 8),
+        layers_per_block=(1, 1, 1, 1, 1),
+        decoder_layers_per_block=(1, 1, 1, 1, 1),
+        spatio_temporal_scaling=(True, True, False, False),
+        decoder_spatio_temporal_scaling=(True, True, False, False),
+        decoder_inject_noise=(False, False, False, False, False),
+        upsample_residual=(False, False, False, False),
+        upsample_factor=(1, 1, 1, 1),
+        timestep_conditioning=False,
+        patch_size=1,
+        patch_size_t=1,
+        encoder_causal=True,
+        decoder_causal=False,
+    )
+    text_encoder = T5EncoderModel(
+        T5Config(vocab_size=64, d_model=32, d_ff=37, d_kv=8, num_layers=2, num_heads=4)
+    )
+    pipe = LTXPipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        vae=vae,
+        text_encoder=text_encoder,
+        tokenizer=_t5_tokenizer(),
+        transformer=transformer,
+    )
+    pipe.save_pretrained(folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_ltx_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    _require_libraries()
+    folder = tmp_path_factory.mktemp("tiny-models") / "ltx"
+    _save_ltx_model(folder)
+    return folder

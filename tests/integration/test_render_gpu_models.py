@@ -1,0 +1,106 @@
+"""A whole film through the orchestrator with the GPU backends (diffusion video and MusicGen)
+running tiny random-weight models on the CPU, chosen by settings as production chooses them."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from shotgraph.config import Settings
+from shotgraph.models import ShotPlan, StoryRequest
+from shotgraph.pipeline.audio_files import wav_format
+from shotgraph.pipeline.backends import build_backends
+from shotgraph.pipeline.gpu.manager import process_models
+from shotgraph.pipeline.gpu.runtime import ModelRuntime
+from shotgraph.pipeline.music.musicgen import MusicgenMusic
+from shotgraph.pipeline.orchestrator import Orchestrator
+from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
+from shotgraph.pipeline.video.diffusion.clips import last_frame
+from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
+from tests.helpers.media import probe
+from tests.helpers.tiny_models import TINY_MUSIC_RATE
+
+pytestmark = [pytest.mark.slow, pytest.mark.gpu_models]
+
+STORY = """The Lantern
+
+Mara ran up the green hill at dawn with her paper lantern. The wind was strong and cold.
+
+"Hold the lantern high," said Tom. Mara laughed and lifted it to the sky.
+
+That night the storm came to the village. Tom watched the rain from the kitchen window.
+"""
+
+
+class RecordingPainter(KeyframePainter):
+    """The real painter, keeping every request it was given, in order."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings, process_models())
+        self.requests: list[KeyframeRequest] = []
+
+    def paint(self, request: KeyframeRequest, runtime: ModelRuntime) -> np.ndarray:
+        self.requests.append(request)
+        return super().paint(request, runtime)
+
+
+@pytest.fixture
+def gpu_settings(
+    tmp_path: Path, tiny_keyframe_model: Path, tiny_svd_model: Path, tiny_musicgen_model: Path
+) -> Settings:
+    return Settings(
+        _env_file=None,
+        gpu_enabled=False,
+        storage_path=tmp_path / "output",
+        video_backend="diffusion",
+        music_backend="musicgen",
+        diffusion_device="cpu",
+        diffusion_keyframe_model=str(tiny_keyframe_model),
+        diffusion_svd_model=str(tiny_svd_model),
+        diffusion_svd_frames=4,
+        diffusion_svd_steps=1,
+        diffusion_svd_fps=2,
+        musicgen_model=str(tiny_musicgen_model),
+        musicgen_chunk_s=6.0,
+        musicgen_context_s=2.0,
+        musicgen_scope="film",
+        video_resolution="128x64",
+        video_fps=12,
+    )
+
+
+async def test_a_story_renders_with_diffusion_and_musicgen(gpu_settings: Settings) -> None:
+    backends = build_backends(gpu_settings)
+    assert isinstance(backends.video, DiffusionBackend)
+    assert isinstance(backends.music, MusicgenMusic)
+    painter = RecordingPainter(gpu_settings)
+    backends = dataclasses.replace(backends, video=DiffusionBackend(gpu_settings, painter=painter))
+
+    result = await Orchestrator(gpu_settings, backends).run(StoryRequest(story=STORY, seed=2))
+
+    assert (result.backends["video"], result.backends["music"]) == ("diffusion", "musicgen")
+    picture = probe(gpu_settings.storage_path / result.files.video).stream("video")
+    assert (picture.width, picture.height, picture.fps) == (128, 64, 12)
+
+    job = gpu_settings.storage_path / "jobs" / result.job_id
+    plan = ShotPlan.model_validate_json((gpu_settings.storage_path / result.files.plan).read_text())
+    refs = list(plan.shots())
+    assert len(plan.scenes) >= 2
+    assert len(painter.requests) == len(refs)
+    for position, (ref, request) in enumerate(zip(refs, painter.requests, strict=True)):
+        if ref.shot.index == 0:  # a scene's first shot starts from its prompt alone
+            assert request.init_image is None
+        else:  # later shots start from the previous shot's last frame
+            (previous_clip,) = (job / "visuals").glob(f"{refs[position - 1].id}.*.mp4")
+            assert np.array_equal(request.init_image, last_frame(previous_clip))
+        for name in ref.shot.characters:
+            character = plan.character(name)
+            if character is not None and character.description:
+                assert character.description.rstrip(".") in request.prompt
+
+    beds = sorted((job / "music").glob("scene-*.wav"))
+    assert len(beds) == len(plan.scenes)
+    assert all(wav_format(bed).sample_rate == TINY_MUSIC_RATE for bed in beds)

@@ -1,0 +1,200 @@
+"""The diffusion backend end to end on tiny random-weight models loaded from local folders,
+through the same settings and `from_pretrained` calls production uses, in float32 on the CPU."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from shotgraph.config import Settings
+from shotgraph.errors import BackendUnavailable, StageFailed
+from shotgraph.models import Character, Scene, Setting, Shot, ShotRef, ShotType
+from shotgraph.pipeline.gpu.manager import ModelManager, WeightsMissing
+from shotgraph.pipeline.gpu.runtime import ModelRuntime
+from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
+from shotgraph.pipeline.video.diffusion.clips import last_frame, source_frame_count
+from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
+from shotgraph.pipeline.video.protocol import ShotRender
+
+pytestmark = pytest.mark.gpu_models
+pytest.importorskip("diffusers", reason="the diffusion backend's tests need torch and diffusers")
+
+FOX = Character(name="Fox", description="a small red fox carrying a paper lantern")
+
+
+@pytest.fixture
+def diffusion_settings(tiny_keyframe_model: Path, tiny_svd_model: Path) -> Settings:
+    return Settings(
+        _env_file=None,
+        gpu_enabled=False,
+        diffusion_device="cpu",
+        diffusion_keyframe_model=str(tiny_keyframe_model),
+        diffusion_svd_model=str(tiny_svd_model),
+        diffusion_svd_frames=4,
+        diffusion_svd_steps=2,
+        diffusion_svd_fps=3,
+        diffusion_decode_chunk_size=2,
+        video_resolution="128x64",
+    )
+
+
+def shot_render(settings: Settings, index: int, previous: Path | None = None) -> ShotRender:
+    shots = [
+        Shot(index=i, type=ShotType.WIDE, duration_s=2.5, visual_prompt="a fox on a hill")
+        for i in range(index + 1)
+    ]
+    scene = Scene(index=0, setting=Setting(location="the hill"), shots=shots)
+    return ShotRender(
+        ref=ShotRef(scene=scene, shot=scene.shots[index]),
+        characters=[FOX],
+        style="storybook",
+        seed=1,
+        resolution=settings.video_resolution,
+        fps=12,
+        duration_s=2.5,
+        previous=previous,
+    )
+
+
+def clip_frames(clip: Path) -> list[np.ndarray]:
+    capture = cv2.VideoCapture(str(clip))
+    frames = []
+    while (read := capture.read())[0]:
+        frames.append(read[1])
+    capture.release()
+    return frames
+
+
+def test_a_shot_becomes_a_clip_at_the_model_rate_and_size(
+    diffusion_settings: Settings, tmp_path: Path
+) -> None:
+    backend = DiffusionBackend(diffusion_settings, ModelManager())
+    job = shot_render(diffusion_settings, 0)
+    clip = tmp_path / "shot.mp4"
+    backend.render(job, clip)
+
+    frames = clip_frames(clip)
+    assert len(frames) == source_frame_count(2.5, 3) == 8  # three chained 4-frame passes
+    assert all(frame.shape == (64, 128, 3) for frame in frames)
+    footage = [frame.copy() for frame in backend.footage(clip, job).frames(30)]
+    assert len(footage) == 30
+    assert all(frame.shape == (96, 128) for frame in footage)
+    roles = [model.key.split(":")[0] for model in backend.manager.loaded()]
+    assert sorted(roles) == ["image-to-video", "text-to-image"]
+
+
+def test_the_next_shot_in_a_scene_starts_from_the_last_frame(
+    diffusion_settings: Settings, tmp_path: Path
+) -> None:
+    backend = DiffusionBackend(diffusion_settings, ModelManager())
+    first = tmp_path / "first.mp4"
+    backend.render(shot_render(diffusion_settings, 0), first)
+    assert backend.keyframe_request(shot_render(diffusion_settings, 0)).init_image is None
+
+    follower = shot_render(diffusion_settings, 1, previous=first)
+    request = backend.keyframe_request(follower)
+    assert request.init_image is not None
+    assert np.array_equal(request.init_image, last_frame(first))
+    assert request.prompt.startswith("Fox, a small red fox carrying a paper lantern; ")
+    backend.render(follower, tmp_path / "second.mp4")
+    assert len(clip_frames(tmp_path / "second.mp4")) == 8
+
+
+def test_missing_weights_name_the_model_and_the_fetch_command(tmp_path: Path) -> None:
+    settings = Settings(
+        _env_file=None,
+        diffusion_device="cpu",
+        hf_hub_offline=True,
+        diffusion_keyframe_model="shotgraph-tests/absent-keyframe-model",
+        video_resolution="128x64",
+    )
+    backend = DiffusionBackend(settings, ModelManager())
+    with pytest.raises(WeightsMissing, match="hf download shotgraph-tests/absent-keyframe-model"):
+        backend.render(shot_render(settings, 0), tmp_path / "shot.mp4")
+
+
+def test_without_cuda_the_backend_refuses_to_start() -> None:
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(BackendUnavailable, match="needs a CUDA GPU"):
+        DiffusionBackend(Settings(_env_file=None, diffusion_device="cuda"))
+
+
+def test_an_unknown_video_model_is_refused() -> None:
+    with pytest.raises(BackendUnavailable, match="VIDEO_MODEL=sora"):
+        DiffusionBackend(Settings(_env_file=None, diffusion_device="cpu", video_model="sora"))
+
+
+def test_ltx_video_makes_the_clip_from_text_then_from_the_previous_shot(
+    tiny_ltx_model: Path, tmp_path: Path
+) -> None:
+    settings = Settings(
+        _env_file=None,
+        diffusion_device="cpu",
+        video_model="ltx-video",
+        diffusion_t2v_model=str(tiny_ltx_model),
+        diffusion_t2v_steps=2,
+        diffusion_t2v_frames=12,  # rounded down to LTX's 8k+1: 9
+        video_resolution="128x64",
+        video_fps=6,
+    )
+    backend = DiffusionBackend(settings, ModelManager())
+    first, second = tmp_path / "first.mp4", tmp_path / "second.mp4"
+    backend.render(shot_render(settings, 0), first)
+    # The second pass of a shot is animated from the first pass's last frame.
+    roles = sorted(m.key.split(":")[0] for m in backend.manager.loaded())
+    assert roles == ["image-to-video", "text-to-video"]
+
+    follower = shot_render(settings, 1, previous=first)
+    assert np.array_equal(backend.keyframe_request(follower).init_image, last_frame(first))
+    backend.render(follower, second)
+    for clip in (first, second):
+        frames = clip_frames(clip)
+        assert len(frames) == source_frame_count(2.5, 6) == 15  # two chained 9-frame passes
+        assert all(frame.shape == (64, 128, 3) for frame in frames)
+
+
+class OutOfMemoryPainter(KeyframePainter):
+    """The real painter, after CUDA has run out of memory on its first `failures` calls."""
+
+    def __init__(self, settings: Settings, manager: ModelManager, failures: int) -> None:
+        super().__init__(settings, manager)
+        self.failures = failures
+        self.runtimes: list[ModelRuntime] = []
+
+    def paint(self, request: KeyframeRequest, runtime: ModelRuntime) -> np.ndarray:
+        import torch
+
+        self.runtimes.append(runtime)
+        if len(self.runtimes) <= self.failures:
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return super().paint(request, runtime)
+
+
+def test_a_shot_out_of_gpu_memory_is_retried_with_every_memory_saver(
+    diffusion_settings: Settings, tmp_path: Path
+) -> None:
+    manager = ModelManager()
+    painter = OutOfMemoryPainter(diffusion_settings, manager, failures=1)
+    backend = DiffusionBackend(diffusion_settings, manager, painter=painter)
+    backend.render(shot_render(diffusion_settings, 0), tmp_path / "shot.mp4")
+
+    assert [runtime.lowered_for_memory for runtime in painter.runtimes] == [False, True]
+    assert painter.runtimes[1].decode_chunk_size == 1
+    assert len(clip_frames(tmp_path / "shot.mp4")) == 8
+    assert all(model.key.endswith(":low-memory") for model in manager.loaded())
+
+
+def test_a_shot_out_of_gpu_memory_twice_fails_the_job(
+    diffusion_settings: Settings, tmp_path: Path
+) -> None:
+    manager = ModelManager()
+    painter = OutOfMemoryPainter(diffusion_settings, manager, failures=2)
+    backend = DiffusionBackend(diffusion_settings, manager, painter=painter)
+    with pytest.raises(StageFailed, match="The visuals stage failed: shot s000-00 ran out of GPU"):
+        backend.render(shot_render(diffusion_settings, 0), tmp_path / "shot.mp4")
+    assert not (tmp_path / "shot.mp4").exists()
