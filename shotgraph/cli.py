@@ -158,7 +158,10 @@ def worker(profile: ProfileOption = None) -> None:
     """Run a worker: take stories from the Redis queue and render them, until stopped."""
     from shotgraph.queue.worker import run
 
-    run(_settings(profile))
+    try:
+        run(_settings(profile))
+    except ShotGraphError as error:
+        raise _fail(error) from error
 
 
 @app.command()

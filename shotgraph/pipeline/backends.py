@@ -27,6 +27,12 @@ class Backends:
     music: MusicBackend | None
     moderator: Moderator | None
 
+    def load_models(self) -> None:
+        """Load every model the backends use (a worker does this once, at start)."""
+        self.video.load_models()
+        if self.music is not None:
+            self.music.load_models()
+
     def names(self) -> dict[str, str]:
         return {
             "planner": self.planner.name,

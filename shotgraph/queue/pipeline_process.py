@@ -86,7 +86,9 @@ class PipelineProcess:
         return self._process.pid if self._process else None
 
     async def start(self) -> None:
-        """Spawn the child and wait until its backends are built."""
+        """Spawn the child and wait until its backends are built and their models loaded.
+
+        Raises PipelineFailed, with the reason a person can act on, when they cannot be."""
         if self.alive:
             return
         context = multiprocessing.get_context("spawn")
@@ -99,7 +101,8 @@ class PipelineProcess:
         self._process, self._conn = process, parent
         ready = await self._receive()
         if ready.kind != "ready":
-            raise RuntimeError(f"pipeline process said {ready.kind} instead of ready")
+            await self.close()
+            raise PipelineFailed(ready.user_message, ready.detail or ready.kind)
         log.info("pipeline process %s ready", process.pid)
 
     async def run(self, job_id: str, request: StoryRequest, on_event: EventSink) -> JobResult:
@@ -175,7 +178,12 @@ def serve(settings: Settings, conn: Connection) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    orchestrator = Orchestrator(settings)
+    try:
+        orchestrator = Orchestrator(settings)
+        orchestrator.backends.load_models()
+    except ShotGraphError as error:  # missing weights, say: the worker cannot start
+        _send(conn, Message(kind="error", user_message=str(error), detail=repr(error)))
+        return
     _send(conn, Message(kind="ready"))
     while True:
         try:

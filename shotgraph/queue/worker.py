@@ -22,6 +22,7 @@ from arq import func
 from arq.worker import run_worker
 
 from shotgraph.config import Settings
+from shotgraph.errors import BackendUnavailable
 from shotgraph.models import JobResult, StageEvent
 from shotgraph.queue import keys
 from shotgraph.queue.client import RENDER_JOB, JobQueue, redis_settings
@@ -63,7 +64,11 @@ class JobRunner:
     async def start(self) -> None:
         """Load the models (in each pipeline process), then take over jobs of dead workers."""
         for pipeline in self._pipelines:
-            await pipeline.start()
+            try:
+                await pipeline.start()
+            except PipelineFailed as failure:
+                reason = failure.user_message or str(failure)
+                raise BackendUnavailable(f"The worker cannot start: {reason}") from failure
         await self._beat_worker()
         await self.sweep()
         self._background = [

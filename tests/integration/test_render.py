@@ -108,6 +108,9 @@ class _BrokenOnThirdShot:
     def footage(self, artefact: Path, job: ShotRender) -> object:
         return self.real.footage(artefact, job)
 
+    def load_models(self) -> None:
+        self.real.load_models()
+
 
 async def test_a_failed_stage_loses_nothing_already_made(
     settings: Settings, request_: StoryRequest

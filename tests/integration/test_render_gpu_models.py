@@ -13,13 +13,14 @@ from shotgraph.config import Settings
 from shotgraph.models import ShotPlan, StoryRequest
 from shotgraph.pipeline.audio_files import wav_format
 from shotgraph.pipeline.backends import build_backends
-from shotgraph.pipeline.gpu.manager import process_models
+from shotgraph.pipeline.gpu.manager import ModelManager, process_models
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
 from shotgraph.pipeline.music.musicgen import MusicgenMusic
 from shotgraph.pipeline.orchestrator import Orchestrator
 from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
 from shotgraph.pipeline.video.diffusion.clips import last_frame
 from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
+from shotgraph.queue.pipeline_process import PipelineFailed, PipelineProcess
 from tests.helpers.media import probe
 from tests.helpers.tiny_models import TINY_MUSIC_RATE
 
@@ -104,3 +105,34 @@ async def test_a_story_renders_with_diffusion_and_musicgen(gpu_settings: Setting
     beds = sorted((job / "music").glob("scene-*.wav"))
     assert len(beds) == len(plan.scenes)
     assert all(wav_format(bed).sample_rate == TINY_MUSIC_RATE for bed in beds)
+
+
+def test_every_model_is_loaded_before_the_first_job(gpu_settings: Settings) -> None:
+    manager = ModelManager()
+    backends = dataclasses.replace(
+        build_backends(gpu_settings),
+        video=DiffusionBackend(gpu_settings, manager=manager),
+        music=MusicgenMusic(gpu_settings, manager=manager),
+    )
+    assert manager.loaded() == []
+
+    backends.load_models()
+
+    keys = " ".join(model.key for model in manager.loaded())
+    for model in ("text-to-image", "image-to-image", "image-to-video", "music"):
+        assert model in keys
+    assert {model.device for model in manager.loaded()} == {"cpu"}
+
+
+async def test_a_worker_whose_weights_are_missing_says_which_and_how_to_fetch_them(
+    gpu_settings: Settings, tmp_path: Path
+) -> None:
+    missing = gpu_settings.model_copy(update={"diffusion_svd_model": "someone/not-downloaded"})
+    missing = missing.model_copy(update={"hf_hub_offline": True})
+    pipeline = PipelineProcess(missing)
+    with pytest.raises(PipelineFailed) as failed:
+        await pipeline.start()
+    assert failed.value.user_message is not None
+    assert "someone/not-downloaded" in failed.value.user_message
+    assert "download" in failed.value.user_message
+    assert not pipeline.alive

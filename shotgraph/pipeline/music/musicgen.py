@@ -161,6 +161,9 @@ class MusicgenMusic:
             )
         return values[0, 0].float().cpu().numpy()
 
+    def load_models(self) -> None:
+        self._model()
+
     def _model(self) -> tuple[Any, Any]:
         def build() -> tuple[Any, Any]:
             from transformers import AutoProcessor, MusicgenForConditionalGeneration

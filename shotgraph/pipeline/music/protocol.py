@@ -37,3 +37,7 @@ class MusicBackend(Protocol):
     ) -> None:
         """Write a stereo WAV of `duration_s` seconds to `out`."""
         ...
+
+    def load_models(self) -> None:
+        """Load the models this backend scores with, now (see VideoBackend.load_models)."""
+        ...

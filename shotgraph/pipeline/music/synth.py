@@ -85,6 +85,9 @@ class SynthMusic:
     continues_scenes = False
     """Each procedural bed stands alone; the mix crossfades them."""
 
+    def load_models(self) -> None:
+        """Synthesis needs no models."""
+
     def score(
         self,
         scene: Scene,

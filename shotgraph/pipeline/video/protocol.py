@@ -55,3 +55,8 @@ class VideoBackend(Protocol):
     def footage(self, artefact: Path, job: ShotRender) -> ShotFootage:
         """Open a rendered artefact as frames for the compositor."""
         ...
+
+    def load_models(self) -> None:
+        """Load every model this backend draws with, now: a worker calls it at start so its
+        first job does not wait for them. A backend without models has nothing to do."""
+        ...

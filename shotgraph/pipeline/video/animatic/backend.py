@@ -30,6 +30,9 @@ class AnimaticBackend:
     name = "animatic"
     suffix = ".png"
 
+    def load_models(self) -> None:
+        """The animatic draws with code, not models."""
+
     def render(self, job: ShotRender, out: Path) -> None:
         picture = draw_plate(job)
         if not cv2.imwrite(str(out), cv2.cvtColor(picture, cv2.COLOR_RGB2BGR), _PNG_OPTIONS):

@@ -66,6 +66,13 @@ class DiffusionBackend:
         )
         self.fps = self.text_to_video.fps if self.text_to_video else settings.diffusion_svd_fps
 
+    def load_models(self) -> None:
+        if self.text_to_video is not None:
+            self.text_to_video.load(self.runtime)
+            return
+        self.painter.load(self.runtime)
+        self.animator.load(self.runtime)
+
     def render(self, job: ShotRender, out: Path) -> None:
         frames = run_with_memory_retry(
             lambda: self._shot_frames(job),

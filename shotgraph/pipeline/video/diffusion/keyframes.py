@@ -73,6 +73,10 @@ class KeyframePainter:
             )
         return to_uint8(out.images[0])
 
+    def load(self, runtime: ModelRuntime) -> None:
+        """Both keyframe pipelines (image-to-image shares the text-to-image weights)."""
+        self._image_to_image(runtime)
+
     def _text_to_image(self, runtime: ModelRuntime) -> Any:
         from diffusers import AutoPipelineForText2Image
 

@@ -66,6 +66,9 @@ class SvdAnimator:
             start = frames[-1]
         return frames[: request.frame_count]
 
+    def load(self, runtime: ModelRuntime) -> None:
+        self._pipeline(runtime)
+
     def _pipeline(self, runtime: ModelRuntime) -> Any:
         from diffusers import StableVideoDiffusionPipeline
 

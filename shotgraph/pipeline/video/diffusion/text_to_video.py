@@ -69,6 +69,10 @@ class LtxVideo:
             image = frames[-1]
         return frames[:frame_count]
 
+    def load(self, runtime: ModelRuntime) -> None:
+        """Both LTX pipelines (image-to-video shares the text-to-video weights)."""
+        self._image_to_video(runtime)
+
     def _text_to_video(self, runtime: ModelRuntime) -> Any:
         from diffusers import LTXPipeline
 
