@@ -19,6 +19,7 @@ from shotgraph.errors import ShotGraphError
 from shotgraph.health import Role
 from shotgraph.intake import read_story_file
 from shotgraph.models import AspectRatio, JobResult, ShotPlan, StoryRequest
+from shotgraph.pipeline.gpu.weights import Purpose
 
 app = typer.Typer(
     help="ShotGraph: turn a written story into a narrated, scored, subtitled MP4.",
@@ -221,6 +222,45 @@ def health(role: Annotated[Role, typer.Argument(help="What to check.")]) -> None
     ok, detail = check(role, _settings(None))
     out.print(detail)
     raise typer.Exit(0 if ok else 1)
+
+
+models_app = typer.Typer(help="The GPU backends' model weights.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("download")
+def models_download(
+    only: Annotated[
+        Purpose | None, typer.Option(help="Only the video or only the music models.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be fetched; fetch nothing.")
+    ] = False,
+    profile: ProfileOption = None,
+) -> None:
+    """Fetch the weights the settings ask for into the Hugging Face cache (needs the internet)."""
+    from shotgraph.pipeline.gpu.weights import configured_weights, download
+
+    settings = _settings(profile)
+    wanted = configured_weights(settings, only)
+    if not wanted:
+        out.print(
+            "No GPU backend is configured (VIDEO_BACKEND=diffusion, MUSIC_BACKEND=musicgen, "
+            "or --profile prod_gpu), so there is nothing to download."
+        )
+        return
+    for weights in wanted:
+        if weights.local:
+            out.print(f"{weights.model_id}: a local folder, used as it is")
+        elif dry_run:
+            out.print(f"{weights.model_id}: would be downloaded ({weights.purpose})")
+        else:
+            out.print(f"{weights.model_id}: downloading ({weights.purpose}) ...")
+            try:
+                path = download(weights, settings)
+            except ShotGraphError as error:
+                raise _fail(error) from error
+            out.print(f"{weights.model_id}: in {path}")
 
 
 @app.command()

@@ -15,6 +15,7 @@ import redis
 from pydantic import BaseModel
 
 from shotgraph.config import Settings, resolve_backends
+from shotgraph.pipeline.gpu.weights import configured_weights
 from shotgraph.queue import keys
 from shotgraph.queue.worker import alive_workers
 
@@ -99,11 +100,7 @@ def _gpu(settings: Settings) -> tuple[bool, str]:
 def _models(settings: Settings) -> tuple[bool, str]:
     """The GPU backends' weights (present or the command to fetch them), what this process has
     loaded, and the GPU's memory."""
-    wanted = []
-    if settings.video_backend == "diffusion":
-        wanted += [settings.diffusion_keyframe_model, settings.diffusion_svd_model]
-    if settings.music_backend == "musicgen":
-        wanted.append(settings.musicgen_model)
+    wanted = configured_weights(settings)
     if not wanted:
         return True, "no GPU backend configured"
     if importlib.util.find_spec("torch") is None:
@@ -114,13 +111,12 @@ def _models(settings: Settings) -> tuple[bool, str]:
     from shotgraph.pipeline.gpu.manager import gpu_memory, loaded_models, weights_on_disk
 
     parts, ok = [], True
-    for model_id in wanted:
-        marker = "config.json" if model_id == settings.musicgen_model else "model_index.json"
-        if weights_on_disk(model_id, marker):
-            parts.append(f"{model_id} on disk")
+    for weights in wanted:
+        if weights_on_disk(weights.model_id, weights.marker):
+            parts.append(f"{weights.model_id} on disk")
         else:
             ok = False
-            parts.append(f"{model_id} missing (hf download {model_id})")
+            parts.append(f"{weights.model_id} missing (shotgraph models download)")
     loaded = [model.key for model in loaded_models()]
     parts.append(f"loaded here: {', '.join(loaded) if loaded else 'none'}")
     memory = gpu_memory()

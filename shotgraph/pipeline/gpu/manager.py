@@ -35,9 +35,9 @@ class WeightsMissing(BackendUnavailable):
         if not offline:
             where = "it could not be found locally or downloaded"
         super().__init__(
-            f"The model {model_id} is not available: {where}. Fetch it with "
-            f"`hf download {model_id}` (or `huggingface-cli download {model_id}` on older "
-            "huggingface_hub), or point the setting at a local folder holding it."
+            f"The model {model_id} is not available: {where}. Fetch the configured models "
+            f"with `shotgraph models download` (or this one with `hf download {model_id}`), "
+            "or point the setting at a local folder holding it."
         )
         self.model_id = model_id
 

@@ -18,6 +18,7 @@ from shotgraph.errors import BackendUnavailable, StageFailed
 from shotgraph.models import Stage, seed_of
 from shotgraph.pipeline.gpu.manager import ModelManager, process_models, run_with_memory_retry
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
+from shotgraph.pipeline.gpu.weights import LTX_MODEL, SVD_MODEL
 from shotgraph.pipeline.video.diffusion.clips import (
     ClipFootage,
     generation_size,
@@ -33,10 +34,9 @@ from shotgraph.pipeline.video.diffusion.prompts import (
     shot_prompt,
 )
 from shotgraph.pipeline.video.diffusion.svd import AnimationRequest, SvdAnimator
-from shotgraph.pipeline.video.diffusion.text_to_video import LTX_MODEL, LtxVideo
+from shotgraph.pipeline.video.diffusion.text_to_video import LtxVideo
 from shotgraph.pipeline.video.protocol import ShotRender
 
-SVD_MODEL = "stable-video-diffusion"
 VIDEO_MODELS = (SVD_MODEL, LTX_MODEL)
 
 

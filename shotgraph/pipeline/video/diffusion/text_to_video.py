@@ -19,7 +19,6 @@ from shotgraph.pipeline.gpu.runtime import ModelRuntime
 from shotgraph.pipeline.video.diffusion.clips import cover, pass_count
 from shotgraph.pipeline.video.diffusion.keyframes import KeyframeRequest, to_uint8
 
-LTX_MODEL = "ltx-video"
 # LTX's VAE compresses time eightfold: a pass is 8k+1 frames.
 _TIME_COMPRESSION = 8
 
