@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 # A delivery taking longer than this is taken for dead; another bot process may try again.
 DELIVERY_LEASE_S = 600.0
+# Uploads tried before the film is left for the next start of the bot.
+DELIVERY_ATTEMPTS = 3
 
 
 class ChatSurface(Protocol):
@@ -39,10 +41,17 @@ class ChatSurface(Protocol):
 
 
 class JobFollower:
-    def __init__(self, queue: JobQueue, surface: ChatSurface, edit_interval_s: float) -> None:
+    def __init__(
+        self,
+        queue: JobQueue,
+        surface: ChatSurface,
+        edit_interval_s: float,
+        delivery_backoff_s: float = 5.0,
+    ) -> None:
         self.queue = queue
         self.surface = surface
         self.edit_interval_s = edit_interval_s
+        self.delivery_backoff_s = delivery_backoff_s
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
     def follow(self, record: JobRecord) -> asyncio.Task[None]:
@@ -136,5 +145,16 @@ class JobFollower:
             return
         if not await store.claim_delivery(job_id, DELIVERY_LEASE_S):
             return
-        await self.surface.deliver(record, record.result)
-        await store.mark_delivered(job_id)
+        for attempt in range(1, DELIVERY_ATTEMPTS + 1):
+            try:
+                await self.surface.deliver(record, record.result)
+            except Exception:  # the platform failed us; the next attempt may get through
+                log.warning("job %s: delivery attempt %d failed", job_id, attempt, exc_info=True)
+                if attempt == DELIVERY_ATTEMPTS:
+                    # Let a restarted bot try again, without waiting for the lease to lapse.
+                    await store.release_delivery(job_id)
+                    return
+                await asyncio.sleep(self.delivery_backoff_s * 2 ** (attempt - 1))
+            else:
+                await store.mark_delivered(job_id)
+                return

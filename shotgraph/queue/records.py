@@ -171,6 +171,10 @@ class JobStore:
         )
         return bool(claimed)
 
+    async def release_delivery(self, job_id: str) -> None:
+        """Give up a claimed delivery that failed, so another attempt may claim it at once."""
+        await self.redis.delete(keys.delivery_lease(job_id))
+
     async def mark_delivered(self, job_id: str) -> None:
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(keys.job(job_id), mapping=self._fields({"delivered": True}))

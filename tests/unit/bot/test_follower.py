@@ -21,11 +21,16 @@ class RecordingChat:
 
     platform: Platform = "telegram"
 
-    def __init__(self, deliver_delay_s: float = 0.0, show_delay_s: float = 0.0) -> None:
+    def __init__(
+        self, deliver_delay_s: float = 0.0, show_delay_s: float = 0.0, failures: int = 0
+    ) -> None:
         self.shown: list[ProgressView] = []
         self.delivered: list[str] = []
         self.deliver_delay_s = deliver_delay_s
         self.show_delay_s = show_delay_s
+        self.failures = failures
+        """How many uploads fail before one gets through, as a flaky platform does."""
+        self.attempts = 0
 
     async def show(self, record: JobRecord, view: ProgressView) -> None:
         await asyncio.sleep(self.show_delay_s)
@@ -33,6 +38,9 @@ class RecordingChat:
 
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
         await asyncio.sleep(self.deliver_delay_s)
+        self.attempts += 1
+        if self.attempts <= self.failures:
+            raise ConnectionError("the platform did not answer")
         self.delivered.append(result.job_id)
 
 
@@ -129,3 +137,36 @@ async def test_following_a_job_twice_runs_one_task(job_queue: JobQueue) -> None:
     tasks = {follower.follow(record), follower.follow(record)}
     assert len(tasks) == 1
     await follower.close()
+
+
+async def test_a_failed_upload_is_tried_again(job_queue: JobQueue) -> None:
+    chat = RecordingChat(failures=2)
+    follower = JobFollower(job_queue, chat, edit_interval_s=0.05, delivery_backoff_s=0.01)
+    record = await job_queue.submit(StoryRequest(story=STORY), OWNER)
+    task = follower.follow(record)
+    await finish(job_queue, record)
+    await asyncio.wait_for(task, 10)
+
+    assert chat.attempts == 3
+    assert chat.delivered == [record.job_id]
+    assert (await job_queue.get(record.job_id)).delivered
+
+
+async def test_a_film_that_never_gets_through_is_left_for_the_next_start(
+    job_queue: JobQueue,
+) -> None:
+    down = RecordingChat(failures=99)
+    follower = JobFollower(job_queue, down, edit_interval_s=0.05, delivery_backoff_s=0.01)
+    record = await job_queue.submit(StoryRequest(story=STORY), OWNER)
+    task = follower.follow(record)
+    await finish(job_queue, record)
+    await asyncio.wait_for(task, 10)
+    assert down.attempts == 3
+    assert not (await job_queue.get(record.job_id)).delivered
+
+    back = RecordingChat()
+    restarted = JobFollower(job_queue, back, edit_interval_s=0.05)
+    assert await restarted.resume() == [record.job_id]
+    await asyncio.sleep(0.3)
+    assert back.delivered == [record.job_id]
+    await restarted.close()
