@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 
 from shotgraph.bot.follower import ChatSurface, JobFollower
-from shotgraph.bot.progress import spell_seconds
 from shotgraph.bot.story_input import OPTIONS_HELP, StoryInput, story_from_document
 from shotgraph.config import Settings
+from shotgraph.durations import spell_seconds
 from shotgraph.errors import ShotGraphError
 from shotgraph.queue.client import JobQueue, NothingToCancel
 from shotgraph.queue.limits import QuotaUsage

@@ -32,12 +32,12 @@ from shotgraph.bot.discord_settings import (
 from shotgraph.bot.progress import (
     ProgressView,
     film_summary,
-    spell_seconds,
     stage_text,
     status_line,
 )
 from shotgraph.bot.story_input import StoryInput
 from shotgraph.config import Settings
+from shotgraph.durations import spell_seconds
 from shotgraph.errors import BackendUnavailable, InvalidStory
 from shotgraph.models import AspectRatio, JobResult
 from shotgraph.queue.client import JobNotFound, JobQueue

@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 from redis.asyncio import Redis
 
-from shotgraph.bot.progress import spell_seconds
+from shotgraph.durations import spell_seconds
 from shotgraph.errors import ShotGraphError
 from shotgraph.queue import keys
 from shotgraph.queue.limits import seconds_to_midnight

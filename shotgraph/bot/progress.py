@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from shotgraph.durations import spell_seconds
 from shotgraph.models import JobResult, Stage, StageEvent
 from shotgraph.queue.records import JobRecord, JobStatus
 
@@ -134,18 +135,6 @@ class ProgressTracker:
 def bar(fraction: float) -> str:
     filled = int(min(max(fraction, 0.0), 1.0) * _BAR_CELLS + 0.5)
     return "▓" * filled + "░" * (_BAR_CELLS - filled)
-
-
-def spell_seconds(seconds: float) -> str:
-    """`42 s`, `3 min 5 s`, `1 h 2 min`: short enough for a chat line."""
-    total = round(seconds)
-    if total < 60:
-        return f"{total} s"
-    minutes, secs = divmod(total, 60)
-    if minutes < 60:
-        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min"
 
 
 def film_summary(result: JobResult) -> str:

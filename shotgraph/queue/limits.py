@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from redis.asyncio import Redis
 
 from shotgraph.config import Settings
+from shotgraph.durations import spell_seconds
 from shotgraph.errors import ShotGraphError
 from shotgraph.queue import keys
 from shotgraph.queue.records import Owner
@@ -120,7 +121,8 @@ class Limits:
 
     def _refusal(self, code: int, until_midnight: int) -> QuotaExceeded:
         s = self.settings
-        wait = _spell_duration(until_midnight)
+        # Whole minutes, rounded up: a wait is never shorter than said.
+        wait = spell_seconds((until_midnight + 59) // 60 * 60)
         if code == 1:
             films = "film" if s.max_active_jobs_per_user == 1 else "films"
             return QuotaExceeded(
@@ -150,10 +152,3 @@ class Limits:
 def seconds_to_midnight(now: dt.datetime) -> int:
     tomorrow = (now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     return max(1, int((tomorrow - now).total_seconds()))
-
-
-def _spell_duration(seconds: int) -> str:
-    hours, minutes = divmod((seconds + 59) // 60, 60)
-    if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shotgraph.bot.progress import ProgressTracker, render_text, spell_seconds
+from shotgraph.bot.progress import ProgressTracker, render_text
 from shotgraph.models import (
     CostLine,
     CostReport,
@@ -87,10 +87,3 @@ def test_a_requeued_job_keeps_its_finished_stages_and_says_why() -> None:
     text = render_text(tracker.view())
     assert "In the queue. The worker is restarting." in text
     assert "✅ Reading the story (1 s)" in text
-
-
-def test_spelled_durations() -> None:
-    assert spell_seconds(5) == "5 s"
-    assert spell_seconds(120) == "2 min"
-    assert spell_seconds(125) == "2 min 5 s"
-    assert spell_seconds(3720) == "1 h 2 min"
