@@ -17,7 +17,11 @@ from pydantic import BaseModel
 from shotgraph.config import Settings, resolve_backends
 from shotgraph.pipeline.gpu.weights import configured_weights
 from shotgraph.queue import keys
+from shotgraph.queue.client import quick_redis
 from shotgraph.queue.worker import alive_workers
+
+# Seconds a Redis check waits before it reports Redis as unreachable.
+_REDIS_TIMEOUT_S = 1.0
 
 
 class Check(BaseModel):
@@ -129,24 +133,20 @@ def _models(settings: Settings) -> tuple[bool, str]:
 
 
 def _redis(settings: Settings) -> tuple[bool, str]:
-    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=1)
     try:
-        client.ping()
-        return True, f"{settings.redis_url} answers (needed by the worker, bots and API)"
+        with quick_redis(settings, _REDIS_TIMEOUT_S) as client:
+            client.ping()
     except redis.RedisError as exc:
         return False, f"{settings.redis_url}: {exc} (only `shotgraph render` works without it)"
-    finally:
-        client.close()
+    return True, f"{settings.redis_url} answers (needed by the worker, bots and API)"
 
 
 def _workers(settings: Settings) -> tuple[bool, str]:
-    client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=1, socket_timeout=1)
     try:
-        beats = client.hgetall(keys.WORKERS)
+        with quick_redis(settings, _REDIS_TIMEOUT_S) as client:
+            beats = client.hgetall(keys.WORKERS)
     except redis.RedisError:
         return True, "unknown (Redis does not answer)"
-    finally:
-        client.close()
     alive = alive_workers(beats, settings.job_heartbeat_ttl_s)
     if not alive:
         return True, "none running (start one with `shotgraph worker`)"

@@ -15,6 +15,7 @@ import redis
 
 from shotgraph.config import Settings
 from shotgraph.queue import keys
+from shotgraph.queue.client import quick_redis
 from shotgraph.queue.worker import alive_workers
 
 _TIMEOUT_S = 3
@@ -28,28 +29,22 @@ class Role(StrEnum):
 
 def check(role: Role, settings: Settings) -> tuple[bool, str]:
     """(healthy, one line why) for the process playing `role` on this host."""
-    client = redis.Redis.from_url(
-        settings.redis_url, socket_connect_timeout=_TIMEOUT_S, socket_timeout=_TIMEOUT_S
-    )
+    if role is Role.API:
+        return _api(settings)
     try:
-        if role is Role.API:
-            return _api(settings)
-        client.ping()
-        if role is Role.REDIS:
-            return True, f"{settings.redis_url} answers"
-        host = socket.gethostname()
-        mine = [
-            name
-            for name in alive_workers(client.hgetall(keys.WORKERS), settings.job_heartbeat_ttl_s)
-            if name.startswith(f"{host}-")
-        ]
-        if mine:
-            return True, f"worker {mine[0]} is beating"
-        return False, f"no worker on {host} has beaten in {settings.job_heartbeat_ttl_s:.0f}s"
+        with quick_redis(settings, _TIMEOUT_S) as client:
+            client.ping()
+            beats = client.hgetall(keys.WORKERS) if role is Role.WORKER else {}
     except redis.RedisError as exc:
         return False, f"{settings.redis_url}: {exc}"
-    finally:
-        client.close()
+    if role is Role.REDIS:
+        return True, f"{settings.redis_url} answers"
+    host = socket.gethostname()
+    alive = alive_workers(beats, settings.job_heartbeat_ttl_s)
+    mine = [name for name in alive if name.startswith(f"{host}-")]
+    if mine:
+        return True, f"worker {mine[0]} is beating"
+    return False, f"no worker on {host} has beaten in {settings.job_heartbeat_ttl_s:.0f}s"
 
 
 def _api(settings: Settings) -> tuple[bool, str]:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
+import redis
 from arq import create_pool
 from arq.connections import ArqRedis, RedisSettings
 from arq.constants import abort_jobs_ss
@@ -40,6 +42,18 @@ class NothingToCancel(ShotGraphError):
 
 class StoryTooLong(ShotGraphError):
     """The story is over the size limit."""
+
+
+@contextmanager
+def quick_redis(settings: Settings, timeout_s: float) -> Iterator[redis.Redis]:
+    """A blocking client that gives up after `timeout_s`, for one-shot checks (doctor, health)."""
+    client = redis.Redis.from_url(
+        settings.redis_url, socket_connect_timeout=timeout_s, socket_timeout=timeout_s
+    )
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 def redis_settings(settings: Settings) -> RedisSettings:
