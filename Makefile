@@ -35,6 +35,7 @@ bench: system-deps $(VENV)/.installed-bench
 	$(BIN)/python bench/queue_latency.py
 	$(BIN)/python bench/llm_tokens.py
 	$(BIN)/python bench/telegram_latency.py
+	$(BIN)/python bench/gpu_video.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -37,10 +37,32 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 CONFIGS = Path(__file__).with_name("gpu_models.json")
-WIDTH, HEIGHT, FRAMES, STEPS = 1024, 576, 25, 25
 TUNED_DECODE_CHUNK = 8
-MUSIC_SECONDS = 30.0
+
+
+class Workload(BaseModel):
+    """What is timed: the issue's clip and music window by default. The tests run a tiny one on
+    the CPU, so the script's first run on a GPU does not spend device time on a typo."""
+
+    device: str = "cuda"
+    width: int = 1024
+    height: int = 576
+    frames: int = 25
+    steps: int = 25
+    music_seconds: float = 30.0
+
+    @property
+    def on_cuda(self) -> bool:
+        return self.device.startswith("cuda")
+
+    @property
+    def dtype(self) -> str:
+        """Half precision on CUDA, as production runs; float32, the only precision every CPU
+        kernel has, elsewhere."""
+        return "float16" if self.on_cuda else "float32"
 
 
 def _cuda_available() -> bool:
@@ -51,10 +73,14 @@ def _cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
-def _timed(run: Callable[[], Any]) -> tuple[float, float]:
-    """Seconds and peak GiB of GPU memory of one call."""
+def _timed(run: Callable[[], Any], workload: Workload) -> tuple[float, float]:
+    """Seconds and peak GiB of GPU memory of one call (no memory figure off CUDA)."""
     import torch
 
+    if not workload.on_cuda:
+        start = time.perf_counter()
+        run()
+        return time.perf_counter() - start, 0.0
     torch.cuda.synchronize()
     torch.cuda.reset_peak_memory_stats()
     start = time.perf_counter()
@@ -63,7 +89,7 @@ def _timed(run: Callable[[], Any]) -> tuple[float, float]:
     return time.perf_counter() - start, torch.cuda.max_memory_allocated() / 2**30
 
 
-def build_svd(configs: dict[str, Any]) -> Any:
+def build_svd(configs: dict[str, Any], workload: Workload) -> Any:
     import torch
     from diffusers import (
         AutoencoderKLTemporalDecoder,
@@ -73,7 +99,7 @@ def build_svd(configs: dict[str, Any]) -> Any:
     )
     from transformers import CLIPImageProcessor, CLIPVisionConfig, CLIPVisionModelWithProjection
 
-    with torch.device("cuda"):
+    with torch.device(workload.device):
         unet = UNetSpatioTemporalConditionModel(**configs["svd_unet"])
         vae = AutoencoderKLTemporalDecoder(**configs["svd_vae"])
         encoder = CLIPVisionModelWithProjection(CLIPVisionConfig(**configs["svd_image_encoder"]))
@@ -84,26 +110,27 @@ def build_svd(configs: dict[str, Any]) -> Any:
         scheduler=EulerDiscreteScheduler(**configs["svd_scheduler"]),
         feature_extractor=CLIPImageProcessor(),
     )
-    pipe.to("cuda", torch.float16)
+    pipe.to(workload.device, getattr(torch, workload.dtype))
     pipe.set_progress_bar_config(disable=True)
     return pipe
 
 
-def svd_clip(pipe: Any, steps: int, decode_chunk_size: int | None) -> Callable[[], Any]:
+def svd_clip(
+    pipe: Any, workload: Workload, steps: int, decode_chunk_size: int | None
+) -> Callable[[], Any]:
     import numpy as np
     import torch
     from PIL import Image
 
-    keyframe = Image.fromarray(
-        np.random.default_rng(0).integers(0, 255, (HEIGHT, WIDTH, 3), np.uint8)
-    )
+    pixels = np.random.default_rng(0).integers(0, 255, (workload.height, workload.width, 3))
+    keyframe = Image.fromarray(pixels.astype(np.uint8))
 
     def run() -> Any:
         return pipe(
             image=keyframe,
-            width=WIDTH,
-            height=HEIGHT,
-            num_frames=FRAMES,
+            width=workload.width,
+            height=workload.height,
+            num_frames=workload.frames,
             num_inference_steps=steps,
             decode_chunk_size=decode_chunk_size,
             generator=torch.Generator("cpu").manual_seed(0),
@@ -113,38 +140,46 @@ def svd_clip(pipe: Any, steps: int, decode_chunk_size: int | None) -> Callable[[
     return run
 
 
-def bench_svd(configs: dict[str, Any], attention_backend: str | None, compile_unet: bool) -> None:
+def bench_svd(
+    configs: dict[str, Any],
+    attention_backend: str | None,
+    compile_unet: bool,
+    workload: Workload,
+) -> dict[str, float]:
     from shotgraph.pipeline.gpu.placement import place_pipeline
     from shotgraph.pipeline.gpu.runtime import ModelRuntime
 
-    pipe = build_svd(configs)
+    pipe = build_svd(configs, workload)
     print("SVD-XT plain diffusers call: warming up ...", flush=True)
-    svd_clip(pipe, 2, None)()
-    plain_s, plain_peak = _timed(svd_clip(pipe, STEPS, None))
+    svd_clip(pipe, workload, 2, None)()
+    plain_s, plain_peak = _timed(svd_clip(pipe, workload, workload.steps, None), workload)
     print(f"  {plain_s:.1f} s, peak {plain_peak:.1f} GiB", flush=True)
 
     runtime = ModelRuntime(
-        device="cuda",
-        dtype="float16",
+        device=workload.device,
+        dtype=workload.dtype,
         attention_backend=attention_backend,
         compile=compile_unet,
         decode_chunk_size=TUNED_DECODE_CHUNK,
     )
     place_pipeline(pipe, runtime, "unet")
     print("SVD-XT tuned: warming up ...", flush=True)
-    svd_clip(pipe, 2, TUNED_DECODE_CHUNK)()
-    tuned_s, tuned_peak = _timed(svd_clip(pipe, STEPS, TUNED_DECODE_CHUNK))
+    svd_clip(pipe, workload, 2, TUNED_DECODE_CHUNK)()
+    tuned = svd_clip(pipe, workload, workload.steps, TUNED_DECODE_CHUNK)
+    tuned_s, tuned_peak = _timed(tuned, workload)
     print(f"  {tuned_s:.1f} s, peak {tuned_peak:.1f} GiB", flush=True)
-    print(f"svd_clip_seconds={tuned_s:.2f}")
-    print(f"tuned_vs_plain={plain_s / tuned_s:.3f}")
-    print(f"peak_gpu_mem_gib={tuned_peak:.2f}")
-    print(f"svd_plain_seconds={plain_s:.2f}")
-    print(f"svd_plain_peak_gpu_mem_gib={plain_peak:.2f}")
-    del pipe
+    return {
+        "svd_clip_seconds": tuned_s,
+        "tuned_vs_plain": plain_s / tuned_s,
+        "peak_gpu_mem_gib": tuned_peak,
+        "svd_plain_seconds": plain_s,
+        "svd_plain_peak_gpu_mem_gib": plain_peak,
+    }
 
 
-def bench_musicgen(configs: dict[str, Any]) -> None:
-    import torch
+def musicgen_model(configs: dict[str, Any]) -> Any:
+    """MusicGen built from its parts' configs, with the generation settings the music backend
+    uses (sampling, guidance 3), on the current default torch device."""
     from transformers import (
         EncodecConfig,
         GenerationConfig,
@@ -160,8 +195,7 @@ def bench_musicgen(configs: dict[str, Any]) -> None:
         audio_encoder=EncodecConfig(**configs["musicgen_audio_encoder"]).to_dict(),
         decoder=MusicgenDecoderConfig(**decoder).to_dict(),
     )
-    with torch.device("cuda"):
-        model = MusicgenForConditionalGeneration(config)
+    model = MusicgenForConditionalGeneration(config)
     model.generation_config = GenerationConfig(
         decoder_start_token_id=decoder["pad_token_id"],
         pad_token_id=decoder["pad_token_id"],
@@ -170,14 +204,24 @@ def bench_musicgen(configs: dict[str, Any]) -> None:
         guidance_scale=3.0,
         max_length=decoder["max_position_embeddings"],
     )
-    model = model.to(torch.float16).eval()
+    return model
+
+
+def bench_musicgen(configs: dict[str, Any], workload: Workload) -> dict[str, float]:
+    import torch
+
+    with torch.device(workload.device):
+        model = musicgen_model(configs)
+    model = model.to(getattr(torch, workload.dtype)).eval()
+    config = model.config
     vocab = configs["musicgen_text_encoder"]["vocab_size"]
     prompt = {
-        "input_ids": torch.randint(0, vocab, (1, 16), device="cuda"),
-        "attention_mask": torch.ones(1, 16, dtype=torch.long, device="cuda"),
+        "input_ids": torch.randint(0, vocab, (1, 16), device=workload.device),
+        "attention_mask": torch.ones(1, 16, dtype=torch.long, device=workload.device),
     }
     frame_rate = config.audio_encoder.frame_rate
-    tokens = round(MUSIC_SECONDS * frame_rate) + decoder["num_codebooks"] - 1
+    codebooks = configs["musicgen_decoder"]["num_codebooks"]
+    tokens = round(workload.music_seconds * frame_rate) + codebooks - 1
     audio: list[Any] = []
 
     def run(new_tokens: int) -> None:
@@ -186,10 +230,10 @@ def bench_musicgen(configs: dict[str, Any]) -> None:
 
     print("MusicGen-small: warming up ...", flush=True)
     run(50)
-    seconds, _ = _timed(lambda: run(tokens))
+    seconds, _ = _timed(lambda: run(tokens), workload)
     made_s = audio[-1].shape[-1] / config.audio_encoder.sampling_rate
     print(f"  {made_s:.1f} s of audio in {seconds:.1f} s", flush=True)
-    print(f"musicgen_realtime_factor={made_s / seconds:.3f}")
+    return {"musicgen_realtime_factor": made_s / seconds}
 
 
 def main() -> None:
@@ -201,9 +245,15 @@ def main() -> None:
         print("bench/gpu_video.py needs a CUDA GPU (and torch with CUDA); none found, so nothing")
         print("was measured.")
         return
+    import torch
+
+    print(f"GPU: {torch.cuda.get_device_name()}, torch {torch.__version__}", flush=True)
     configs = json.loads(CONFIGS.read_text())
-    bench_svd(configs, args.attention_backend, not args.no_compile)
-    bench_musicgen(configs)
+    workload = Workload()
+    figures = bench_svd(configs, args.attention_backend, not args.no_compile, workload)
+    figures |= bench_musicgen(configs, workload)
+    for name, value in figures.items():
+        print(f"{name}={value:.3f}")
 
 
 if __name__ == "__main__":

@@ -5,14 +5,31 @@ vocabularies written here.
 
 Registered as a pytest plugin by tests/conftest.py; the fixtures skip when torch, diffusers or
 transformers is missing.
+
+The tests run these models on the CPU in float32. On a CUDA box,
+`SHOTGRAPH_TEST_DIFFUSION_DEVICE=cuda pytest -m gpu_models` runs the same tests on the GPU in half
+precision, the way production runs the full-size models.
 """
 
 from __future__ import annotations
 
+import os
 import string
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+TEST_DEVICE = os.environ.get("SHOTGRAPH_TEST_DIFFUSION_DEVICE", "cpu")
+"""The torch device the GPU backends' tests run their tiny models on."""
+
+
+def device_settings() -> dict[str, Any]:
+    """The Settings fields that put the GPU backends on TEST_DEVICE. On the CPU the GPU check is
+    switched off (no CUDA is looked for); on CUDA it runs as in production."""
+    on_cuda = TEST_DEVICE.startswith("cuda")
+    return {"diffusion_device": TEST_DEVICE, "gpu_enabled": None if on_cuda else False}
+
 
 _SKIP_REASON = (
     "the GPU backends' tests need torch, diffusers and transformers (pip install -e .[dev])"
@@ -103,6 +120,55 @@ def _save_keyframe_model(folder: Path) -> None:
     pipe.save_pretrained(folder)
 
 
+TINY_SVD: dict[str, dict[str, Any]] = {
+    "svd_unet": {
+        "block_out_channels": [32, 64],
+        "layers_per_block": 1,
+        "sample_size": 32,
+        "in_channels": 8,
+        "out_channels": 4,
+        "down_block_types": ["DownBlockSpatioTemporal", "CrossAttnDownBlockSpatioTemporal"],
+        "up_block_types": ["CrossAttnUpBlockSpatioTemporal", "UpBlockSpatioTemporal"],
+        "cross_attention_dim": 32,
+        "num_attention_heads": 4,
+        "projection_class_embeddings_input_dim": 96,
+        "addition_time_embed_dim": 32,
+    },
+    "svd_vae": {
+        "block_out_channels": [32, 32, 64],
+        "in_channels": 3,
+        "out_channels": 3,
+        "down_block_types": ["DownEncoderBlock2D"] * 3,
+        "latent_channels": 4,
+        "layers_per_block": 1,
+    },
+    # SVD resizes its conditioning image to 224x224 before the CLIP encoder.
+    "svd_image_encoder": {
+        "hidden_size": 32,
+        "projection_dim": 32,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "image_size": 224,
+        "patch_size": 32,
+        "intermediate_size": 37,
+    },
+    "svd_scheduler": {
+        "beta_start": 0.00085,
+        "beta_end": 0.012,
+        "beta_schedule": "scaled_linear",
+        "interpolation_type": "linear",
+        "prediction_type": "v_prediction",
+        "sigma_max": 700.0,
+        "sigma_min": 0.002,
+        "steps_offset": 1,
+        "timestep_spacing": "leading",
+        "timestep_type": "continuous",
+        "use_karras_sigmas": True,
+    },
+}
+"""The tiny SVD's parts, keyed as bench/gpu_models.json keys the full-size ones."""
+
+
 def _save_svd_model(folder: Path) -> None:
     import torch
     from diffusers import (
@@ -118,57 +184,13 @@ def _save_svd_model(folder: Path) -> None:
     )
 
     torch.manual_seed(0)
-    unet = UNetSpatioTemporalConditionModel(
-        block_out_channels=(32, 64),
-        layers_per_block=1,
-        sample_size=32,
-        in_channels=8,
-        out_channels=4,
-        down_block_types=("DownBlockSpatioTemporal", "CrossAttnDownBlockSpatioTemporal"),
-        up_block_types=("CrossAttnUpBlockSpatioTemporal", "UpBlockSpatioTemporal"),
-        cross_attention_dim=32,
-        num_attention_heads=4,
-        projection_class_embeddings_input_dim=96,
-        addition_time_embed_dim=32,
-    )
-    vae = AutoencoderKLTemporalDecoder(
-        block_out_channels=[32, 32, 64],
-        in_channels=3,
-        out_channels=3,
-        down_block_types=["DownEncoderBlock2D"] * 3,
-        latent_channels=4,
-        layers_per_block=1,
-    )
-    # SVD resizes its conditioning image to 224x224 before the CLIP encoder.
-    image_encoder = CLIPVisionModelWithProjection(
-        CLIPVisionConfig(
-            hidden_size=32,
-            projection_dim=32,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            image_size=224,
-            patch_size=32,
-            intermediate_size=37,
-        )
-    )
-    scheduler = EulerDiscreteScheduler(
-        beta_start=0.00085,
-        beta_end=0.012,
-        beta_schedule="scaled_linear",
-        interpolation_type="linear",
-        prediction_type="v_prediction",
-        sigma_max=700.0,
-        sigma_min=0.002,
-        steps_offset=1,
-        timestep_spacing="leading",
-        timestep_type="continuous",
-        use_karras_sigmas=True,
-    )
     pipe = StableVideoDiffusionPipeline(
-        vae=vae,
-        image_encoder=image_encoder,
-        unet=unet,
-        scheduler=scheduler,
+        vae=AutoencoderKLTemporalDecoder(**TINY_SVD["svd_vae"]),
+        image_encoder=CLIPVisionModelWithProjection(
+            CLIPVisionConfig(**TINY_SVD["svd_image_encoder"])
+        ),
+        unet=UNetSpatioTemporalConditionModel(**TINY_SVD["svd_unet"]),
+        scheduler=EulerDiscreteScheduler(**TINY_SVD["svd_scheduler"]),
         feature_extractor=CLIPImageProcessor(crop_size=224, size=224),
     )
     pipe.save_pretrained(folder)
@@ -194,6 +216,41 @@ TINY_MUSIC_RATE = 800
 """Sample rate of the tiny MusicGen's codec: 10 codec frames a second keeps generation quick."""
 
 
+_CODEBOOK_SIZE = 64
+TINY_MUSICGEN: dict[str, dict[str, Any]] = {
+    "musicgen_text_encoder": {
+        "vocab_size": 64,
+        "d_model": 32,
+        "d_ff": 37,
+        "d_kv": 8,
+        "num_layers": 2,
+        "num_heads": 4,
+    },
+    # hop 80 at 800 Hz: 10 frames a second; 0.12 kb/s of 6-bit codes is two codebooks.
+    "musicgen_audio_encoder": {
+        "sampling_rate": TINY_MUSIC_RATE,
+        "upsampling_ratios": [10, 8],
+        "target_bandwidths": [0.12],
+        "codebook_size": _CODEBOOK_SIZE,
+        "hidden_size": 16,
+        "num_filters": 8,
+        "num_lstm_layers": 1,
+    },
+    "musicgen_decoder": {
+        "vocab_size": _CODEBOOK_SIZE,
+        "hidden_size": 32,
+        "num_hidden_layers": 2,
+        "num_attention_heads": 4,
+        "ffn_dim": 37,
+        "num_codebooks": 2,
+        "max_position_embeddings": 512,
+        "pad_token_id": _CODEBOOK_SIZE,
+        "bos_token_id": _CODEBOOK_SIZE,
+    },
+}
+"""The tiny MusicGen's parts, keyed as bench/gpu_models.json keys MusicGen-small's."""
+
+
 def _save_musicgen_model(folder: Path) -> None:
     import torch
     from transformers import (
@@ -207,40 +264,17 @@ def _save_musicgen_model(folder: Path) -> None:
         T5Config,
     )
 
-    tokenizer = _t5_tokenizer()
-    codebook_size, codebooks = 64, 2
     torch.manual_seed(0)
     config = MusicgenConfig(
-        text_encoder=T5Config(
-            vocab_size=64, d_model=32, d_ff=37, d_kv=8, num_layers=2, num_heads=4
-        ).to_dict(),
-        # hop 80 at 800 Hz: 10 frames a second; 0.12 kb/s of 6-bit codes is two codebooks.
-        audio_encoder=EncodecConfig(
-            sampling_rate=TINY_MUSIC_RATE,
-            upsampling_ratios=[10, 8],
-            target_bandwidths=[0.12],
-            codebook_size=codebook_size,
-            hidden_size=16,
-            num_filters=8,
-            num_lstm_layers=1,
-        ).to_dict(),
-        decoder=MusicgenDecoderConfig(
-            vocab_size=codebook_size,
-            hidden_size=32,
-            num_hidden_layers=2,
-            num_attention_heads=4,
-            ffn_dim=37,
-            num_codebooks=codebooks,
-            max_position_embeddings=512,
-            pad_token_id=codebook_size,
-            bos_token_id=codebook_size,
-        ).to_dict(),
+        text_encoder=T5Config(**TINY_MUSICGEN["musicgen_text_encoder"]).to_dict(),
+        audio_encoder=EncodecConfig(**TINY_MUSICGEN["musicgen_audio_encoder"]).to_dict(),
+        decoder=MusicgenDecoderConfig(**TINY_MUSICGEN["musicgen_decoder"]).to_dict(),
     )
     model = MusicgenForConditionalGeneration(config)
     model.generation_config = GenerationConfig(
-        decoder_start_token_id=codebook_size,
-        pad_token_id=codebook_size,
-        bos_token_id=codebook_size,
+        decoder_start_token_id=_CODEBOOK_SIZE,
+        pad_token_id=_CODEBOOK_SIZE,
+        bos_token_id=_CODEBOOK_SIZE,
         do_sample=True,
         max_length=512,
     )
@@ -248,9 +282,9 @@ def _save_musicgen_model(folder: Path) -> None:
     feature_extractor = EncodecFeatureExtractor(
         feature_size=1, sampling_rate=TINY_MUSIC_RATE, padding_value=0.0
     )
-    MusicgenProcessor(feature_extractor=feature_extractor, tokenizer=tokenizer).save_pretrained(
-        folder
-    )
+    MusicgenProcessor(
+        feature_extractor=feature_extractor, tokenizer=_t5_tokenizer()
+    ).save_pretrained(folder)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """A whole film through the orchestrator with the GPU backends (diffusion video and MusicGen)
-running tiny random-weight models on the CPU, chosen by settings as production chooses them."""
+running tiny random-weight models on the CPU (or on SHOTGRAPH_TEST_DIFFUSION_DEVICE), chosen by
+settings as production chooses them."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from shotgraph.pipeline.video.diffusion.clips import last_frame
 from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
 from shotgraph.queue.pipeline_process import PipelineFailed, PipelineProcess
 from tests.helpers.media import probe
-from tests.helpers.tiny_models import TINY_MUSIC_RATE
+from tests.helpers.tiny_models import TEST_DEVICE, TINY_MUSIC_RATE, device_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.gpu_models]
 
@@ -54,11 +55,10 @@ def gpu_settings(
 ) -> Settings:
     return Settings(
         _env_file=None,
-        gpu_enabled=False,
+        **device_settings(),
         storage_path=tmp_path / "output",
         video_backend="diffusion",
         music_backend="musicgen",
-        diffusion_device="cpu",
         diffusion_keyframe_model=str(tiny_keyframe_model),
         diffusion_svd_model=str(tiny_svd_model),
         diffusion_svd_frames=4,
@@ -121,7 +121,7 @@ def test_every_model_is_loaded_before_the_first_job(gpu_settings: Settings) -> N
     keys = " ".join(model.key for model in manager.loaded())
     for model in ("text-to-image", "image-to-image", "image-to-video", "music"):
         assert model in keys
-    assert {model.device for model in manager.loaded()} == {"cpu"}
+    assert {model.device for model in manager.loaded()} == {TEST_DEVICE}
 
 
 async def test_a_worker_whose_weights_are_missing_says_which_and_how_to_fetch_them(

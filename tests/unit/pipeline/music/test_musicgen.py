@@ -1,5 +1,6 @@
 """The MusicGen backend on a tiny random-weight model loaded from a local folder, through the
-production settings and `from_pretrained` path, in float32 on the CPU."""
+production settings and `from_pretrained` path, in float32 on the CPU (or on
+SHOTGRAPH_TEST_DIFFUSION_DEVICE)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from shotgraph.pipeline.audio_files import read_wav, wav_format
 from shotgraph.pipeline.gpu.manager import ModelManager
 from shotgraph.pipeline.music.musicgen import MusicgenMusic, chunk_seconds, music_prompt
 from shotgraph.pipeline.music.protocol import PreviousBed
-from tests.helpers.tiny_models import TINY_MUSIC_RATE
+from tests.helpers.tiny_models import TINY_MUSIC_RATE, device_settings
 
 SCENE = Scene(
     index=2,
@@ -40,7 +41,7 @@ def test_long_beds_are_continued_window_by_window() -> None:
 def tiny_settings(model: Path, scope: str = "scene") -> Settings:
     return Settings(
         _env_file=None,
-        diffusion_device="cpu",
+        **device_settings(),
         musicgen_model=str(model),
         musicgen_chunk_s=4.0,
         musicgen_context_s=1.5,

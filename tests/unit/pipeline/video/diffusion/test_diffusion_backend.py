@@ -1,5 +1,6 @@
 """The diffusion backend end to end on tiny random-weight models loaded from local folders,
-through the same settings and `from_pretrained` calls production uses, in float32 on the CPU."""
+through the same settings and `from_pretrained` calls production uses, in float32 on the CPU
+(or on SHOTGRAPH_TEST_DIFFUSION_DEVICE)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
 from shotgraph.pipeline.video.diffusion.clips import last_frame, source_frame_count
 from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
 from shotgraph.pipeline.video.protocol import ShotRender
+from tests.helpers.tiny_models import device_settings
 
 pytestmark = pytest.mark.gpu_models
 pytest.importorskip("diffusers", reason="the diffusion backend's tests need torch and diffusers")
@@ -29,8 +31,7 @@ FOX = Character(name="Fox", description="a small red fox carrying a paper lanter
 def diffusion_settings(tiny_keyframe_model: Path, tiny_svd_model: Path) -> Settings:
     return Settings(
         _env_file=None,
-        gpu_enabled=False,
-        diffusion_device="cpu",
+        **device_settings(),
         diffusion_keyframe_model=str(tiny_keyframe_model),
         diffusion_svd_model=str(tiny_svd_model),
         diffusion_svd_frames=4,
@@ -134,7 +135,7 @@ def test_ltx_video_makes_the_clip_from_text_then_from_the_previous_shot(
 ) -> None:
     settings = Settings(
         _env_file=None,
-        diffusion_device="cpu",
+        **device_settings(),
         video_model="ltx-video",
         diffusion_t2v_model=str(tiny_ltx_model),
         diffusion_t2v_steps=2,

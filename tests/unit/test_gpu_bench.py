@@ -1,0 +1,74 @@
+"""bench/gpu_video.py, checked without a GPU so that its first run on one measures instead of
+failing: its configs build the full-size architectures, its timing code runs end to end on the
+tiny models (on the CPU, or on SHOTGRAPH_TEST_DIFFUSION_DEVICE), and without CUDA it says so and
+exits 0."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import gpu_video
+from tests.helpers.tiny_models import TEST_DEVICE, TINY_MUSICGEN, TINY_SVD
+
+pytestmark = pytest.mark.gpu_models
+torch = pytest.importorskip("torch", reason="the GPU benchmark's tests need torch")
+pytest.importorskip("diffusers", reason="the GPU benchmark's tests need diffusers")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _millions_of_parameters(model: torch.nn.Module) -> int:
+    return round(sum(p.numel() for p in model.parameters()) / 1e6)
+
+
+def test_the_configs_are_the_full_size_public_models() -> None:
+    """Built on the meta device (no memory, no weights), each part has the size of the public
+    checkpoint: SVD-XT's 1.52 B-parameter UNet, its 98 M temporal VAE and ViT-H/14 image
+    encoder, and MusicGen-small's 587 M (its 2.35 GB float32 safetensors file)."""
+    from diffusers import AutoencoderKLTemporalDecoder, UNetSpatioTemporalConditionModel
+    from transformers import CLIPVisionConfig, CLIPVisionModelWithProjection
+
+    configs = json.loads(gpu_video.CONFIGS.read_text())
+    with torch.device("meta"):
+        unet = UNetSpatioTemporalConditionModel(**configs["svd_unet"])
+        vae = AutoencoderKLTemporalDecoder(**configs["svd_vae"])
+        encoder = CLIPVisionModelWithProjection(CLIPVisionConfig(**configs["svd_image_encoder"]))
+        musicgen = gpu_video.musicgen_model(configs)
+    sizes = [_millions_of_parameters(m) for m in (unet, vae, encoder, musicgen)]
+    assert sizes == [1525, 98, 632, 587]
+
+
+def test_the_timings_run_end_to_end_on_tiny_models() -> None:
+    workload = gpu_video.Workload(
+        device=TEST_DEVICE, width=64, height=64, frames=3, steps=2, music_seconds=1.5
+    )
+    figures = gpu_video.bench_svd(TINY_SVD, None, False, workload)
+    figures |= gpu_video.bench_musicgen(TINY_MUSICGEN, workload)
+
+    assert set(figures) == {
+        "svd_clip_seconds",
+        "tuned_vs_plain",
+        "peak_gpu_mem_gib",
+        "svd_plain_seconds",
+        "svd_plain_peak_gpu_mem_gib",
+        "musicgen_realtime_factor",
+    }
+    assert figures["svd_clip_seconds"] > 0
+    assert figures["musicgen_realtime_factor"] > 0
+    assert (figures["peak_gpu_mem_gib"] > 0) == workload.on_cuda
+
+
+def test_without_cuda_the_script_says_so_and_exits_0() -> None:
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    done = subprocess.run(
+        [sys.executable, "bench/gpu_video.py"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "needs a CUDA GPU" in done.stdout
+    assert "=" not in done.stdout  # no figure is printed that was not measured
