@@ -2,7 +2,9 @@
 
 An unsafe story stops the job. An unsafe picture prompt gets one rewrite by the planner (the
 shot model, for the LLM planner); the rewrite is moderated too, and the job stops when there is
-none or it is still unsafe.
+none or it is still unsafe. With LLM_PARALLEL the prompts are checked side by side (at most
+LLM_PARALLEL_LIMIT at once): one request each, since a prompt judged inside a batch of others
+could slip through.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from pydantic import BaseModel
 
 from shotgraph.errors import UnsafeContent
 from shotgraph.models import ShotPlan, ShotRef, Stage, StoryDigest
+from shotgraph.pipeline.concurrency import llm_call_limit, map_bounded
 from shotgraph.pipeline.job import JobRun
 from shotgraph.pipeline.moderation.protocol import Moderator, Verdict
 
@@ -34,12 +37,21 @@ async def run_safety(job: JobRun, digest: StoryDigest, plan: ShotPlan) -> ShotPl
                 story_verdict.categories,
             )
         refs = list(plan.shots())
-        rewritten: dict[str, str] = {}
-        for position, ref in enumerate(refs, start=1):
+        done = 0
+
+        async def check(ref: ShotRef) -> str:
+            nonlocal done
             prompt = await _safe_prompt(job, moderator, ref)
-            if prompt != ref.shot.visual_prompt:
-                rewritten[ref.id] = prompt
-            progress.update(position / len(refs))
+            done += 1
+            progress.update(done / len(refs))
+            return prompt
+
+        prompts = await map_bounded(refs, check, llm_call_limit(job.settings))
+    rewritten = {
+        ref.id: prompt
+        for ref, prompt in zip(refs, prompts, strict=True)
+        if prompt != ref.shot.visual_prompt
+    }
     if not rewritten:
         return plan
     safer = plan.model_copy(deep=True)

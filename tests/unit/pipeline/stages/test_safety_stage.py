@@ -118,3 +118,47 @@ async def test_the_rules_planner_cannot_rewrite_so_the_job_stops(
         await run_safety(job, digest, plan)
 
     assert guarded.llm_model_shot_final not in llm_server.models()
+
+
+def slow_guard(settings: Settings, unsafe: Callable[[str], bool]) -> Script:
+    """`guard`, with every safety answer taking a while, so overlapping requests show."""
+    answer = guard(settings, unsafe)
+
+    def slow(request: SeenRequest) -> Reply:
+        reply = answer(request)
+        return replace(reply, delay_s=0.05) if request.model == settings.llm_safety_model else reply
+
+    return slow
+
+
+async def test_with_llm_parallel_the_prompts_are_checked_side_by_side_in_order(
+    guarded: Settings, llm_server: FakeLlmServer
+) -> None:
+    parallel = guarded.model_copy(update={"llm_parallel": True, "llm_parallel_limit": 3})
+    job, digest, plan = await rules_planned_job(parallel)
+    refs = list(plan.shots())
+    target = refs[len(refs) // 2]
+    llm_server.script = slow_guard(parallel, lambda text: text == target.shot.visual_prompt)
+
+    safer = await run_safety(job, digest, plan)
+
+    assert llm_server.max_in_flight == 3
+    prompts = [ref.shot.visual_prompt for ref in safer.shots()]
+    expected = [SAFER if ref.id == target.id else ref.shot.visual_prompt for ref in refs]
+    assert prompts == expected
+    # The story, every prompt once, and the rewrite.
+    assert llm_server.models().count(parallel.llm_safety_model) == len(refs) + 2
+
+
+async def test_an_unsafe_prompt_checked_in_parallel_stops_the_job_with_its_own_message(
+    guarded: Settings, llm_server: FakeLlmServer
+) -> None:
+    parallel = guarded.model_copy(update={"llm_parallel": True, "llm_parallel_limit": 4})
+    backends = replace(build_backends(parallel), planner=RulesPlanner())
+    job = Orchestrator(parallel, backends)._start(StoryRequest(story=FOX), None, None)
+    digest, plan = await make_plan(FOX)
+    target = list(plan.shots())[1]
+    llm_server.script = slow_guard(parallel, lambda text: text == target.shot.visual_prompt)
+
+    with pytest.raises(UnsafeContent, match=f"Shot {target.id} can't be filmed"):
+        await run_safety(job, digest, plan)
