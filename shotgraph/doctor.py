@@ -11,6 +11,7 @@ import importlib.util
 import platform
 from collections.abc import Callable, Iterator
 
+import httpx
 import redis
 from pydantic import BaseModel
 
@@ -22,6 +23,8 @@ from shotgraph.queue.worker import alive_workers
 
 # Seconds a Redis check waits before it reports Redis as unreachable.
 _REDIS_TIMEOUT_S = 1.0
+# Seconds the LLM check waits for the provider's model list.
+_LLM_TIMEOUT_S = 10.0
 
 
 class Check(BaseModel):
@@ -42,6 +45,7 @@ def run_checks(settings: Settings) -> Iterator[Check]:
         ("workers", _workers),
         ("storage", _storage),
         ("backends", _backends),
+        ("llm", _llm),
     ]
     for name, check in checks:
         try:
@@ -169,3 +173,33 @@ def _backends(settings: Settings) -> tuple[bool, str]:
         f"tts={choice.tts}, music={choice.music}, safety={choice.safety}"
     )
     return True, "; ".join([picked, *choice.notes])
+
+
+def _llm(settings: Settings) -> tuple[bool, str]:
+    """The LLM provider answers, takes the key and offers every configured model. It asks for
+    the model list, which costs no tokens."""
+    from shotgraph.pipeline.llm.providers import models_url, offered_models
+    from shotgraph.pipeline.llm.routing import Router
+
+    choice = resolve_backends(settings)
+    if choice.llm_provider == "none":
+        return True, "not used: the rules planner needs no LLM"
+    url = models_url(settings, choice.llm_provider)
+    key = settings.llm_api_key
+    headers = {"Authorization": f"Bearer {key.get_secret_value()}"} if key else {}
+    try:
+        response = httpx.get(url, headers=headers, timeout=_LLM_TIMEOUT_S)
+    except httpx.HTTPError as exc:
+        return False, f"{url} cannot be reached ({type(exc).__name__}: {exc})"
+    if response.status_code in (401, 403):
+        return False, f"{url} refused LLM_API_KEY (HTTP {response.status_code})"
+    if response.status_code == 404:
+        return True, f"{url}: the server answers but lists no models, so none were checked"
+    if response.status_code != 200:
+        return False, f"{url} answered HTTP {response.status_code}"
+    offered = offered_models(response.json())
+    wanted = Router.from_settings(settings).model_ids(moderates=choice.safety == "llm")
+    missing = [model for model in wanted if model not in offered]
+    if missing:
+        return False, f"{choice.llm_provider} at {url} does not offer {', '.join(missing)}"
+    return True, f"{choice.llm_provider} at {url} offers all {len(wanted)} configured models"

@@ -71,6 +71,10 @@ class FakeLlmServer:
         self.script: Script = by_model({})
         self.in_flight = 0
         self.max_in_flight = 0
+        self.offered: list[str] = []
+        """What GET /v1/models lists, OpenAI style."""
+        self.api_key: str | None = None
+        """When set, requests without it as their bearer token get a 401, as a provider does."""
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -80,6 +84,7 @@ class FakeLlmServer:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/v1/chat/completions", self._chat)
+        app.router.add_get("/v1/models", self._models)
         self._runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.5)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -91,7 +96,21 @@ class FakeLlmServer:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    def _refused(self, http: web.Request) -> web.Response | None:
+        if self.api_key is None or http.headers.get("Authorization") == f"Bearer {self.api_key}":
+            return None
+        error = {"error": {"message": "Invalid API key", "type": "invalid_request_error"}}
+        return web.json_response(error, status=401)
+
+    async def _models(self, http: web.Request) -> web.Response:
+        if refused := self._refused(http):
+            return refused
+        listing = [{"id": model, "object": "model", "owned_by": "fake"} for model in self.offered]
+        return web.json_response({"object": "list", "data": listing})
+
     async def _chat(self, http: web.Request) -> web.Response:
+        if refused := self._refused(http):
+            return refused
         body = await http.json()
         seen = SeenRequest(
             model=body["model"],

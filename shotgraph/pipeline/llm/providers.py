@@ -106,6 +106,29 @@ def _seconds(value: str | None) -> float | None:
         return None
 
 
+def _together_root(settings: Settings) -> str:
+    """Together's address without /v1: its SDK adds /v1 to its paths itself, while LLM_BASE_URL
+    is written OpenAI-style."""
+    return (settings.llm_base_url or TOGETHER_BASE_URL).rstrip("/").removesuffix("/v1")
+
+
+def models_url(settings: Settings, provider: str) -> str:
+    """Where the provider lists the models it offers (GET /v1/models, OpenAI style): a check
+    of address and key that costs no tokens."""
+    if provider == "together":
+        return f"{_together_root(settings)}/v1/models"
+    return f"{(settings.llm_base_url or OPENAI_BASE_URL).rstrip('/')}/models"
+
+
+def offered_models(listing: object) -> set[str]:
+    """The model ids of a /v1/models answer: OpenAI wraps them in `data`, Together sends the
+    bare list."""
+    entries = listing.get("data", []) if isinstance(listing, dict) else listing
+    if not isinstance(entries, list):
+        return set()
+    return {entry["id"] for entry in entries if isinstance(entry, dict) and "id" in entry}
+
+
 def build_llm_client(settings: Settings, provider: str) -> SdkChatClient:
     """The client for LLM_PROVIDER, with the key, base URL and timeout from settings."""
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else KEYLESS_PLACEHOLDER
@@ -113,9 +136,7 @@ def build_llm_client(settings: Settings, provider: str) -> SdkChatClient:
     if provider == "together":
         import together
 
-        # The Together SDK adds /v1 to its paths itself; LLM_BASE_URL is written OpenAI-style.
-        base_url = (settings.llm_base_url or TOGETHER_BASE_URL).rstrip("/").removesuffix("/v1")
-        sdk_client = together.AsyncTogether(base_url=base_url, **options)
+        sdk_client = together.AsyncTogether(base_url=_together_root(settings), **options)
         return SdkChatClient("together", sdk_client, SdkErrors.of(together))
     if provider == "openai":
         import openai

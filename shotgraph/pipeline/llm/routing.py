@@ -67,6 +67,20 @@ class Router(BaseModel):
             large_context_above=settings.llm_use_large_context_threshold,
         )
 
+    def model_ids(self, moderates: bool) -> list[str]:
+        """Every model a job may call, fallbacks included, each once; the safety model only
+        when the LLM moderator is in use."""
+        routes = [
+            self.story_compress,
+            self.scene_draft,
+            self.scene_draft_large,
+            self.shot_final,
+            self.json_repair,
+        ]
+        if moderates:
+            routes.append(self.safety)
+        return list(dict.fromkeys(model for route in routes for model in route.models()))
+
     def compresses(self, story_tokens: int) -> bool:
         """Step A runs only for stories of at least LLM_SKIP_SUMMARIZATION_THRESHOLD tokens."""
         return story_tokens >= self.skip_summarization_below
