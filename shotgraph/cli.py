@@ -18,7 +18,7 @@ from shotgraph.config import ExecutionProfile, Settings
 from shotgraph.errors import ShotGraphError
 from shotgraph.health import Role
 from shotgraph.intake import read_story_file
-from shotgraph.models import AspectRatio, JobResult, ShotPlan, StoryRequest
+from shotgraph.models import AspectRatio, CostReport, JobResult, ShotPlan, StoryRequest
 from shotgraph.pipeline.gpu.weights import Purpose
 
 app = typer.Typer(
@@ -145,13 +145,15 @@ def plan(
         request = _request(
             settings, story_file, title, aspect, seed, style, language, None, target_length
         )
-        shot_plan = asyncio.run(Orchestrator(settings).plan(request))
+        planned = asyncio.run(Orchestrator(settings).plan(request))
     except ShotGraphError as error:
         raise _fail(error) from error
     if as_json:
-        out.print_json(shot_plan.model_dump_json())
-    else:
-        out.print(_plan_table(shot_plan))
+        out.print_json(planned.plan.model_dump_json())
+        return
+    out.print(_plan_table(planned.plan))
+    _print_cost(planned.cost)
+    _print_notes(planned.notes)
 
 
 @app.command()
@@ -311,15 +313,25 @@ def _print_result(result: JobResult, target: Path) -> None:
     out.print(f"  stages: {timings}")
     if result.cached_stages:
         out.print(f"  reused from cache: {', '.join(result.cached_stages)}")
-    if result.cost.lines:
-        out.print(f"  LLM: {result.cost.total_tokens} tokens, ${result.cost.total_dollars:.4f}")
-        for line in result.cost.lines:
-            out.print(
-                f"    {line.stage} {line.model}: {line.calls} calls, {line.retries} retries, "
-                f"{line.input_tokens} in + {line.output_tokens} out tokens, ${line.dollars:.4f}",
-                soft_wrap=True,
-            )
-    for note in result.notes:
+    _print_cost(result.cost)
+    _print_notes(result.notes)
+
+
+def _print_cost(cost: CostReport) -> None:
+    """The LLM's tokens and dollars per stage and model (nothing when no LLM was called)."""
+    if not cost.lines:
+        return
+    out.print(f"  LLM: {cost.total_tokens} tokens, ${cost.total_dollars:.4f}")
+    for line in cost.lines:
+        out.print(
+            f"    {line.stage} {line.model}: {line.calls} calls, {line.retries} retries, "
+            f"{line.input_tokens} in + {line.output_tokens} out tokens, ${line.dollars:.4f}",
+            soft_wrap=True,
+        )
+
+
+def _print_notes(notes: list[str]) -> None:
+    for note in notes:
         out.print(f"  [yellow]note:[/] {note}")
 
 

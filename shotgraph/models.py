@@ -333,6 +333,15 @@ class CostReport(BaseModel):
         return sum(line.input_tokens + line.output_tokens for line in self.lines)
 
 
+class PlannedStory(BaseModel):
+    """What planning alone hands back (`shotgraph plan`): the plan, what it cost, and why any
+    backend differs from the one asked for."""
+
+    plan: ShotPlan
+    cost: CostReport
+    notes: list[str] = Field(default_factory=list)
+
+
 class JobFiles(BaseModel):
     """A finished job's files, as paths relative to the storage root."""
 

@@ -10,7 +10,14 @@ import logging
 
 from shotgraph.config import Settings
 from shotgraph.intake import clean_story, split_title
-from shotgraph.models import JobResult, ShotPlan, Stage, StoryDigest, StoryRequest
+from shotgraph.models import (
+    JobResult,
+    PlannedStory,
+    ShotPlan,
+    Stage,
+    StoryDigest,
+    StoryRequest,
+)
 from shotgraph.pipeline.artefacts import JobFolder
 from shotgraph.pipeline.backends import Backends, build_backends
 from shotgraph.pipeline.composition.timeline import build_timeline
@@ -71,10 +78,11 @@ class Orchestrator:
         request: StoryRequest,
         progress: ProgressCallback | None = None,
         job_id: str | None = None,
-    ) -> ShotPlan:
+    ) -> PlannedStory:
         """Only the planning stages: what `shotgraph plan` prints."""
-        _, plan = await self._plan(self._start(request, progress, job_id))
-        return plan
+        job = self._start(request, progress, job_id)
+        _, plan = await self._plan(job)
+        return PlannedStory(plan=plan, cost=job.cost, notes=job.notes)
 
     def _start(
         self, request: StoryRequest, progress: ProgressCallback | None, job_id: str | None

@@ -1,5 +1,5 @@
-"""`shotgraph render` with LLM planning and LLM moderation against the fake server: the film is
-made from the model's plan, and the cost report is printed per stage and model."""
+"""`shotgraph render` and `shotgraph plan` with LLM planning and LLM moderation against the fake
+server: the film is made from the model's plan, and the cost is printed per stage and model."""
 
 from __future__ import annotations
 
@@ -28,9 +28,8 @@ STORY = "The Owl\n\nAn owl named Pip sat on an oak at night. Pip hooted twice.\n
 DEFAULTS = Settings(_env_file=None)
 
 
-async def test_render_films_the_models_plan_and_prints_its_cost(
-    tmp_path: Path, llm_server: FakeLlmServer
-) -> None:
+def script_the_owl(llm_server: FakeLlmServer) -> None:
+    """One scene of two shots from the planner's models, and `safe` from the moderator."""
     toon = ToonFormat()
     scenes = SceneListAnswer(
         scenes=[SceneAnswer(first_sentence=1, title="Night", location="an oak", place=Place.FOREST)]
@@ -60,6 +59,13 @@ async def test_render_films_the_models_plan_and_prints_its_cost(
             DEFAULTS.llm_safety_model: Reply("safe", input_tokens=200, output_tokens=2),
         }
     )
+
+
+async def run_cli(
+    tmp_path: Path, llm_server: FakeLlmServer, *args: str
+) -> tuple[asyncio.subprocess.Process, str, str]:
+    """`shotgraph ARGS` on the owl story with LLM planning and moderation at the fake; run
+    asynchronously so that the fake keeps answering meanwhile."""
     story = tmp_path / "owl.txt"
     story.write_text(STORY)
     env = {
@@ -79,23 +85,44 @@ async def test_render_films_the_models_plan_and_prints_its_cost(
         sys.executable,
         "-m",
         "shotgraph",
-        "render",
+        args[0],
         str(story),
-        "-o",
-        "owl.mp4",
+        *args[1:],
         cwd=tmp_path,
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(child.communicate(), timeout=240)
+    return child, out.decode(), err.decode()
 
-    assert child.returncode == 0, err.decode()
+
+async def test_render_films_the_models_plan_and_prints_its_cost(
+    tmp_path: Path, llm_server: FakeLlmServer
+) -> None:
+    script_the_owl(llm_server)
+
+    child, text, err = await run_cli(tmp_path, llm_server, "render", "-o", "owl.mp4")
+
+    assert child.returncode == 0, err
     assert probe(tmp_path / "owl.mp4").stream("video").codec == "h264"
     assert "Pip hooted twice." in (tmp_path / "owl.srt").read_text()
-    text = out.decode()
     assert "1 scenes, 2 shots" in text
     assert f"shots {DEFAULTS.llm_model_shot_final}: 1 calls, 0 retries, 900 in + 50 out" in text
     # The story and both picture prompts were moderated.
     assert f"safety {DEFAULTS.llm_safety_model}: 3 calls" in text
     assert llm_server.models().count(DEFAULTS.llm_safety_model) == 3
+
+
+async def test_plan_prints_what_planning_cost(tmp_path: Path, llm_server: FakeLlmServer) -> None:
+    script_the_owl(llm_server)
+
+    child, text, err = await run_cli(tmp_path, llm_server, "plan")
+
+    assert child.returncode == 0, err
+    assert "The Owl: 2 shots" in text
+    # 300 + 40 tokens for the scenes, 900 + 50 for the shots, at the default models' prices.
+    assert "LLM: 1290 tokens, $" in text
+    assert f"scenes {DEFAULTS.llm_model_scene_draft}: 1 calls, 0 retries, 300 in + 40 out" in text
+    assert f"shots {DEFAULTS.llm_model_shot_final}: 1 calls" in text
+    assert DEFAULTS.llm_safety_model not in llm_server.models()  # planning moderates nothing

@@ -37,7 +37,7 @@ async def _run(settings: Settings, narrator: Narrator) -> dict[str, NarratedShot
     backends = build_backends(settings)
     backends.narrator = narrator
     request = StoryRequest(story=STORY)
-    plan = await Orchestrator(settings, backends).plan(request)
+    plan = (await Orchestrator(settings, backends).plan(request)).plan
     job = JobRun(
         settings=settings,
         backends=backends,
