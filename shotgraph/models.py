@@ -160,7 +160,9 @@ class Shot(BaseModel):
     type: ShotType
     camera: CameraMove = CameraMove.STATIC
     direction: Direction = Direction.RIGHT
-    duration_s: Annotated[float, Field(ge=1.0, le=60.0)]
+    # Planners plan takes of at most a minute; narration can stretch one further when it is
+    # read out, and the filmed plan (plan.json) records that real length.
+    duration_s: Annotated[float, Field(ge=1.0, le=600.0)]
     visual_prompt: Annotated[str, Field(min_length=1, max_length=1000)]
     negative_prompt: Annotated[str, Field(max_length=500)] = ""
     narration: list[SpokenLine] = Field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -9,9 +10,20 @@ import pytest
 
 from shotgraph.config import Settings
 from shotgraph.errors import StageFailed
-from shotgraph.models import Stage, StageEvent, StoryRequest
+from shotgraph.models import (
+    CostReport,
+    Scene,
+    Shot,
+    ShotPlan,
+    SpokenLine,
+    Stage,
+    StageEvent,
+    StoryDigest,
+    StoryRequest,
+)
 from shotgraph.pipeline.backends import build_backends
 from shotgraph.pipeline.orchestrator import Orchestrator
+from shotgraph.pipeline.planning.rules import RulesPlanner
 from shotgraph.pipeline.video.protocol import ShotRender
 from tests.helpers.media import audio_rms, frame_at, probe
 
@@ -129,3 +141,32 @@ async def test_a_failed_stage_loses_nothing_already_made(
     assert Stage.NARRATION in result.cached_stages
     assert Stage.VISUALS not in result.cached_stages
     assert sorted((job_dir / "narration").glob("*.wav")) == narration_files
+
+
+class OneLongTakePlanner(RulesPlanner):
+    """The rules plan, with the first scene's shots read as one take of a long speech, as an
+    LLM planner may write it."""
+
+    speech = " ".join(["Mara held the red kite high above the hill and ran on."] * 20)
+
+    async def shots(
+        self, scene: Scene, digest: StoryDigest, request: StoryRequest, cost: CostReport
+    ) -> list[Shot]:
+        shots = await super().shots(scene, digest, request, cost)
+        if scene.index > 0:
+            return shots
+        return [shots[0].model_copy(update={"narration": [SpokenLine(text=self.speech)]})]
+
+
+async def test_a_take_read_for_over_a_minute_is_filmed_and_recorded_in_full(
+    settings: Settings, request_: StoryRequest
+) -> None:
+    backends = replace(build_backends(settings), planner=OneLongTakePlanner())
+
+    result = await Orchestrator(settings, backends).run(request_)
+
+    filmed = ShotPlan.model_validate_json((settings.storage_path / result.files.plan).read_text())
+    first = filmed.scenes[0].shots[0]
+    assert first.narration_text == OneLongTakePlanner.speech
+    assert first.duration_s > 60  # 200 words read out take over a minute
+    assert result.duration_s >= filmed.duration_s
