@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from PIL import Image
+from redis.asyncio import Redis
 from telegram import (
     BotCommand,
     InlineKeyboardButton,
@@ -49,6 +50,7 @@ from shotgraph.bot.story_input import StoryInput, parse_story_command
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, InvalidStory
 from shotgraph.models import JobResult
+from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
 
@@ -74,8 +76,8 @@ THUMBNAIL_SIDE = 320
 UPLOAD_TIMEOUT_S = 600.0
 # Tries of one call answered with RetryAfter before it is given up on.
 FLOOD_RETRIES = 5
-# Where a DM's options wait for the story that comes in the next message.
-AWAITING_STORY = "awaiting_story"
+# How long a bare /story's options wait for the story before they are forgotten.
+AWAITING_STORY_TTL_S = 86_400
 _UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -167,13 +169,17 @@ class TelegramBot:
         if story.story:
             await self._submit(story, owner)
         elif message.chat.type == ChatType.PRIVATE:
-            _chat_state(context)[AWAITING_STORY] = story
+            await self._redis.set(
+                keys.telegram_awaiting_story(message.chat_id),
+                story.model_dump_json(),
+                ex=AWAITING_STORY_TTL_S,
+            )
             await message.reply_text("Send me the story in your next message (or a .txt file).")
         else:
             raise InvalidStory("In a group, put the story right after /story in one message.")
 
     async def on_text(self, message: Message, owner: Owner, context: Context) -> None:
-        awaiting = _chat_state(context).pop(AWAITING_STORY, None)
+        awaiting = await self._awaiting_options(message.chat_id)
         if awaiting is None:
             await message.reply_text("Send /story and your story to make a film; /help says more.")
             return
@@ -192,13 +198,22 @@ class TelegramBot:
         data = await (await document.get_file()).download_as_bytearray()
         text = self.core.story_from_document(bytes(data), name)
         # The caption's options win; without a caption, those of a bare /story before it.
-        awaiting = _chat_state(context).pop(AWAITING_STORY, None)
+        awaiting = await self._awaiting_options(message.chat_id)
         if message.caption:
             options = parse_story_command(message.caption)
         else:
             options = awaiting or StoryInput()
         title = options.title or options.story or None
         await self._submit(options.model_copy(update={"story": text, "title": title}), owner)
+
+    @property
+    def _redis(self) -> Redis:
+        return self.core.queue.redis
+
+    async def _awaiting_options(self, chat_id: int) -> StoryInput | None:
+        """The options of a bare /story waiting for this chat's story, taken (read once)."""
+        raw = await self._redis.getdel(keys.telegram_awaiting_story(chat_id))
+        return StoryInput.model_validate_json(raw) if raw is not None else None
 
     async def on_status(self, message: Message, owner: Owner, context: Context) -> None:
         jobs = await self.core.jobs(owner)
@@ -377,12 +392,6 @@ def _owner(update: Update) -> Owner:
         server_id=None if chat.type == ChatType.PRIVATE else str(chat.id),
         display_name=user.full_name[:100],
     )
-
-
-def _chat_state(context: Context) -> dict[Any, Any]:
-    """What the bot remembers about a chat between two of its messages (in memory only)."""
-    assert context.chat_data is not None
-    return context.chat_data
 
 
 def _after_command(text: str) -> str:

@@ -75,3 +75,10 @@ def discord_server(guild_id: str) -> str:
 def discord_user_day(guild_id: str, user_id: str, day: str) -> str:
     """Counter: films one member started in one Discord server on one UTC day."""
     return f"{PREFIX}:discord:quota:{guild_id}:{user_id}:{day}"
+
+
+# Telegram bot
+def telegram_awaiting_story(chat_id: int) -> str:
+    """String (StoryInput JSON) with a TTL: the options of a bare /story in a DM, waiting for
+    the story in the chat's next message; kept here so that a restarted bot still has them."""
+    return f"{PREFIX}:telegram:awaiting:{chat_id}"

@@ -55,6 +55,22 @@ async def test_a_story_sent_after_a_bare_story_command_is_queued_with_its_option
     assert "already have 1 film in the works" in refused
 
 
+async def test_a_bare_story_commands_options_outlive_a_restart_of_the_bot(
+    telegram_api: FakeTelegramApi, start_bot: StartBot
+) -> None:
+    first = await start_bot()
+    prompt = await telegram_api.reply_to(telegram_api.send_text('/story --title "The Kite"'))
+    await first.stop()
+    await start_bot()
+
+    queued = await telegram_api.reply_to(telegram_api.send_text(STORY))
+
+    assert "next message" in prompt
+    assert queued.startswith("🎬 The Kite\nIn the queue")
+    # Taken once: the next plain message is not another story.
+    assert "Send /story" in await telegram_api.reply_to(telegram_api.send_text(STORY))
+
+
 async def test_a_document_after_a_bare_story_command_takes_its_options(
     api: FakeTelegramApi,
 ) -> None:
