@@ -11,6 +11,7 @@ import unicodedata
 from pathlib import Path
 
 from shotgraph.errors import InvalidStory
+from shotgraph.sizes import spell_bytes
 
 # Share of control characters above which bytes are treated as a binary file, not text.
 _BINARY_CONTROL_SHARE = 0.05
@@ -73,9 +74,14 @@ def read_story_file(path: str, max_bytes: int) -> str:
 
 
 def _too_big(source: str, size: int, max_bytes: int) -> InvalidStory:
-    return InvalidStory(
-        f"{source} is {size / 1000:.0f} KB; the limit is {max_bytes / 1000:.0f} KB. "
-        "Split it into parts or shorten it."
+    return InvalidStory(too_big_message(source, size, max_bytes))
+
+
+def too_big_message(what: str, size: int, max_bytes: int) -> str:
+    """The one refusal of a story over MAX_STORY_BYTES, wherever it arrives."""
+    return (
+        f"{what} is {spell_bytes(size)}; the limit is {spell_bytes(max_bytes)}. "
+        "Shorten it or split it into parts."
     )
 
 

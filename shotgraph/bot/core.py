@@ -17,6 +17,7 @@ from shotgraph.errors import ShotGraphError
 from shotgraph.queue.client import JobQueue, NothingToCancel
 from shotgraph.queue.limits import QuotaUsage
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
+from shotgraph.sizes import spell_bytes
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +79,12 @@ class BotCore:
 
     def help_text(self, usage: QuotaUsage | None = None) -> str:
         """What the bot does, the limits, the options: the same words on every platform."""
-        kb = self.settings.max_story_bytes // 1000
         lines = [
             "I turn a written story into a short narrated film with music and subtitles.",
             "",
             "Send /story followed by your story, or /story alone and then the story, or a "
-            f".txt or .md file. Stories up to {kb} KB; a few paragraphs make a film of a "
-            "minute or two.",
+            f".txt or .md file. Stories up to {spell_bytes(self.settings.max_story_bytes)}; "
+            "a few paragraphs make a film of a minute or two.",
             f"Options go before the story: {OPTIONS_HELP}.",
             '/story --vertical --title "The Kite" Mara ran up the hill at dawn...',
             "",

@@ -15,6 +15,7 @@ from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable
 from shotgraph.models import JobResult
 from shotgraph.pipeline.composition.ffmpeg import FfmpegFailed, run_ffmpeg
+from shotgraph.sizes import spell_bytes
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ async def plan_delivery(settings: Settings, result: JobResult, limit_bytes: int)
             kind="upload",
             path=fitted,
             reduced=True,
-            note=f"A smaller version to fit the {limit_bytes / 1e6:.0f} MB upload limit.",
+            note=f"A smaller version to fit the {spell_bytes(limit_bytes)} upload limit.",
         )
     try:
         links = DownloadLinks(settings)
@@ -59,8 +60,8 @@ async def plan_delivery(settings: Settings, result: JobResult, limit_bytes: int)
         return Delivery(
             kind="unavailable",
             note=(
-                f"The film is {film.stat().st_size / 1e6:.0f} MB, over this chat's "
-                f"{limit_bytes / 1e6:.0f} MB limit, and download links are not set up here "
+                f"The film is {spell_bytes(film.stat().st_size)}, over this chat's "
+                f"{spell_bytes(limit_bytes)} limit, and download links are not set up here "
                 "(LINK_SECRET)."
             ),
         )

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from pydantic import BaseModel, ValidationError
 
 from shotgraph.errors import InvalidStory
-from shotgraph.intake import clean_story, decode_story
+from shotgraph.intake import clean_story, decode_story, too_big_message
 from shotgraph.models import AspectRatio, StoryRequest
 
 # Fewer words than this is a sentence, not a story anybody would want filmed.
@@ -59,10 +59,7 @@ class StoryInput(BaseModel):
         story = clean_story(self.story)
         size = len(story.encode())
         if size > max_bytes:
-            raise InvalidStory(
-                f"The story is {size / 1000:.0f} KB; the limit is {max_bytes / 1000:.0f} KB. "
-                "Shorten it or send it in parts."
-            )
+            raise InvalidStory(too_big_message("The story", size, max_bytes))
         if len(story.split()) < MIN_STORY_WORDS:
             raise InvalidStory(
                 f"That is too short to film: write at least {MIN_STORY_WORDS} words, "

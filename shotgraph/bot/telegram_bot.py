@@ -53,6 +53,7 @@ from shotgraph.models import JobResult
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
+from shotgraph.sizes import spell_bytes
 
 log = logging.getLogger(__name__)
 
@@ -192,8 +193,8 @@ class TelegramBot:
         limit = self.settings.telegram_download_limit_bytes
         if document.file_size is not None and document.file_size > limit:
             raise InvalidStory(
-                f"{name} is {document.file_size / 1e6:.0f} MB; I can read files up to "
-                f"{limit / 1e6:.0f} MB. Send the story as a .txt file."
+                f"{name} is {spell_bytes(document.file_size)}; I can read files up to "
+                f"{spell_bytes(limit)}. Send the story as a .txt file."
             )
         data = await (await document.get_file()).download_as_bytearray()
         text = self.core.story_from_document(bytes(data), name)

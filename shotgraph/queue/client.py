@@ -18,7 +18,7 @@ from arq.constants import abort_jobs_ss
 
 from shotgraph.config import Settings
 from shotgraph.errors import ShotGraphError
-from shotgraph.intake import split_title
+from shotgraph.intake import split_title, too_big_message
 from shotgraph.models import StageEvent, StoryRequest
 from shotgraph.pipeline.artefacts import JOB_ID_PATTERN
 from shotgraph.queue import events, keys
@@ -87,10 +87,7 @@ class JobQueue:
         """Check the limits, record the job and queue it; the `queued` event says its place."""
         size = len(request.story.encode())
         if size > self.settings.max_story_bytes:
-            raise StoryTooLong(
-                f"The story is {size / 1000:.0f} KB; the limit is "
-                f"{self.settings.max_story_bytes / 1000:.0f} KB. Shorten it or split it in parts."
-            )
+            raise StoryTooLong(too_big_message("The story", size, self.settings.max_story_bytes))
         job_id = secrets.token_hex(8)
         await self.limits.admit(job_id, owner)
         record = JobRecord(

@@ -26,6 +26,7 @@ _PASSED = (
     "storage_path",
     "video_resolution",
     "video_fps",
+    "video_crf",
     "redis_url",
     "queue_name",
     "job_timeout_s",

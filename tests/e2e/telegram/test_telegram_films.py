@@ -217,6 +217,36 @@ async def test_a_film_over_the_time_limit_fails_with_a_short_reason(api: FakeTel
     assert [b["text"] for b in failed.keyboard] == ["Try again"]
 
 
+# A sharp film (lossless, 640x360: about 630 KB) over a 400 KB limit: a smaller encode fits.
+@pytest.mark.parametrize(
+    ("worker_settings", "bot_settings"),
+    [
+        (
+            {"video_resolution": "640x360", "video_fps": 12, "video_crf": 0},
+            {"telegram_upload_limit_bytes": 400_000},
+        )
+    ],
+)
+async def test_a_film_over_the_upload_limit_arrives_as_a_smaller_encode_that_fits(
+    api: FakeTelegramApi, telegram_settings: Settings, tmp_path: Path
+) -> None:
+    await api.send_text("/story " + STORY)
+    video = await api.wait_for_call("sendVideo", timeout_s=90)
+
+    assert "A smaller version to fit the 400 KB upload limit." in video.params["caption"]
+    sent = video.file("video").data
+    assert len(sent) <= 400_000
+    originals = list((telegram_settings.storage_path / "jobs").glob("*/film.mp4"))
+    assert [f.stat().st_size > 400_000 for f in originals] == [True]
+    film = tmp_path / "smaller.mp4"
+    film.write_bytes(sent)
+    info = probe(film)
+    assert (info.stream("video").codec, info.stream("video").width) == ("h264", 640)
+    assert info.stream("audio")
+    assert info.duration_s == pytest.approx(probe(originals[0]).duration_s, abs=0.2)
+    assert len(api.calls_to("sendVideo")) == 1
+
+
 # Too small for even a smaller encode worth watching: the film goes as a link.
 @pytest.mark.parametrize("bot_settings", [{"telegram_upload_limit_bytes": 20_000}])
 async def test_a_film_over_the_upload_limit_arrives_as_a_signed_link(
