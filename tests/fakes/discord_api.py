@@ -46,7 +46,8 @@ ATTACHMENT_OPTION = 11
 ALL_PERMISSIONS = (1 << 41) - 1
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view, send, use application commands
 # Discord ends a session whose connection the client closed with one of these codes; after any
-# other close the session can be resumed.
+# other close the session can be resumed. (discord.py 2.7 on aiohttp 3.14 closes with 4000 even
+# in `Client.close()`, so a stopped bot's session stays resumable, as it would on Discord.)
 SESSION_ENDING_CLOSES = (1000, 1001)
 
 
@@ -83,8 +84,10 @@ class GatewaySession:
     id: str
     events: list[dict[str, Any]] = field(default_factory=list)
     socket: web.WebSocketResponse | None = None
-    """The connection its events go out on; None while the bot reconnects."""
+    """The connection its events go out on, if any."""
     resumable: bool = True
+    reconnecting: bool = False
+    """Told to reconnect and not back yet: its events wait for the RESUME."""
 
     @property
     def last_sequence(self) -> int:
@@ -477,7 +480,7 @@ class FakeDiscord:
         socket = session.socket
         assert socket is not None, "the bot is already reconnecting"
         session.socket = None
-        session.resumable = resumable
+        session.resumable = session.reconnecting = resumable
         await socket.send_str(json.dumps({"op": Op.RECONNECT, "d": None}))
         return session.last_sequence
 
@@ -564,7 +567,7 @@ class FakeDiscord:
                     await socket.send_str(json.dumps(frame))
                 replayed += [frame["t"] for frame in missed]
                 sent = missed[-1]["s"]
-            session.socket = socket
+            session.socket, session.reconnecting = socket, False
             await self._send(session, "RESUMED", {})
         else:
             await socket.send_str(json.dumps({"op": Op.INVALID_SESSION, "d": False}))
@@ -586,8 +589,8 @@ class FakeDiscord:
             await session.socket.send_str(json.dumps(frame))
 
     def _live_session(self) -> GatewaySession:
-        """The newest bot's session: where Discord sends interactions."""
-        live = [session for session in self.gateway_sessions if session.resumable]
+        """The newest connected bot's session: where Discord sends interactions."""
+        live = [s for s in self.gateway_sessions if s.socket is not None or s.reconnecting]
         assert live, "no bot is connected to the fake gateway"
         return live[-1]
 
