@@ -7,15 +7,21 @@ assert on what this fake recorded: callbacks, webhook edits, channel messages, u
 Modelled on Discord's documented behaviour (PLATFORM-FACTS.md): interaction tokens expire
 (401, code 50027), channels can refuse the bot (403, code 50013), ephemeral replies are not
 channel messages, uploads over the interaction's `attachment_size_limit` are refused (413).
+Tests can also make Discord do the two things it does to every long-running bot: move its
+gateway session (`reconnect`: op 7, answered by RESUME, or refused with INVALID_SESSION) and
+spend a rate limit (`rate_limit_next`: a 429 carrying `retry_after`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import enum
 import itertools
 import json
+import math
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +45,23 @@ CHANNEL_OPTION = 7
 ATTACHMENT_OPTION = 11
 ALL_PERMISSIONS = (1 << 41) - 1
 MEMBER_PERMISSIONS = (1 << 10) | (1 << 11) | (1 << 31)  # view, send, use application commands
+# Discord ends a session whose connection the client closed with one of these codes; after any
+# other close the session can be resumed. (discord.py 2.7 on aiohttp 3.14 closes with 4000 even
+# in `Client.close()`, so a stopped bot's session stays resumable, as it would on Discord.)
+SESSION_ENDING_CLOSES = (1000, 1001)
+
+
+class Op(enum.IntEnum):
+    """Gateway opcodes (Discord's Gateway Opcodes table)."""
+
+    DISPATCH = 0
+    HEARTBEAT = 1
+    IDENTIFY = 2
+    RESUME = 6
+    RECONNECT = 7
+    INVALID_SESSION = 9
+    HELLO = 10
+    HEARTBEAT_ACK = 11
 
 
 @dataclass
@@ -51,6 +74,80 @@ class Recorded:
     files: list[tuple[str, bytes]]
     status: int
     at: float
+
+
+@dataclass
+class GatewaySession:
+    """One IDENTIFY's session. Discord keeps every event it dispatched, numbered, so a bot
+    whose connection dropped can RESUME and be sent the ones it missed."""
+
+    id: str
+    events: list[dict[str, Any]] = field(default_factory=list)
+    socket: web.WebSocketResponse | None = None
+    """The connection its events go out on, if any."""
+    resumable: bool = True
+    reconnecting: bool = False
+    """Told to reconnect and not back yet: its events wait for the RESUME."""
+
+    @property
+    def last_sequence(self) -> int:
+        return self.events[-1]["s"] if self.events else 0
+
+
+@dataclass
+class Resume:
+    """One RESUME (op 6) a bot sent, and how the fake answered it."""
+
+    session_id: str
+    seq: int | None
+    gateway_path: str
+    """Which gateway URL it came to: `resume_gateway_url` is a path of its own here."""
+    accepted: bool
+    replayed: list[str]
+    """The missed events sent again, by name, before RESUMED."""
+
+
+@dataclass
+class RateLimit:
+    """A 429 waiting for the next request that matches it."""
+
+    method: str
+    path_fragment: str
+    retry_after_s: float
+    upload: bool
+    is_global: bool
+
+    def matches(self, method: str, path: str, files: list[tuple[str, bytes]]) -> bool:
+        return (
+            method == self.method
+            and self.path_fragment in path
+            and (bool(files) or not self.upload)
+        )
+
+    def answer(self) -> dict[str, Any]:
+        return {
+            "message": "You are being rate limited.",
+            "retry_after": self.retry_after_s,
+            "global": self.is_global,
+        }
+
+    def headers(self) -> dict[str, str]:
+        """Discord's headers on a 429. discord.py takes a 429 without `Via` (which Discord's
+        proxy adds) for a Cloudflare ban and gives up, so the fake sends it too."""
+        headers = {
+            "Via": "1.1 google",
+            "Retry-After": str(math.ceil(self.retry_after_s)),
+            "X-RateLimit-Scope": "global" if self.is_global else "user",
+        }
+        if self.is_global:
+            return headers | {"X-RateLimit-Global": "true"}
+        return headers | {
+            "X-RateLimit-Limit": "5",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": f"{time.time() + self.retry_after_s:.3f}",
+            "X-RateLimit-Reset-After": f"{self.retry_after_s:.3f}",
+            "X-RateLimit-Bucket": "fake-bucket",
+        }
 
 
 @dataclass
@@ -184,13 +281,15 @@ class FakeDiscord:
         self.identified: list[dict[str, Any]] = []
         """The IDENTIFY payloads bots sent, token left out."""
         self.sessions = 0
+        self.gateway_sessions: list[GatewaySession] = []
+        self.resumes: list[Resume] = []
         self.commands: dict[str | None, list[dict[str, Any]]] = {}
         self.messages: dict[str, FakeMessage] = {}
         self.interactions: dict[str, FakeInteraction] = {}
         self.dm_channels: dict[str, str] = {}  # user id -> DM channel id
         self.cdn: dict[str, tuple[str, bytes, str]] = {}  # path -> filename, bytes, type
         self._sockets: list[web.WebSocketResponse] = []
-        self._sequence = itertools.count(1)
+        self._rate_limits: list[RateLimit] = []
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -245,9 +344,16 @@ class FakeDiscord:
     def gateway_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
+    @property
+    def resume_gateway_url(self) -> str:
+        """Where READY tells a bot to RESUME: another URL than the one it identified on, as on
+        Discord, so a test sees which one the bot used."""
+        return f"ws://127.0.0.1:{self.port}/resume-gateway"
+
     async def start(self) -> FakeDiscord:
         app = web.Application(client_max_size=30 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/resume-gateway", self._gateway)
         app.router.add_get("/attachments/{id}/{name}", self._cdn)
         app.router.add_route("*", API_PREFIX + "/{path:.*}", self._rest)
         self._runner = web.AppRunner(app)
@@ -266,7 +372,8 @@ class FakeDiscord:
     # -- what tests do -----------------------------------------------------------------
 
     async def wait_for(self, check: Callable[[], Any], timeout_s: float = 30) -> Any:
-        """Wait until `check()` returns something truthy (re-checked after every request)."""
+        """Wait until `check()` returns something truthy (re-checked after every request and
+        every gateway session started or resumed)."""
 
         async def until() -> Any:
             async with self._changed:
@@ -362,50 +469,130 @@ class FakeDiscord:
     def followups(self, interaction: FakeInteraction) -> list[FakeMessage]:
         return [self.messages[mid] for mid in interaction.followup_ids]
 
+    async def reconnect(self, resumable: bool = True) -> int:
+        """Send the newest bot RECONNECT (op 7), as Discord does before it moves a session to
+        another server. Events dispatched until the bot RESUMEs wait in the session and go out
+        after it. With `resumable=False` the RESUME is answered with INVALID_SESSION (d=false),
+        and the bot must IDENTIFY again.
+
+        Returns the sequence number a correct RESUME carries: that of the last event sent."""
+        session = self._live_session()
+        socket = session.socket
+        assert socket is not None, "the bot is already reconnecting"
+        session.socket = None
+        session.resumable = session.reconnecting = resumable
+        await socket.send_str(json.dumps({"op": Op.RECONNECT, "d": None}))
+        return session.last_sequence
+
+    def rate_limit_next(
+        self,
+        method: str,
+        path_fragment: str,
+        retry_after_s: float,
+        upload: bool = False,
+        is_global: bool = False,
+    ) -> None:
+        """Answer the next `method` request whose path holds `path_fragment` (and that carries
+        a file, with `upload`) with a 429, as Discord does when a route's bucket, or with
+        `is_global` the bot's global limit, is spent. discord.py should wait `retry_after_s`
+        and send the same request again."""
+        self._rate_limits.append(RateLimit(method, path_fragment, retry_after_s, upload, is_global))
+
     # -- gateway -----------------------------------------------------------------------
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         socket = web.WebSocketResponse()
         await socket.prepare(request)
+        self._sockets.append(socket)
         await socket.send_str(
-            json.dumps({"op": 10, "d": {"heartbeat_interval": self.heartbeat_ms}})
+            json.dumps({"op": Op.HELLO, "d": {"heartbeat_interval": self.heartbeat_ms}})
         )
+        session: GatewaySession | None = None
         async for message in socket:
             if message.type is not WSMsgType.TEXT:
                 break
             frame = json.loads(message.data)
-            if frame["op"] == 1:
-                await socket.send_str(json.dumps({"op": 11}))
-            elif frame["op"] == 2:
-                await self._identify(socket, frame["d"])
-        if socket in self._sockets:
-            self._sockets.remove(socket)
+            if frame["op"] == Op.HEARTBEAT:
+                await socket.send_str(json.dumps({"op": Op.HEARTBEAT_ACK}))
+            elif frame["op"] == Op.IDENTIFY:
+                session = await self._identify(socket, frame["d"])
+            elif frame["op"] == Op.RESUME:
+                session = await self._resume(socket, frame["d"], request.path)
+        self._sockets.remove(socket)
+        if session is not None and session.socket is socket:
+            session.socket = None
+            session.resumable = socket.close_code not in SESSION_ENDING_CLOSES
         return socket
 
-    async def _identify(self, socket: web.WebSocketResponse, identify: dict[str, Any]) -> None:
+    async def _identify(
+        self, socket: web.WebSocketResponse, identify: dict[str, Any]
+    ) -> GatewaySession | None:
         self.identified.append({k: v for k, v in identify.items() if k != "token"})
         if identify["token"] != self.bot_token:
             await socket.close(code=4004)
-            return
-        self._sockets.append(socket)
+            return None
+        session = GatewaySession(uuid.uuid4().hex, socket=socket)
+        self.gateway_sessions.append(session)
         ready = {
             "v": 10,
             "user": self.bot_user,
             "guilds": [{"id": g.id, "unavailable": True} for g in self.guilds],
-            "session_id": "fake-session",
-            "resume_gateway_url": self.gateway_url,
+            "session_id": session.id,
+            "resume_gateway_url": self.resume_gateway_url,
             "application": {"id": self.application_id, "flags": 0},
         }
-        await self._send(socket, "READY", ready)
+        await self._send(session, "READY", ready)
         for guild in self.guilds:
-            await self._send(socket, "GUILD_CREATE", self._guild_payload(guild))
+            await self._send(session, "GUILD_CREATE", self._guild_payload(guild))
         async with self._changed:
             self.sessions += 1
             self._changed.notify_all()
+        return session
 
-    async def _send(self, socket: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
-        frame = {"op": 0, "t": event, "s": next(self._sequence), "d": data}
-        await socket.send_str(json.dumps(frame))
+    async def _resume(
+        self, socket: web.WebSocketResponse, resume: dict[str, Any], path: str
+    ) -> GatewaySession | None:
+        """Send a returning bot the events after its `seq`, then RESUMED; or, when its session
+        is gone, INVALID_SESSION with d=false (not resumable): it must IDENTIFY again."""
+        if resume["token"] != self.bot_token:
+            await socket.close(code=4004)
+            return None
+        session = next((s for s in self.gateway_sessions if s.id == resume["session_id"]), None)
+        replayed: list[str] = []
+        if session is not None and session.resumable:
+            # Until caught up: events dispatched while the missed ones go out come after them.
+            sent = resume["seq"] or 0
+            while missed := [frame for frame in session.events if frame["s"] > sent]:
+                for frame in missed:
+                    await socket.send_str(json.dumps(frame))
+                replayed += [frame["t"] for frame in missed]
+                sent = missed[-1]["s"]
+            session.socket, session.reconnecting = socket, False
+            await self._send(session, "RESUMED", {})
+        else:
+            await socket.send_str(json.dumps({"op": Op.INVALID_SESSION, "d": False}))
+            session = None
+        async with self._changed:
+            accepted = session is not None
+            self.resumes.append(
+                Resume(resume["session_id"], resume["seq"], path, accepted, replayed)
+            )
+            self._changed.notify_all()
+        return session
+
+    async def _send(self, session: GatewaySession, event: str, data: dict[str, Any]) -> None:
+        """Dispatch an event in a session: numbered and kept, and sent at once unless the bot
+        is away reconnecting."""
+        frame = {"op": Op.DISPATCH, "t": event, "s": session.last_sequence + 1, "d": data}
+        session.events.append(frame)
+        if session.socket is not None:
+            await session.socket.send_str(json.dumps(frame))
+
+    def _live_session(self) -> GatewaySession:
+        """The newest connected bot's session: where Discord sends interactions."""
+        live = [s for s in self.gateway_sessions if s.socket is not None or s.reconnecting]
+        assert live, "no bot is connected to the fake gateway"
+        return live[-1]
 
     def _guild_payload(self, guild: FakeGuild) -> dict[str, Any]:
         return {
@@ -442,7 +629,7 @@ class FakeDiscord:
         data: dict[str, Any],
         message: dict[str, Any] | None,
     ) -> FakeInteraction:
-        assert self._sockets, "no bot is connected to the fake gateway"
+        session = self._live_session()
         interaction = FakeInteraction(
             id=self.snowflake(),
             token=f"interaction-token-{self.snowflake()}",
@@ -481,7 +668,7 @@ class FakeDiscord:
         }
         if message is not None:
             payload["message"] = message
-        await self._send(self._sockets[-1], "INTERACTION_CREATE", payload)
+        await self._send(session, "INTERACTION_CREATE", payload)
         return interaction
 
     def _command(self, guild: FakeGuild, name: str) -> dict[str, Any]:
@@ -503,9 +690,13 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.Response:
         body, files = await _read_body(request)
         path = "/" + request.match_info["path"]
-        if request.headers.get("Authorization") != f"Bot {self.bot_token}" and not path.startswith(
-            ("/webhooks/", "/interactions/")
-        ):
+        headers = {"Content-Type": "application/json"}
+        if limit := self._spent_limit(request.method, path, files):
+            status, answer = 429, limit.answer()
+            headers |= limit.headers()
+        elif request.headers.get(
+            "Authorization"
+        ) != f"Bot {self.bot_token}" and not path.startswith(("/webhooks/", "/interactions/")):
             status, answer = 401, {"message": "401: Unauthorized", "code": 0}
         else:
             status, answer = self._route(request.method, path, body, files)
@@ -517,11 +708,16 @@ class FakeDiscord:
         if status == 204:
             return web.Response(status=204)
         # Exactly `application/json`, as Discord sends it: discord.py compares the header.
-        return web.Response(
-            body=json.dumps(answer).encode(),
-            status=status,
-            headers={"Content-Type": "application/json"},
-        )
+        return web.Response(body=json.dumps(answer).encode(), status=status, headers=headers)
+
+    def _spent_limit(
+        self, method: str, path: str, files: list[tuple[str, bytes]]
+    ) -> RateLimit | None:
+        """The rate limit this request runs into, used up by it."""
+        limit = next((lim for lim in self._rate_limits if lim.matches(method, path, files)), None)
+        if limit is not None:
+            self._rate_limits.remove(limit)
+        return limit
 
     def _route(
         self, method: str, path: str, body: Any, files: list[tuple[str, bytes]]

@@ -14,7 +14,14 @@ from shotgraph.bot.discord_bot import ShotGraphDiscord
 from shotgraph.config import Settings
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobRecord, Owner
-from tests.fakes.discord_api import FakeDiscord, FakeGuild, FakeInteraction, FakeMessage, FakeUser
+from tests.fakes.discord_api import (
+    FakeDiscord,
+    FakeGuild,
+    FakeInteraction,
+    FakeMessage,
+    FakeUser,
+    Recorded,
+)
 from tests.helpers.worker_process import WorkerProcess
 
 SHORT_STORY = "The Kite\n\nMara ran up the green hill at dawn. The wind lifted her red kite."
@@ -120,6 +127,11 @@ def embed_says(message: FakeMessage | None, start: str) -> FakeMessage | None:
 
 def has_film(message: FakeMessage | None) -> bool:
     return message is not None and any(name.endswith(".mp4") for name, _ in message.attachments)
+
+
+def film_uploads(fake: FakeDiscord) -> list[Recorded]:
+    """Every request that carried the film, answered or refused."""
+    return [r for r in fake.requests if any(name.endswith(".mp4") for name, _ in r.files)]
 
 
 @pytest.fixture

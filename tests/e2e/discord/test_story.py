@@ -9,22 +9,11 @@ import pytest
 
 from shotgraph.bot.discord_bot import NOT_YOURS
 from shotgraph.queue.records import JobStatus
-from tests.e2e.discord.conftest import SHORT_STORY, Scene, has_film
-from tests.fakes.discord_api import (
-    DEFERRED_CHANNEL_MESSAGE,
-    EPHEMERAL_FLAG,
-    FakeDiscord,
-    FakeMessage,
-    FakeUser,
-    Recorded,
-)
+from tests.e2e.discord.conftest import SHORT_STORY, Scene, film_uploads, has_film
+from tests.fakes.discord_api import DEFERRED_CHANNEL_MESSAGE, EPHEMERAL_FLAG, FakeMessage, FakeUser
 from tests.helpers.media import probe
 
 pytestmark = pytest.mark.slow
-
-
-def film_uploads(fake: FakeDiscord) -> list[Recorded]:
-    return [r for r in fake.requests if any(name.endswith(".mp4") for name, _ in r.files)]
 
 
 def stage_ticks(message: FakeMessage) -> list[int]:
