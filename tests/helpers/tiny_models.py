@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import string
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,14 @@ def _require_libraries() -> None:
         pytest.importorskip(name, reason=_SKIP_REASON)
 
 
+def _saved(factory: pytest.TempPathFactory, name: str, save: Callable[[Path], None]) -> Path:
+    """A tiny model built by `save` into its own folder, once per test session."""
+    _require_libraries()
+    folder = factory.mktemp("tiny-models") / name
+    save(folder)
+    return folder
+
+
 def _clip_tokenizer() -> object:
     from transformers import CLIPTokenizer
 
@@ -60,17 +69,28 @@ def _t5_tokenizer() -> object:
     return T5Tokenizer(vocab=[(piece, -float(i)) for i, piece in enumerate(pieces)], extra_ids=0)
 
 
-def _save_keyframe_model(folder: Path) -> None:
-    import torch
-    from diffusers import (
-        AutoencoderKL,
-        EulerDiscreteScheduler,
-        StableDiffusionPipeline,
-        UNet2DConditionModel,
-    )
-    from transformers import CLIPTextConfig, CLIPTextModel
+def _tiny_clip_text_config(**extra: Any) -> Any:
+    from transformers import CLIPTextConfig
 
-    torch.manual_seed(0)
+    return CLIPTextConfig(
+        hidden_size=32,
+        intermediate_size=37,
+        num_attention_heads=4,
+        num_hidden_layers=2,
+        vocab_size=1000,
+        max_position_embeddings=77,
+        bos_token_id=0,
+        eos_token_id=1,
+        pad_token_id=1,
+        **extra,
+    )
+
+
+def _keyframe_parts(**unet_options: Any) -> dict[str, Any]:
+    """The UNet, VAE and scheduler a tiny text-to-image pipeline is made of; `unet_options`
+    give the UNet its conditioning (one text encoder, or SDXL's two and the picture size)."""
+    from diffusers import AutoencoderKL, EulerDiscreteScheduler, UNet2DConditionModel
+
     unet = UNet2DConditionModel(
         block_out_channels=(32, 64),
         layers_per_block=1,
@@ -79,8 +99,7 @@ def _save_keyframe_model(folder: Path) -> None:
         out_channels=4,
         down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
         up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
-        cross_attention_dim=32,
-        attention_head_dim=8,
+        **unet_options,
     )
     vae = AutoencoderKL(
         block_out_channels=[32, 32, 64],
@@ -91,33 +110,59 @@ def _save_keyframe_model(folder: Path) -> None:
         latent_channels=4,
         layers_per_block=1,
     )
-    text_encoder = CLIPTextModel(
-        CLIPTextConfig(
-            hidden_size=32,
-            intermediate_size=37,
-            num_attention_heads=4,
-            num_hidden_layers=2,
-            vocab_size=1000,
-            max_position_embeddings=77,
-            bos_token_id=0,
-            eos_token_id=1,
-            pad_token_id=1,
-        )
-    )
     scheduler = EulerDiscreteScheduler(
         beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", steps_offset=1
     )
+    return {"unet": unet, "vae": vae, "scheduler": scheduler}
+
+
+def _save_keyframe_model(folder: Path) -> None:
+    import torch
+    from diffusers import StableDiffusionPipeline
+    from transformers import CLIPTextModel
+
+    torch.manual_seed(0)
     pipe = StableDiffusionPipeline(
-        vae=vae,
-        text_encoder=text_encoder,
+        **_keyframe_parts(cross_attention_dim=32, attention_head_dim=8),
+        text_encoder=CLIPTextModel(_tiny_clip_text_config()),
         tokenizer=_clip_tokenizer(),
-        unet=unet,
-        scheduler=scheduler,
         safety_checker=None,
         feature_extractor=None,
         requires_safety_checker=False,
     )
     pipe.save_pretrained(folder)
+
+
+def _save_sdxl_keyframe_model(folder: Path) -> None:
+    """SDXL's shape, as SDXL-Turbo (the default keyframe model) has it: two text encoders, the
+    second with a projection, and a UNet conditioned on both and on the picture's size."""
+    import torch
+    from diffusers import StableDiffusionXLPipeline
+    from transformers import CLIPTextModel, CLIPTextModelWithProjection
+
+    torch.manual_seed(0)
+    parts = _keyframe_parts(
+        attention_head_dim=(2, 4),
+        use_linear_projection=True,
+        addition_embed_type="text_time",
+        addition_time_embed_dim=8,
+        transformer_layers_per_block=(1, 2),
+        projection_class_embeddings_input_dim=80,  # six size numbers of 8, and 32 pooled
+        cross_attention_dim=64,  # both encoders' 32 side by side
+    )
+    pipe = StableDiffusionXLPipeline(
+        **parts,
+        text_encoder=CLIPTextModel(_tiny_clip_text_config()),
+        text_encoder_2=CLIPTextModelWithProjection(_tiny_clip_text_config(projection_dim=32)),
+        tokenizer=_clip_tokenizer(),
+        tokenizer_2=_clip_tokenizer(),
+    )
+    pipe.save_pretrained(folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_sdxl_keyframe_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _saved(tmp_path_factory, "sdxl-keyframe", _save_sdxl_keyframe_model)
 
 
 TINY_SVD: dict[str, dict[str, Any]] = {
@@ -198,18 +243,12 @@ def _save_svd_model(folder: Path) -> None:
 
 @pytest.fixture(scope="session")
 def tiny_keyframe_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    _require_libraries()
-    folder = tmp_path_factory.mktemp("tiny-models") / "keyframe"
-    _save_keyframe_model(folder)
-    return folder
+    return _saved(tmp_path_factory, "keyframe", _save_keyframe_model)
 
 
 @pytest.fixture(scope="session")
 def tiny_svd_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    _require_libraries()
-    folder = tmp_path_factory.mktemp("tiny-models") / "svd"
-    _save_svd_model(folder)
-    return folder
+    return _saved(tmp_path_factory, "svd", _save_svd_model)
 
 
 TINY_MUSIC_RATE = 800
@@ -289,10 +328,7 @@ def _save_musicgen_model(folder: Path) -> None:
 
 @pytest.fixture(scope="session")
 def tiny_musicgen_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    _require_libraries()
-    folder = tmp_path_factory.mktemp("tiny-models") / "musicgen"
-    _save_musicgen_model(folder)
-    return folder
+    return _saved(tmp_path_factory, "musicgen", _save_musicgen_model)
 
 
 def _save_ltx_model(folder: Path) -> None:
@@ -350,7 +386,4 @@ def _save_ltx_model(folder: Path) -> None:
 
 @pytest.fixture(scope="session")
 def tiny_ltx_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    _require_libraries()
-    folder = tmp_path_factory.mktemp("tiny-models") / "ltx"
-    _save_ltx_model(folder)
-    return folder
+    return _saved(tmp_path_factory, "ltx", _save_ltx_model)

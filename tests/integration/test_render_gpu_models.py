@@ -51,7 +51,10 @@ class RecordingPainter(KeyframePainter):
 
 @pytest.fixture
 def gpu_settings(
-    tmp_path: Path, tiny_keyframe_model: Path, tiny_svd_model: Path, tiny_musicgen_model: Path
+    tmp_path: Path,
+    tiny_sdxl_keyframe_model: Path,
+    tiny_svd_model: Path,
+    tiny_musicgen_model: Path,
 ) -> Settings:
     return Settings(
         _env_file=None,
@@ -59,7 +62,7 @@ def gpu_settings(
         storage_path=tmp_path / "output",
         video_backend="diffusion",
         music_backend="musicgen",
-        diffusion_keyframe_model=str(tiny_keyframe_model),
+        diffusion_keyframe_model=str(tiny_sdxl_keyframe_model),  # SDXL-Turbo's architecture
         diffusion_svd_model=str(tiny_svd_model),
         diffusion_svd_frames=4,
         diffusion_svd_steps=1,

@@ -15,6 +15,7 @@ from shotgraph.pipeline.gpu.manager import ModelManager
 from shotgraph.pipeline.gpu.placement import derived_pipeline, warm_pipeline
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
 from shotgraph.pipeline.video.diffusion.clips import cover
+from shotgraph.pipeline.video.diffusion.conditioning import prompt_conditioning
 
 
 class KeyframeRequest(BaseModel):
@@ -47,14 +48,13 @@ class KeyframePainter:
 
         generator = torch.Generator(device="cpu").manual_seed(request.seed)
         common = {
-            "prompt": request.prompt,
-            "negative_prompt": request.negative_prompt,
             "guidance_scale": self.guidance,
             "generator": generator,
             "output_type": "np",
         }
         if request.init_image is None:
             pipe = self._text_to_image(runtime)
+            common |= prompt_conditioning(pipe, request.prompt, request.negative_prompt, runtime)
             out = pipe(
                 width=request.width,
                 height=request.height,
@@ -64,6 +64,7 @@ class KeyframePainter:
         else:
             start = cover(request.init_image, request.width, request.height)
             pipe = self._image_to_image(runtime)
+            common |= prompt_conditioning(pipe, request.prompt, request.negative_prompt, runtime)
             out = pipe(
                 image=Image.fromarray(start),
                 strength=self.strength,

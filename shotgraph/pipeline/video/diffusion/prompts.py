@@ -3,7 +3,8 @@ described, the seed that keeps a character looking the same, and how much the ca
 
 A planner may describe a character in one shot and only name them in the next; diffusion
 models have no memory between calls, so the description goes into every prompt that shows the
-character, with the film's style, before the rest (CLIP reads only the first 77 tokens).
+character, with the film's style, before the rest (the keyframe models read the whole prompt,
+see conditioning.py; SVD reads no text, and a model compel does not know reads 77 tokens).
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ def character_phrase(character: Character) -> str:
 
 def shot_prompt(job: ShotRender) -> str:
     """The shot's visual prompt led by the description of each character it shows and the
-    film's style (unless the prompt already has them): the parts that must survive CLIP's
-    truncation for shots to match, ahead of the details."""
+    film's style (unless the prompt already has them): what makes shots match comes first, so
+    it survives even a text encoder that truncates."""
     visual = job.ref.shot.visual_prompt.strip()
     missing = [
         character_phrase(c)

@@ -199,3 +199,41 @@ def test_a_shot_out_of_gpu_memory_twice_fails_the_job(
     with pytest.raises(StageFailed, match="The visuals stage failed: shot s000-00 ran out of GPU"):
         backend.render(shot_render(diffusion_settings, 0), tmp_path / "shot.mp4")
     assert not (tmp_path / "shot.mp4").exists()
+
+
+@pytest.mark.parametrize("architecture", ["sd", "sdxl"])
+def test_a_keyframe_prompt_past_clips_77_tokens_is_read_whole(
+    architecture: str, request: pytest.FixtureRequest, tiny_svd_model: Path
+) -> None:
+    """Two prompts alike in their first 77 tokens (each letter is a token to the tiny CLIP
+    tokenizer) paint different keyframes, from text and over a previous frame: the end of the
+    prompt, the shot's own action, is not cut off. SDXL is the default model's architecture."""
+    fixture = "tiny_sdxl_keyframe_model" if architecture == "sdxl" else "tiny_keyframe_model"
+    settings = Settings(
+        _env_file=None,
+        **device_settings(),
+        diffusion_keyframe_model=str(request.getfixturevalue(fixture)),
+        diffusion_svd_model=str(tiny_svd_model),
+    )
+    painter = KeyframePainter(settings, ModelManager())
+    runtime = ModelRuntime.from_settings(settings)
+    lead = "fox, a small red fox carrying a paper lantern; storybook style; " * 2
+    start = np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8)
+
+    for init_image in (None, start):
+        dawn, night = (
+            painter.paint(
+                KeyframeRequest(
+                    prompt=lead + f"walking up the hill at {when}",
+                    negative_prompt="blurry",
+                    seed=5,
+                    width=64,
+                    height=64,
+                    init_image=init_image,
+                ),
+                runtime,
+            )
+            for when in ("dawn", "night")
+        )
+        assert dawn.shape == night.shape == (64, 64, 3)
+        assert not np.array_equal(dawn, night)
