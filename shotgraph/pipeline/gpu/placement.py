@@ -3,9 +3,11 @@ savers and speed-ups the runtime asks for."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
+from shotgraph.errors import BackendUnavailable
 from shotgraph.pipeline.gpu.manager import (
     ModelManager,
     explain_missing_weights,
@@ -16,6 +18,29 @@ from shotgraph.pipeline.gpu.runtime import ModelRuntime
 
 # Conv3d weights (temporal layers of SVD's UNet and VAE) have no channels-last layout.
 _CHANNELS_LAST_RANK = 4
+# diffusers' names for PyTorch's own attention kernels, as torch.nn.attention names them.
+_SDPA_KERNELS = {
+    "_native_cudnn": "CUDNN_ATTENTION",
+    "_native_efficient": "EFFICIENT_ATTENTION",
+    "_native_flash": "FLASH_ATTENTION",
+    "_native_math": "MATH",
+}
+
+
+def attention_kernels(runtime: ModelRuntime) -> contextlib.AbstractContextManager[None]:
+    """Where the runtime names one of PyTorch's attention kernels, keep scaled-dot-product
+    attention to it for the calls inside.
+
+    `set_attention_backend` reaches only models on diffusers' attention dispatcher (LTX-Video);
+    the UNets of SVD and Stable Diffusion call PyTorch's SDPA directly, and this is how the
+    setting reaches them. Other backends (flash-attn, sage, xformers) change only the former.
+    """
+    kernel = _SDPA_KERNELS.get(runtime.attention_backend or "")
+    if kernel is None:
+        return contextlib.nullcontext()
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    return sdpa_kernel([getattr(SDPBackend, kernel)])
 
 
 def place_pipeline(pipe: Any, runtime: ModelRuntime, denoiser: str) -> None:
@@ -37,7 +62,12 @@ def place_pipeline(pipe: Any, runtime: ModelRuntime, denoiser: str) -> None:
         vae.enable_tiling()
     model = getattr(pipe, denoiser)
     if runtime.attention_backend:
-        model.set_attention_backend(runtime.attention_backend)
+        try:
+            model.set_attention_backend(runtime.attention_backend)
+        except (ValueError, RuntimeError, ImportError) as exc:  # unknown, or not installed
+            raise BackendUnavailable(
+                f"DIFFUSION_ATTENTION_BACKEND={runtime.attention_backend} cannot be used: {exc}"
+            ) from exc
     if runtime.on_cuda and all(p.dim() <= _CHANNELS_LAST_RANK for p in model.parameters()):
         model.to(memory_format=torch.channels_last)
     if runtime.compile:

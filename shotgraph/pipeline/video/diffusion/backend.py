@@ -17,6 +17,7 @@ from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, StageFailed
 from shotgraph.models import Stage, seed_of
 from shotgraph.pipeline.gpu.manager import ModelManager, process_models, run_with_memory_retry
+from shotgraph.pipeline.gpu.placement import attention_kernels
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
 from shotgraph.pipeline.gpu.weights import LTX_MODEL, SVD_MODEL
 from shotgraph.pipeline.video.diffusion.clips import (
@@ -101,15 +102,16 @@ class DiffusionBackend:
     def _shot_frames(self, job: ShotRender) -> list[np.ndarray]:
         start = self.keyframe_request(job)
         frame_count = source_frame_count(job.duration_s, self.fps)
-        if self.text_to_video is not None:
-            return self.text_to_video.generate(start, frame_count, self.runtime)
-        request = AnimationRequest(
-            keyframe=self.painter.paint(start, self.runtime),
-            motion=motion_conditioning(job),
-            frame_count=frame_count,
-            seed=seed_of(job.seed, "motion", job.ref.id),
-        )
-        return self.animator.animate(request, self.runtime)
+        with attention_kernels(self.runtime):
+            if self.text_to_video is not None:
+                return self.text_to_video.generate(start, frame_count, self.runtime)
+            request = AnimationRequest(
+                keyframe=self.painter.paint(start, self.runtime),
+                motion=motion_conditioning(job),
+                frame_count=frame_count,
+                seed=seed_of(job.seed, "motion", job.ref.id),
+            )
+            return self.animator.animate(request, self.runtime)
 
     def _lower_memory(self) -> bool:
         """Switch to the low-memory runtime; False when it is already in use."""

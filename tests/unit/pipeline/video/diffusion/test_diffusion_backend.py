@@ -23,6 +23,7 @@ from tests.helpers.tiny_models import device_settings
 
 pytestmark = pytest.mark.gpu_models
 pytest.importorskip("diffusers", reason="the diffusion backend's tests need torch and diffusers")
+torch = pytest.importorskip("torch")
 
 FOX = Character(name="Fox", description="a small red fox carrying a paper lantern")
 
@@ -237,3 +238,43 @@ def test_a_keyframe_prompt_past_clips_77_tokens_is_read_whole(
         )
         assert dawn.shape == night.shape == (64, 64, 3)
         assert not np.array_equal(dawn, night)
+
+
+def test_a_pytorch_attention_kernel_setting_reaches_the_unets_attention(
+    diffusion_settings: Settings, tmp_path: Path
+) -> None:
+    """SVD's and the keyframe model's UNets call PyTorch's attention directly, where diffusers'
+    set_attention_backend does not reach: DIFFUSION_ATTENTION_BACKEND=_native_math must still
+    leave them PyTorch's math kernel alone while they run, and nothing changed after."""
+    from diffusers.models.attention_processor import Attention
+
+    settings = diffusion_settings.model_copy(update={"diffusion_attention_backend": "_native_math"})
+    backend = DiffusionBackend(settings, ModelManager())
+    backend.load_models()
+    seen: list[tuple[bool, bool]] = []
+
+    def record(module: object, args: object) -> None:
+        cuda = torch.backends.cuda
+        seen.append((cuda.math_sdp_enabled(), cuda.flash_sdp_enabled()))
+
+    pipes = (
+        backend.painter._text_to_image(backend.runtime),
+        backend.animator._pipeline(backend.runtime),
+    )
+    for pipe in pipes:
+        attention = next(m for m in pipe.unet.modules() if isinstance(m, Attention))
+        attention.register_forward_pre_hook(record)
+    backend.render(shot_render(settings, 0), tmp_path / "shot.mp4")
+
+    assert seen
+    assert set(seen) == {(True, False)}
+    assert torch.backends.cuda.flash_sdp_enabled()
+
+
+def test_an_attention_backend_that_cannot_be_used_is_refused_by_name(
+    diffusion_settings: Settings, tmp_path: Path
+) -> None:
+    settings = diffusion_settings.model_copy(update={"diffusion_attention_backend": "warp-drive"})
+    backend = DiffusionBackend(settings, ModelManager())
+    with pytest.raises(BackendUnavailable, match="DIFFUSION_ATTENTION_BACKEND=warp-drive cannot"):
+        backend.render(shot_render(settings, 0), tmp_path / "shot.mp4")
