@@ -28,6 +28,14 @@ def ltx_frames(frames: int) -> int:
     return max(_TIME_COMPRESSION + 1, (frames - 1) // _TIME_COMPRESSION * _TIME_COMPRESSION + 1)
 
 
+def ltx_runtime(runtime: ModelRuntime) -> ModelRuntime:
+    """LTX-Video runs in bfloat16 on CUDA whatever DIFFUSION_DTYPE says: its T5 text encoder
+    overflows in float16, and the model's own instructions load it in bfloat16."""
+    if runtime.on_cuda and runtime.dtype == "float16":
+        return runtime.model_copy(update={"dtype": "bfloat16"})
+    return runtime
+
+
 class LtxVideo:
     def __init__(self, settings: Settings, manager: ModelManager) -> None:
         self.model_id = settings.diffusion_t2v_model
@@ -44,6 +52,7 @@ class LtxVideo:
         import torch
         from PIL import Image
 
+        runtime = ltx_runtime(runtime)
         frames: list[np.ndarray] = []
         image = start.init_image
         for index in range(pass_count(frame_count, self.frames_per_pass)):
@@ -70,7 +79,7 @@ class LtxVideo:
 
     def load(self, runtime: ModelRuntime) -> None:
         """Both LTX pipelines (image-to-video shares the text-to-video weights)."""
-        self._image_to_video(runtime)
+        self._image_to_video(ltx_runtime(runtime))
 
     def _text_to_video(self, runtime: ModelRuntime) -> Any:
         from diffusers import LTXPipeline

@@ -18,6 +18,7 @@ from shotgraph.pipeline.gpu.runtime import ModelRuntime
 from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
 from shotgraph.pipeline.video.diffusion.clips import last_frame, source_frame_count
 from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
+from shotgraph.pipeline.video.diffusion.text_to_video import ltx_runtime
 from shotgraph.pipeline.video.protocol import ShotRender
 from tests.helpers.tiny_models import device_settings
 
@@ -150,6 +151,8 @@ def test_ltx_video_makes_the_clip_from_text_then_from_the_previous_shot(
     # The second pass of a shot is animated from the first pass's last frame.
     roles = sorted(m.key.split(":")[0] for m in backend.manager.loaded())
     assert roles == ["image-to-video", "text-to-video"]
+    expected_dtype = "bfloat16" if backend.runtime.on_cuda else "float32"
+    assert {m.dtype for m in backend.manager.loaded()} == {expected_dtype}
 
     follower = shot_render(settings, 1, previous=first)
     assert np.array_equal(backend.keyframe_request(follower).init_image, last_frame(first))
@@ -158,6 +161,13 @@ def test_ltx_video_makes_the_clip_from_text_then_from_the_previous_shot(
         frames = clip_frames(clip)
         assert len(frames) == source_frame_count(2.5, 6) == 15  # two chained 9-frame passes
         assert all(frame.shape == (64, 128, 3) for frame in frames)
+
+
+def test_ltx_video_runs_in_bfloat16_on_cuda_whatever_the_dtype_setting() -> None:
+    half = ModelRuntime(device="cuda", dtype="float16")
+    assert ltx_runtime(half).dtype == "bfloat16"
+    assert ltx_runtime(half.model_copy(update={"dtype": "bfloat16"})).dtype == "bfloat16"
+    assert ltx_runtime(ModelRuntime(device="cpu", dtype="float32")).dtype == "float32"
 
 
 class OutOfMemoryPainter(KeyframePainter):
