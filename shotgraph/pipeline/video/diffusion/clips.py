@@ -3,8 +3,9 @@ its frames conformed to the film (VIDEO_RESOLUTION, VIDEO_FPS, the shot's exact 
 the film is encoded.
 
 Diffusion models make few frames (SVD: 7 a second) at sizes in multiples of 64; the compositor
-wants the film's frame rate and size. Time is resampled by blending neighbouring frames,
-space by scaling to cover the frame and cropping the overflow, so nothing is letterboxed.
+wants the film's frame rate and size. Time is resampled by interpolating along the motion
+between neighbouring frames, space by scaling to cover the frame and cropping the overflow, so
+nothing is letterboxed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from shotgraph.pipeline.video.yuv import rgb_to_i420
 SIZE_MULTIPLE = 64
 # Near-lossless: a clip is an intermediate, and its last frame seeds the next shot.
 _CLIP_CRF = 12
-# A blend share this small shows one source frame as it is.
+# A moment this close to a source frame shows that frame as it is.
 _SAME_FRAME = 1e-3
 
 
@@ -104,26 +105,27 @@ def cover(frame: np.ndarray, width: int, height: int) -> np.ndarray:
 class ClipFootage:
     """A clip's frames at the film's size, stretched or squeezed in time to the shot's length.
 
-    Output frame i sits at source position i * (n - 1) / (count - 1) and blends the two source
-    frames around it: only two converted frames are held at a time.
+    Output frame i sits at source position i * (n - 1) / (count - 1). Between two source frames
+    it is interpolated along the motion between them, so a moving thing is drawn once where it
+    is at that moment rather than twice, faded, where it was and where it will be (SVD's 7
+    frames a second become the film's 24). Only two source frames are held at a time.
     """
 
     def __init__(self, clip: Path, resolution: Resolution) -> None:
         self.clip = clip
         self.resolution = resolution
 
-    def _source(self) -> Iterator[YuvFrame]:
+    def _source(self) -> Iterator[np.ndarray]:
         width, height = self.resolution.width, self.resolution.height
         for bgr in _read_bgr(self.clip):
-            framed = np.ascontiguousarray(cover(bgr, width, height))
-            yield cv2.cvtColor(framed, cv2.COLOR_BGR2YUV_I420)
+            yield np.ascontiguousarray(cover(bgr, width, height))
 
     def frames(self, frame_count: int) -> Iterator[YuvFrame]:
         source_count = _frame_count(self.clip)
         source = self._source()
         window = [next(source)]  # source frames first, first + 1 (at most two held)
         first = 0
-        blended = np.empty_like(window[0])
+        between: MotionBetween | None = None
         step = (source_count - 1) / (frame_count - 1) if frame_count > 1 else 0.0
         for i in range(frame_count):
             position = i * step
@@ -135,12 +137,48 @@ class ClipFootage:
             while first < low:
                 window.pop(0)
                 first += 1
+                between = None
             share = position - low
             if high == low or share < _SAME_FRAME:
-                yield window[0]
-            else:
-                cv2.addWeighted(window[0], 1.0 - share, window[1], share, 0.0, dst=blended)
-                yield blended
+                yield cv2.cvtColor(window[0], cv2.COLOR_BGR2YUV_I420)
+                continue
+            if between is None:
+                between = MotionBetween(window[0], window[1])
+            yield cv2.cvtColor(between.at(share), cv2.COLOR_BGR2YUV_I420)
+
+
+class MotionBetween:
+    """Two neighbouring frames and the optical flow each way between them (OpenCV's DIS), for
+    drawing the moments in between.
+
+    A frame at time t (0 at the first, 1 at the second) takes each pixel from both frames along
+    the flow, estimated for that moment from the two flows as in Super SloMo (Jiang et al.,
+    2018), and mixes the two by nearness in time.
+    """
+
+    def __init__(self, before: np.ndarray, after: np.ndarray) -> None:
+        self.before, self.after = before, after
+        flow = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
+        grey_before = cv2.cvtColor(before, cv2.COLOR_BGR2GRAY)
+        grey_after = cv2.cvtColor(after, cv2.COLOR_BGR2GRAY)
+        self.forward = flow.calc(grey_before, grey_after, None)
+        self.backward = flow.calc(grey_after, grey_before, None)
+        height, width = grey_before.shape
+        self.grid = np.stack(np.meshgrid(np.arange(width), np.arange(height)), -1)
+        self.grid = self.grid.astype(np.float32)
+
+    def at(self, t: float) -> np.ndarray:
+        to_before = -(1 - t) * t * self.forward + t * t * self.backward
+        to_after = (1 - t) ** 2 * self.forward - t * (1 - t) * self.backward
+        from_before = self._sample(self.before, to_before)
+        from_after = self._sample(self.after, to_after)
+        return cv2.addWeighted(from_before, 1.0 - t, from_after, t, 0.0)
+
+    def _sample(self, frame: np.ndarray, flow: np.ndarray) -> np.ndarray:
+        where = self.grid + flow
+        return cv2.remap(
+            frame, where[..., 0], where[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        )
 
 
 def _frame_count(clip: Path) -> int:

@@ -73,6 +73,28 @@ def test_in_between_frames_blend_their_neighbours(tmp_path: Path) -> None:
     assert abs(middle.mean() - 100) <= 4
 
 
+def test_in_between_frames_follow_the_motion_instead_of_fading_across_it(tmp_path: Path) -> None:
+    """A camera pan of 8 px from one clip frame to the next: the frame halfway is the view
+    panned 4 px, not the two views faded into each other."""
+    texture = np.random.default_rng(0).integers(0, 256, (96, 256, 3), dtype=np.uint8)
+    texture = cv2.GaussianBlur(texture, (0, 0), 2.0)
+
+    def view(x: int) -> np.ndarray:
+        return np.ascontiguousarray(texture[16:80, x : x + 128])
+
+    clip = tmp_path / "pan.mp4"
+    write_clip([view(40), view(48)], 7, clip)
+    frames = ClipFootage(clip, Resolution(width=128, height=64)).frames(3)
+    middle = cv2.cvtColor(list(frames)[1], cv2.COLOR_YUV2RGB_I420).astype(float)
+
+    truth = view(44).astype(float)
+    faded = (view(40).astype(float) + view(48).astype(float)) / 2
+    inside = (slice(8, -8), slice(16, -16))  # what both views show
+    followed = np.abs(middle - truth)[inside].mean()
+    assert followed < np.abs(faded - truth)[inside].mean() / 2
+    assert followed < 4  # about the clip's own compression error
+
+
 def test_cover_scales_to_fill_and_crops_the_overflow() -> None:
     picture = np.zeros((64, 128, 3), np.uint8)
     picture[:, :32] = 255  # a white band on the left quarter
