@@ -33,6 +33,7 @@ from arq.worker import Worker
 
 from shotgraph.config import Settings
 from shotgraph.models import JobFiles, JobResult, Stage, StageEvent, StoryRequest
+from shotgraph.pipeline.gpu.manager import ModelReport
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.pipeline_process import EventSink
@@ -52,9 +53,10 @@ class NullPipeline:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.models: ModelReport | None = None
 
     async def start(self) -> None:
-        return None
+        self.models = ModelReport(models=[])
 
     async def run(self, job_id: str, request: StoryRequest, on_event: EventSink) -> JobResult:
         await on_event(StageEvent(kind="stage_started", stage=Stage.PREPROCESS))

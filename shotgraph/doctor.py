@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import redis
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from shotgraph.config import Settings, resolve_backends
+from shotgraph.pipeline.gpu.manager import ModelReport
 from shotgraph.pipeline.gpu.weights import configured_weights
 from shotgraph.queue import keys
 from shotgraph.queue.client import quick_redis
@@ -116,7 +117,7 @@ def _models(settings: Settings) -> tuple[bool, str]:
             False,
             "the GPU backends need torch, diffusers and transformers: pip install '.[gpu]'",
         )
-    from shotgraph.pipeline.gpu.manager import gpu_memory, loaded_models, weights_on_disk
+    from shotgraph.pipeline.gpu.manager import gpu_memory, weights_on_disk
 
     parts, ok = [], True
     for weights in wanted:
@@ -125,14 +126,9 @@ def _models(settings: Settings) -> tuple[bool, str]:
         else:
             ok = False
             parts.append(f"{weights.model_id} missing (shotgraph models download)")
-    loaded = [model.key for model in loaded_models()]
-    parts.append(f"loaded here: {', '.join(loaded) if loaded else 'none'}")
     memory = gpu_memory()
     if memory is not None:
-        parts.append(
-            f"GPU memory {memory.free_gib} of {memory.total_gib} GiB free, "
-            f"{memory.allocated_gib} GiB allocated by this process"
-        )
+        parts.append(f"GPU memory {memory.free_gib} of {memory.total_gib} GiB free")
     return ok, "; ".join(parts)
 
 
@@ -146,15 +142,31 @@ def _redis(settings: Settings) -> tuple[bool, str]:
 
 
 def _workers(settings: Settings) -> tuple[bool, str]:
+    """The live workers, each with the models its pipelines hold warm and their GPU memory."""
     try:
         with quick_redis(settings, _REDIS_TIMEOUT_S) as client:
             beats = client.hgetall(keys.WORKERS)
+            reports = client.hgetall(keys.WORKER_MODELS)
     except redis.RedisError:
         return True, "unknown (Redis does not answer)"
     alive = alive_workers(beats, settings.job_heartbeat_ttl_s)
     if not alive:
         return True, "none running (start one with `shotgraph worker`)"
-    return True, f"{len(alive)} alive: {', '.join(alive)}"
+    described = [_worker_line(name, reports.get(name.encode())) for name in alive]
+    return True, f"{len(alive)} alive: " + "; ".join(described)
+
+
+def _worker_line(name: str, raw: bytes | None) -> str:
+    """`name (models: ..., GPU x of y GiB free)`, or the bare name when it reported nothing."""
+    reports = TypeAdapter(list[ModelReport]).validate_json(raw) if raw else []
+    models = sorted({f"{m.key} ({m.device}, {m.dtype})" for r in reports for m in r.models})
+    facts = [f"models: {', '.join(models)}" if models else "no models (offline backends)"]
+    facts += [
+        f"GPU {r.gpu.free_gib} of {r.gpu.total_gib} GiB free, {r.gpu.allocated_gib} GiB used"
+        for r in reports
+        if r.gpu is not None
+    ]
+    return f"{name} ({'; '.join(facts)})"
 
 
 def _storage(settings: Settings) -> tuple[bool, str]:

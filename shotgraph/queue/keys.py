@@ -16,6 +16,8 @@ UNFINISHED_JOBS = f"{PREFIX}:jobs:unfinished"
 UNDELIVERED_JOBS = f"{PREFIX}:jobs:undelivered"
 # Hash of worker id -> last beat (unix seconds), for /health and `doctor`.
 WORKERS = f"{PREFIX}:workers"
+# Hash of worker id -> JSON list of what each of its pipelines loaded (models, GPU memory).
+WORKER_MODELS = f"{PREFIX}:workers:models"
 
 
 def job(job_id: str) -> str:

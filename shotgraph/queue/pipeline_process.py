@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from shotgraph.config import Settings
 from shotgraph.errors import ShotGraphError
 from shotgraph.models import JobResult, StageEvent, StoryRequest
+from shotgraph.pipeline.gpu.manager import ModelReport, model_report
 
 if TYPE_CHECKING:
     from shotgraph.pipeline.orchestrator import Orchestrator
@@ -48,6 +49,9 @@ class PipelineStopped(Exception):
 class JobPipeline(Protocol):
     """What the worker runs jobs on: the real child process, or a stand-in in benchmarks."""
 
+    models: ModelReport | None
+    """What the pipeline loaded when it started (None before), for `shotgraph doctor`."""
+
     async def start(self) -> None: ...
 
     async def run(self, job_id: str, request: StoryRequest, on_event: EventSink) -> JobResult: ...
@@ -65,6 +69,7 @@ class Message(BaseModel):
     request: StoryRequest | None = None
     event: StageEvent | None = None
     result: JobResult | None = None
+    models: ModelReport | None = None
     user_message: str | None = None
     detail: str = ""
 
@@ -76,6 +81,7 @@ class PipelineProcess:
         self.settings = settings
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
+        self.models: ModelReport | None = None
 
     @property
     def alive(self) -> bool:
@@ -103,6 +109,7 @@ class PipelineProcess:
         if ready.kind != "ready":
             await self.close()
             raise PipelineFailed(ready.user_message, ready.detail or ready.kind)
+        self.models = ready.models
         log.info("pipeline process %s ready", process.pid)
 
     async def run(self, job_id: str, request: StoryRequest, on_event: EventSink) -> JobResult:
@@ -184,7 +191,7 @@ def serve(settings: Settings, conn: Connection) -> None:
     except ShotGraphError as error:  # missing weights, say: the worker cannot start
         _send(conn, Message(kind="error", user_message=str(error), detail=repr(error)))
         return
-    _send(conn, Message(kind="ready"))
+    _send(conn, Message(kind="ready", models=model_report()))
     while True:
         try:
             message = Message.model_validate_json(conn.recv_bytes())

@@ -139,3 +139,19 @@ async def test_a_worker_whose_weights_are_missing_says_which_and_how_to_fetch_th
     assert "someone/not-downloaded" in failed.value.user_message
     assert "download" in failed.value.user_message
     assert not pipeline.alive
+
+
+async def test_a_started_pipeline_process_reports_the_models_it_holds(
+    gpu_settings: Settings,
+) -> None:
+    pipeline = PipelineProcess(gpu_settings)
+    try:
+        await pipeline.start()
+        assert pipeline.models is not None
+        keys = " ".join(model.key for model in pipeline.models.models)
+        for role in ("text-to-image", "image-to-image", "image-to-video", "music"):
+            assert role in keys
+        assert {model.device for model in pipeline.models.models} == {TEST_DEVICE}
+        assert (pipeline.models.gpu is not None) == TEST_DEVICE.startswith("cuda")
+    finally:
+        await pipeline.close()

@@ -36,7 +36,6 @@ def test_local_model_folders_are_found_and_missing_hub_models_named(tmp_path: Pa
     assert not ok
     assert f"{keyframe} on disk" in detail
     assert "shotgraph-tests/absent-svd missing (shotgraph models download)" in detail
-    assert "loaded here:" in detail
 
 
 def test_offline_backends_need_no_weights(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import gc
 import logging
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -173,6 +174,20 @@ def gpu_memory() -> GpuMemory | None:
         total_gib=round(total / 2**30, 2),
         allocated_gib=round(torch.cuda.memory_allocated() / 2**30, 2),
     )
+
+
+class ModelReport(BaseModel):
+    """What one process holds: its warm models, and its GPU's memory once they are loaded."""
+
+    models: list[LoadedModel]
+    gpu: GpuMemory | None = None
+
+
+def model_report() -> ModelReport:
+    """This process's models and GPU memory; torch is looked at only if something imported
+    it, so an animatic worker reports without loading it."""
+    gpu = gpu_memory() if "torch" in sys.modules else None
+    return ModelReport(models=loaded_models(), gpu=gpu)
 
 
 def weights_on_disk(model_id: str, marker: str) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from shotgraph.config import Settings
+from shotgraph.doctor import run_checks
 from shotgraph.models import Stage, StageEvent, StoryRequest
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
@@ -172,3 +173,20 @@ async def test_a_job_past_its_time_limit_fails_with_a_clear_reason(
     failed = await job_queue.get(record.job_id)
     assert failed.status is JobStatus.FAILED
     assert failed.error == events[-1].message
+
+
+async def test_a_worker_tells_the_doctor_what_it_holds_until_it_stops(
+    job_queue: JobQueue, queue_settings: Settings, start_worker: StartWorker
+) -> None:
+    worker = start_worker(queue_settings)
+    name = next(
+        n.decode()
+        for n in await job_queue.redis.hkeys(keys.WORKERS)
+        if n.endswith(b"-%d" % worker.pid)
+    )
+
+    checks = await asyncio.to_thread(lambda: {c.name: c for c in run_checks(queue_settings)})
+
+    assert checks["workers"].detail == f"1 alive: {name} (no models (offline backends))"
+    worker.stop()
+    assert not await job_queue.redis.hexists(keys.WORKER_MODELS, name)
