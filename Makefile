@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_STORY ?= examples/stories/the-fox-and-the-lantern.txt
 
-.PHONY: demo test bench lint format system-deps clean
+.PHONY: demo test bench gpu-check lint format system-deps clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "ShotGraph needs Python 3.11 or newer; set PYTHON=python3.x")'
@@ -36,6 +36,11 @@ bench: system-deps $(VENV)/.installed-bench
 	$(BIN)/python bench/llm_tokens.py
 	$(BIN)/python bench/telegram_latency.py
 	$(BIN)/python bench/gpu_video.py
+
+# On a CUDA box: the GPU benchmark, then the GPU backends' tests on the GPU in half precision.
+gpu-check: system-deps $(VENV)/.installed-dev
+	$(BIN)/python bench/gpu_video.py
+	SHOTGRAPH_TEST_DIFFUSION_DEVICE=cuda $(BIN)/python -m pytest -q -m gpu_models
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -33,13 +33,22 @@ def device_settings() -> dict[str, Any]:
 
 
 _SKIP_REASON = (
-    "the GPU backends' tests need torch, diffusers and transformers (pip install -e .[dev])"
+    "the GPU backends' tests need torch, diffusers, transformers and compel (pip install -e .[dev])"
 )
 
 
 def _require_libraries() -> None:
-    for name in ("torch", "diffusers", "transformers"):
+    for name in ("torch", "diffusers", "transformers", "compel"):
         pytest.importorskip(name, reason=_SKIP_REASON)
+    require_test_device()
+
+
+def require_test_device() -> None:
+    """Skip a test asked to run on CUDA on a machine where torch sees no CUDA GPU."""
+    import torch
+
+    if TEST_DEVICE.startswith("cuda") and not torch.cuda.is_available():
+        pytest.skip(f"SHOTGRAPH_TEST_DIFFUSION_DEVICE={TEST_DEVICE}, but torch sees no CUDA GPU")
 
 
 def _saved(factory: pytest.TempPathFactory, name: str, save: Callable[[Path], None]) -> Path:

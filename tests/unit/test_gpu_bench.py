@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bench import gpu_video
-from tests.helpers.tiny_models import TEST_DEVICE, TINY_MUSICGEN, TINY_SVD
+from tests.helpers.tiny_models import TEST_DEVICE, TINY_MUSICGEN, TINY_SVD, require_test_device
 
 pytestmark = pytest.mark.gpu_models
 torch = pytest.importorskip("torch", reason="the GPU benchmark's tests need torch")
@@ -44,6 +44,7 @@ def test_the_configs_are_the_full_size_public_models() -> None:
 
 
 def test_the_timings_run_end_to_end_on_tiny_models() -> None:
+    require_test_device()
     workload = gpu_video.Workload(
         device=TEST_DEVICE, width=64, height=64, frames=3, steps=2, music_seconds=1.5
     )
