@@ -124,7 +124,7 @@ def process_models() -> ModelManager:
 
 
 def loaded_models() -> list[LoadedModel]:
-    """What this process holds, without creating a manager (for `shotgraph doctor`)."""
+    """What this process holds, without creating a manager (for its model report)."""
     return _process_models.loaded() if _process_models is not None else []
 
 
