@@ -28,7 +28,8 @@ def prompt_conditioning(
         StableDiffusionXLPipeline,
     )
 
-    with torch.inference_mode():
+    # no_grad, not inference_mode: the pipeline may still change these tensors in place.
+    with torch.no_grad():
         if isinstance(pipe, StableDiffusionXLPipeline | StableDiffusionXLImg2ImgPipeline):
             xl = CompelForSDXL(pipe, device=runtime.device)(prompt, negative_prompt=negative_prompt)
             return {
