@@ -46,32 +46,29 @@ class KeyframePainter:
         import torch
         from PIL import Image
 
-        generator = torch.Generator(device="cpu").manual_seed(request.seed)
-        common = {
-            "guidance_scale": self.guidance,
-            "generator": generator,
-            "output_type": "np",
-        }
         if request.init_image is None:
             pipe = self._text_to_image(runtime)
-            common |= prompt_conditioning(pipe, request.prompt, request.negative_prompt, runtime)
-            out = pipe(
-                width=request.width,
-                height=request.height,
-                num_inference_steps=self.steps,
-                **common,
-            )
+            specific: dict[str, Any] = {
+                "width": request.width,
+                "height": request.height,
+                "num_inference_steps": self.steps,
+            }
         else:
-            start = cover(request.init_image, request.width, request.height)
             pipe = self._image_to_image(runtime)
-            common |= prompt_conditioning(pipe, request.prompt, request.negative_prompt, runtime)
-            out = pipe(
-                image=Image.fromarray(start),
-                strength=self.strength,
+            start = cover(request.init_image, request.width, request.height)
+            specific = {
+                "image": Image.fromarray(start),
+                "strength": self.strength,
                 # Image-to-image runs steps * strength steps: at least one must remain.
-                num_inference_steps=max(self.steps, math.ceil(1 / self.strength)),
-                **common,
-            )
+                "num_inference_steps": max(self.steps, math.ceil(1 / self.strength)),
+            }
+        out = pipe(
+            **prompt_conditioning(pipe, request.prompt, request.negative_prompt, runtime),
+            **specific,
+            guidance_scale=self.guidance,
+            generator=torch.Generator(device="cpu").manual_seed(request.seed),
+            output_type="np",
+        )
         return to_uint8(out.images[0])
 
     def load(self, runtime: ModelRuntime) -> None:
