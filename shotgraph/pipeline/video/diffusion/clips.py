@@ -126,6 +126,7 @@ class ClipFootage:
         window = [next(source)]  # source frames first, first + 1 (at most two held)
         first = 0
         between: MotionBetween | None = None
+        motion = MotionField(window[0].shape[1], window[0].shape[0])
         step = (source_count - 1) / (frame_count - 1) if frame_count > 1 else 0.0
         for i in range(frame_count):
             position = i * step
@@ -143,8 +144,18 @@ class ClipFootage:
                 yield cv2.cvtColor(window[0], cv2.COLOR_BGR2YUV_I420)
                 continue
             if between is None:
-                between = MotionBetween(window[0], window[1])
+                between = MotionBetween(motion, window[0], window[1])
             yield cv2.cvtColor(between.at(share), cv2.COLOR_BGR2YUV_I420)
+
+
+class MotionField:
+    """What every pair of one clip's frames shares: the optical-flow estimator (OpenCV's DIS)
+    and the grid of pixel positions the flow is added to, made once per clip."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.flow = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
+        grid = np.meshgrid(np.arange(width), np.arange(height))
+        self.grid = np.stack(grid, -1).astype(np.float32)
 
 
 class MotionBetween:
@@ -156,16 +167,13 @@ class MotionBetween:
     2018), and mixes the two by nearness in time.
     """
 
-    def __init__(self, before: np.ndarray, after: np.ndarray) -> None:
+    def __init__(self, field: MotionField, before: np.ndarray, after: np.ndarray) -> None:
+        self.grid = field.grid
         self.before, self.after = before, after
-        flow = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_FAST)
         grey_before = cv2.cvtColor(before, cv2.COLOR_BGR2GRAY)
         grey_after = cv2.cvtColor(after, cv2.COLOR_BGR2GRAY)
-        self.forward = flow.calc(grey_before, grey_after, None)
-        self.backward = flow.calc(grey_after, grey_before, None)
-        height, width = grey_before.shape
-        self.grid = np.stack(np.meshgrid(np.arange(width), np.arange(height)), -1)
-        self.grid = self.grid.astype(np.float32)
+        self.forward = field.flow.calc(grey_before, grey_after, None)
+        self.backward = field.flow.calc(grey_after, grey_before, None)
 
     def at(self, t: float) -> np.ndarray:
         to_before = -(1 - t) * t * self.forward + t * t * self.backward
