@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import redis
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 
 from shotgraph.config import Settings, resolve_backends
-from shotgraph.pipeline.gpu.manager import ModelReport
+from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
 from shotgraph.pipeline.gpu.weights import configured_weights
 from shotgraph.queue import keys
 from shotgraph.queue.client import quick_redis
@@ -158,7 +158,7 @@ def _workers(settings: Settings) -> tuple[bool, str]:
 
 def _worker_line(name: str, raw: bytes | None) -> str:
     """`name (models: ..., GPU x of y GiB free)`, or the bare name when it reported nothing."""
-    reports = TypeAdapter(list[ModelReport]).validate_json(raw) if raw else []
+    reports = WORKER_REPORTS.validate_json(raw) if raw else []
     models = sorted({f"{m.key} ({m.device}, {m.dtype})" for r in reports for m in r.models})
     facts = [f"models: {', '.join(models)}" if models else "no models (offline backends)"]
     facts += [

@@ -20,12 +20,11 @@ from typing import Any
 
 from arq import func
 from arq.worker import run_worker
-from pydantic import TypeAdapter
 
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable
 from shotgraph.models import JobResult, StageEvent
-from shotgraph.pipeline.gpu.manager import ModelReport
+from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
 from shotgraph.queue import keys
 from shotgraph.queue.client import RENDER_JOB, JobQueue, redis_settings
 from shotgraph.queue.pipeline_process import (
@@ -72,7 +71,7 @@ class JobRunner:
                 reason = failure.user_message or str(failure)
                 raise BackendUnavailable(f"The worker cannot start: {reason}") from failure
         loaded = [pipeline.models for pipeline in self._pipelines if pipeline.models is not None]
-        reports = TypeAdapter(list[ModelReport]).dump_json(loaded)
+        reports = WORKER_REPORTS.dump_json(loaded)
         await self.queue.redis.hset(keys.WORKER_MODELS, self.worker_id, reports)
         await self._beat_worker()
         await self.sweep()

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from shotgraph.errors import BackendUnavailable
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
@@ -181,6 +181,10 @@ class ModelReport(BaseModel):
 
     models: list[LoadedModel]
     gpu: GpuMemory | None = None
+
+
+WORKER_REPORTS = TypeAdapter(list[ModelReport])
+"""A worker's reports, one per pipeline process, as it keeps them in Redis for the doctor."""
 
 
 def model_report() -> ModelReport:
