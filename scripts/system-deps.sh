@@ -10,6 +10,9 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 # Fonts for title cards and captions; Pillow's built-in font is the fallback.
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# The watch page's browser tests drive Debian's chromium through Playwright (its H.264 decoder
+# plays our films; Playwright's own browser download is not reachable from every machine).
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 

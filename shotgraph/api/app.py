@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from shotgraph import __version__
-from shotgraph.api import errors
+from shotgraph.api import errors, pages
 from shotgraph.api.dependencies import api_key_names
 from shotgraph.api.routes import files, health, jobs
 from shotgraph.config import Settings
@@ -37,4 +37,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     for module in (health, jobs, files):
         app.include_router(module.router)
+    pages.install(app)
     return app

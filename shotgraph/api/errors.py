@@ -34,8 +34,14 @@ def require_done(record: JobRecord) -> None:
         raise NotFinished(f'"{record.title}" is {record.status.value}; it has no film yet.')
 
 
+def status_code(error: ShotGraphError) -> int:
+    """The HTTP status that answers a user-facing error (400 when none is more precise)."""
+    return next((code for kind, code in _STATUS if isinstance(error, kind)), 400)
+
+
 async def _shotgraph_error(request: Request, error: Exception) -> JSONResponse:
-    code = next((code for kind, code in _STATUS if isinstance(error, kind)), 400)
+    assert isinstance(error, ShotGraphError)
+    code = status_code(error)
     headers = {}
     if isinstance(error, QuotaExceeded) and error.retry_after_s is not None:
         headers["Retry-After"] = str(error.retry_after_s)

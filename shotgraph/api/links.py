@@ -7,7 +7,10 @@ without a database lookup of the link itself.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from pydantic import BaseModel
 
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, ShotGraphError
@@ -21,6 +24,13 @@ class LinkExpired(ShotGraphError):
 
 class LinkInvalid(ShotGraphError):
     """The link was not made by us, or was changed."""
+
+
+class SignedLink(BaseModel):
+    """What a valid token says: whose film, and until when it may be watched."""
+
+    job_id: str
+    expires_at: dt.datetime
 
 
 class DownloadLinks:
@@ -42,12 +52,17 @@ class DownloadLinks:
         return f"{self._base}/v/{self._serializer.dumps(job_id)}"
 
     def job_id_from(self, token: str) -> str:
+        return self.read(token).job_id
+
+    def read(self, token: str) -> SignedLink:
         try:
-            job_id = self._serializer.loads(token, max_age=self._ttl_s)
+            job_id, signed_at = self._serializer.loads(
+                token, max_age=self._ttl_s, return_timestamp=True
+            )
         except SignatureExpired as exc:
             raise LinkExpired("This download link has expired; ask the bot for a new one.") from exc
         except BadSignature as exc:
             raise LinkInvalid("This download link is not valid.") from exc
         if not isinstance(job_id, str):
             raise LinkInvalid("This download link is not valid.")
-        return job_id
+        return SignedLink(job_id=job_id, expires_at=signed_at + dt.timedelta(seconds=self._ttl_s))

@@ -5,6 +5,8 @@ Both answer Range requests (Starlette's FileResponse), so players can seek and d
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
@@ -23,24 +25,36 @@ async def video(record: OwnedJobDep, settings: SettingsDep) -> FileResponse:
     return film(settings, record)
 
 
-@router.get("/v/{token}", response_class=FileResponse)
+@router.get("/v/{token}/film.mp4", response_class=FileResponse)
 async def shared_video(token: str, queue: QueueDep, settings: SettingsDep) -> FileResponse:
-    """The film behind a signed link; no API key needed."""
+    """The film behind a signed link, to play in place (the watch page's player, a chat's
+    inline preview); no API key needed. `GET /v/{token}` gives it too, to anything but a
+    browser."""
     job_id = DownloadLinks(settings).job_id_from(token)
-    return film(settings, await queue.get(job_id))
+    return film(settings, await queue.get(job_id), disposition="inline")
 
 
-def film(settings: Settings, record: JobRecord) -> FileResponse:
+def film(settings: Settings, record: JobRecord, disposition: str = "attachment") -> FileResponse:
     require_done(record)
     assert record.result is not None
+    return FileResponse(
+        stored_file(settings, record, record.result.files.video),
+        media_type="video/mp4",
+        filename=film_filename(record.title),
+        content_disposition_type=disposition,
+    )
+
+
+def stored_file(settings: Settings, record: JobRecord, relative: str) -> Path:
+    """A finished job's file by its storage name; 404 when it is gone or names a place outside
+    the storage folder."""
     root = settings.storage_path.resolve()
-    path = (root / record.result.files.video).resolve()
+    path = (root / relative).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise JobNotFound(record.job_id)
-    filename = f"{_safe_name(record.title)}.mp4"
-    return FileResponse(path, media_type="video/mp4", filename=filename)
+    return path
 
 
-def _safe_name(title: str) -> str:
+def film_filename(title: str) -> str:
     kept = "".join(ch if ch.isalnum() or ch in " -_" else " " for ch in title)
-    return "-".join(kept.split())[:80] or "film"
+    return f"{'-'.join(kept.split())[:80] or 'film'}.mp4"

@@ -1,0 +1,127 @@
+"""The routes behind a shared link: the watch page (or the film, for anything but a browser),
+and what the page loads: poster, WebVTT subtitles and the storyboard's stills."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from shotgraph.api.dependencies import QueueDep, SettingsDep
+from shotgraph.api.errors import NotFinished, require_done, status_code
+from shotgraph.api.links import DownloadLinks, LinkExpired, LinkInvalid, SignedLink
+from shotgraph.api.pages.negotiation import wants_page
+from shotgraph.api.pages.stills import StillMaker, shot_times
+from shotgraph.api.pages.watch import load_plan, watch_page
+from shotgraph.api.pages.webvtt import srt_to_webvtt
+from shotgraph.api.routes.files import film, stored_file
+from shotgraph.errors import ShotGraphError
+from shotgraph.models import JobResult
+from shotgraph.queue.client import JobNotFound
+from shotgraph.queue.records import JobRecord
+
+PAGES_DIR = Path(__file__).parent
+STATIC_DIR = PAGES_DIR / "static"
+templates = Jinja2Templates(directory=PAGES_DIR / "templates")
+
+router = APIRouter(tags=["films"])
+
+# What a person opening a dead link is told: a heading and a sentence, per reason.
+_DEAD_LINKS: list[tuple[type[ShotGraphError], str, str]] = [
+    (
+        LinkExpired,
+        "This link has expired",
+        "Shared films can be watched for a limited time. Ask whoever shared it for a new link.",
+    ),
+    (
+        LinkInvalid,
+        "This link is not valid",
+        "It was not made by ShotGraph, or part of it was lost on the way: check that you "
+        "copied all of it.",
+    ),
+    (JobNotFound, "This film is no longer here", "It has been removed from this server."),
+    (NotFinished, "This film is not ready yet", "Try the link again when it is done."),
+]
+
+
+class SharedFilm:
+    """A finished film reached through a valid link."""
+
+    def __init__(self, token: str, link: SignedLink, record: JobRecord) -> None:
+        require_done(record)
+        assert record.result is not None
+        self.token = token
+        self.link = link
+        self.record = record
+        self.result: JobResult = record.result
+
+
+async def shared_film(token: str, queue: QueueDep, settings: SettingsDep) -> SharedFilm:
+    link = DownloadLinks(settings).read(token)
+    return SharedFilm(token, link, await queue.get(link.job_id))
+
+
+SharedFilmDep = Annotated[SharedFilm, Depends(shared_film)]
+
+
+@router.get(
+    "/v/{token}",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}, "video/mp4": {}}}},
+)
+async def watch(token: str, request: Request, queue: QueueDep, settings: SettingsDep) -> Response:
+    """The film's watch page for a browser or a link preview; the film itself for anything
+    else (`curl`, players), as the link always gave. No API key needed."""
+    if not wants_page(request):
+        return film(settings, (await shared_film(token, queue, settings)).record)
+    try:
+        shared = await shared_film(token, queue, settings)
+    except ShotGraphError as error:
+        heading, sentence = next(
+            (
+                (heading, sentence)
+                for kind, heading, sentence in _DEAD_LINKS
+                if isinstance(error, kind)
+            ),
+            ("This film cannot be shown", str(error)),
+        )
+        return templates.TemplateResponse(
+            request,
+            "dead_link.html",
+            {"heading": heading, "sentence": sentence},
+            status_code=status_code(error),
+        )
+    page = watch_page(settings, shared.record, shared.result, token, shared.link)
+    return templates.TemplateResponse(request, "watch.html", {"page": page})
+
+
+@router.get("/v/{token}/subtitles.vtt", response_class=Response)
+async def subtitles(shared: SharedFilmDep, settings: SettingsDep) -> Response:
+    """The subtitles as WebVTT, for the page's `<track>`."""
+    srt = stored_file(settings, shared.record, shared.result.files.subtitles)
+    return Response(srt_to_webvtt(srt.read_text("utf-8")), media_type="text/vtt")
+
+
+@router.get("/v/{token}/thumbnail.jpg", response_class=FileResponse)
+async def thumbnail(shared: SharedFilmDep, settings: SettingsDep) -> FileResponse:
+    """The poster frame, also the link preview's picture."""
+    path = stored_file(settings, shared.record, shared.result.files.thumbnail)
+    return FileResponse(path, media_type="image/jpeg")
+
+
+@router.get("/v/{token}/shots/{shot_id}.jpg", response_class=FileResponse)
+async def shot_still(
+    shot_id: str, shared: SharedFilmDep, settings: SettingsDep, request: Request
+) -> FileResponse:
+    """A storyboard panel: the middle frame of the shot, taken from the film."""
+    plan = load_plan(settings, shared.result)
+    times = shot_times(plan, shared.result.fps) if plan else {}
+    if shot_id not in times:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"This film has no shot {shot_id!r}.")
+    video = stored_file(settings, shared.record, shared.result.files.video)
+    stills: StillMaker = request.app.state.stills
+    still = await stills.still(video, shot_id, times[shot_id].middle_s)
+    return FileResponse(still, media_type="image/jpeg")
