@@ -1,0 +1,215 @@
+"""The watch page over HTTP: who gets the page and who gets the file, the preview tags, the
+files the page loads, and the pages for dead links."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+from collections.abc import AsyncIterator
+from html.parser import HTMLParser
+
+import httpx
+import numpy as np
+import pytest
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from PIL import Image
+
+from shotgraph.api.app import create_app
+from shotgraph.api.links import LINK_SALT
+from shotgraph.config import Settings
+from shotgraph.models import ShotPlan
+from shotgraph.pipeline.composition.timeline import END_CARD_S
+from shotgraph.queue import keys
+from shotgraph.queue.client import JobQueue
+from tests.helpers.media import frame_at
+from tests.integration.api.conftest import SharedFilm, finish_a_film
+
+BROWSER = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,"
+    "image/webp,image/apng,*/*;q=0.8",
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36",
+}
+DISCORD_CRAWLER = {
+    "Accept": "*/*",
+    "User-Agent": "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+}
+
+
+class _Meta(HTMLParser):
+    """The page's meta tags by property or name, and how often each class appears."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meta: dict[str, str] = {}
+        self.classes: dict[str, int] = {}
+        self.tracks: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "meta" and (key := found.get("property") or found.get("name")):
+            self.meta[key] = found.get("content") or ""
+        if tag == "track":
+            self.tracks.append(found)
+        for name in (found.get("class") or "").split():
+            self.classes[name] = self.classes.get(name, 0) + 1
+
+
+def parse(html: str) -> _Meta:
+    parser = _Meta()
+    parser.feed(html)
+    return parser
+
+
+@pytest.fixture
+async def client(film_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(film_settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
+            yield http
+
+
+@pytest.fixture
+async def film(film_settings: Settings) -> AsyncIterator[SharedFilm]:
+    queue = await JobQueue.connect(film_settings)
+    try:
+        yield await finish_a_film(queue, film_settings)
+    finally:
+        await queue.close()
+
+
+async def test_a_browser_gets_the_page_and_curl_gets_the_film(
+    client: httpx.AsyncClient, film: SharedFilm, film_settings: Settings
+) -> None:
+    page = await client.get(film.path, headers=BROWSER)
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<h1>The Kite</h1>" in page.text
+
+    file = await client.get(film.path)  # httpx, like curl, accepts */*
+    assert file.headers["content-type"] == "video/mp4"
+    assert file.headers["content-disposition"].startswith("attachment")
+    stored = (film_settings.storage_path / film.result.files.video).read_bytes()
+    assert file.content == stored
+    asks_for_video = await client.get(film.path, headers={"Accept": "video/mp4,text/html;q=0.5"})
+    assert asks_for_video.headers["content-type"] == "video/mp4"
+
+    inline = await client.get(f"{film.path}/film.mp4", headers={**BROWSER, "Range": "bytes=100-"})
+    assert inline.status_code == 206
+    assert inline.headers["content-disposition"].startswith("inline")
+    assert inline.content == stored[100:]
+
+
+async def test_the_page_carries_preview_tags_that_point_at_the_signed_files(
+    client: httpx.AsyncClient, film: SharedFilm
+) -> None:
+    for headers in (BROWSER, DISCORD_CRAWLER):
+        meta = parse((await client.get(film.path, headers=headers)).text).meta
+        assert meta["og:title"] == "The Kite"
+        assert meta["og:url"] == film.url
+        assert meta["og:image"] == f"{film.url}/thumbnail.jpg"
+        assert meta["og:video"] == meta["og:video:url"] == f"{film.url}/film.mp4"
+        assert meta["og:video:type"] == "video/mp4"
+        assert (meta["og:video:width"], meta["og:video:height"]) == ("480", "270")
+        assert meta["twitter:card"] == "summary_large_image"
+        assert meta["twitter:image"] == meta["og:image"]
+        assert meta["og:description"].startswith("Mara ran up the green hill")
+    # The tags' absolute URLs answer with what they promise.
+    for url, kind in ((meta["og:image"], "image/jpeg"), (meta["og:video"], "video/mp4")):
+        answer = await client.get(url.removeprefix("http://127.0.0.1:8000"))
+        assert (answer.status_code, answer.headers["content-type"]) == (200, kind)
+
+
+async def test_the_page_shows_the_storyboard_cast_and_making_of(
+    client: httpx.AsyncClient, film: SharedFilm, film_settings: Settings
+) -> None:
+    html = (await client.get(film.path, headers=BROWSER)).text
+    found = parse(html)
+    plan = ShotPlan.model_validate_json(
+        (film_settings.storage_path / film.result.files.plan).read_bytes()
+    )
+    assert found.classes["shot"] == film.result.shot_count == plan.shot_count
+    for ref in plan.shots():
+        for line in ref.shot.narration:
+            assert line.text.replace('"', "&#34;") in html
+    assert [track["srclang"] for track in found.tracks] == ["en"]
+    assert found.tracks[0]["kind"] == "subtitles"
+    assert "Mara" in html
+    assert "Tom" in html
+    assert "a woman&#39;s voice" in html  # Tom speaks, in the voice the casting gave him
+    assert "espeak" in html
+    assert "animatic" in html
+    assert "nothing fell back" in html
+    assert "by Alice" in html
+    assert "This link works until" in html
+
+
+async def test_subtitles_are_served_as_webvtt(
+    client: httpx.AsyncClient, film: SharedFilm, film_settings: Settings
+) -> None:
+    answer = await client.get(f"{film.path}/subtitles.vtt")
+    assert answer.headers["content-type"].startswith("text/vtt")
+    vtt = answer.text
+    assert vtt.startswith("WEBVTT\n\n")
+    srt = (film_settings.storage_path / film.result.files.subtitles).read_text("utf-8")
+    assert vtt.count(" --> ") == srt.count(" --> ") > 3
+    assert "00:00:03." in vtt
+    assert "," not in vtt.split("\n")[3]
+
+
+async def test_each_shot_still_is_the_middle_of_its_shot(
+    client: httpx.AsyncClient, film: SharedFilm, film_settings: Settings
+) -> None:
+    html = (await client.get(film.path, headers=BROWSER)).text
+    plan = ShotPlan.model_validate_json(
+        (film_settings.storage_path / film.result.files.plan).read_bytes()
+    )
+    video = film_settings.storage_path / film.result.files.video
+    # Each panel says where its shot starts; the next one's start (or the end card's) ends it.
+    starts = [float(at) for at in re.findall(r'<li class="shot" [^>]*data-start="([\d.]+)"', html)]
+    ends = [*starts[1:], film.result.duration_s - END_CARD_S]
+    for ref, start, end in zip(plan.shots(), starts, ends, strict=True):
+        answer = await client.get(f"{film.path}/shots/{ref.id}.jpg")
+        assert answer.headers["content-type"] == "image/jpeg"
+        still = np.asarray(Image.open(io.BytesIO(answer.content)).convert("RGB"), dtype=float)
+        assert still.shape == (270, 480, 3)
+        expected = frame_at(video, (start + end) / 2).astype(float)
+        assert np.abs(still - expected).mean() < 12
+    assert (await client.get(f"{film.path}/shots/s999-00.jpg")).status_code == 404
+
+
+def _signed_long_ago(settings: Settings, job_id: str) -> str:
+    class PastSigner(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time()) - settings.link_ttl_s - 60
+
+    assert settings.link_secret is not None
+    serializer = URLSafeTimedSerializer(
+        settings.link_secret.get_secret_value(), salt=LINK_SALT, signer=PastSigner
+    )
+    return serializer.dumps(job_id)
+
+
+async def test_dead_links_get_a_page_that_says_why(
+    client: httpx.AsyncClient, film: SharedFilm, film_settings: Settings
+) -> None:
+    forged = await client.get(f"{film.path[:-2]}xx", headers=BROWSER)
+    assert forged.status_code == 403
+    assert "This link is not valid" in forged.text
+    expired = await client.get(
+        f"/v/{_signed_long_ago(film_settings, film.record.job_id)}", headers=BROWSER
+    )
+    assert expired.status_code == 410
+    assert "This link has expired" in expired.text
+    # curl still gets the one sentence as JSON.
+    assert (await client.get(f"{film.path[:-2]}xx")).json()["detail"].endswith("not valid.")
+    # So do the page's own files.
+    assert (await client.get(f"{film.path[:-2]}xx/film.mp4")).status_code == 403
+
+    queue = await JobQueue.connect(film_settings)
+    await queue.store.redis.delete(keys.job(film.record.job_id))
+    await queue.close()
+    gone = await client.get(film.path, headers=BROWSER)
+    assert gone.status_code == 404
+    assert "This film is no longer here" in gone.text
