@@ -138,6 +138,7 @@ async def test_the_page_shows_the_storyboard_cast_and_making_of(
     assert "Mara" in html
     assert "Tom" in html
     assert "a woman&#39;s voice" in html  # Tom speaks, in the voice the casting gave him
+    assert '<span class="spoken" title="Tom">&#34;Hold the string tight,&#34;</span>' in html
     assert "espeak" in html
     assert "animatic" in html
     assert "nothing fell back" in html
