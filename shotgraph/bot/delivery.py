@@ -36,6 +36,7 @@ class Delivery(BaseModel):
     kind: Literal["upload", "link", "unavailable"]
     path: Path | None = None
     url: str | None = None
+    """The film's watch page (a signed link): a browser plays it there, `curl` downloads it."""
     reduced: bool = False
     """The upload is a smaller encode than the original film."""
     note: str = ""
@@ -68,8 +69,8 @@ async def plan_delivery(settings: Settings, result: JobResult, limit_bytes: int)
     return Delivery(
         kind="link",
         url=links.url_for(result.job_id),
-        note=f"The film is too big to upload here; the link works for "
-        f"{links.ttl_s // 86_400 or 1} days.",
+        note=f"The film is too big to upload here: watch it on its page (the link works for "
+        f"{links.ttl_s // 86_400 or 1} days).",
     )
 
 

@@ -166,7 +166,7 @@ def result_embed(record: JobRecord, result: JobResult, delivery: Delivery) -> di
     )
     _add_result_fields(embed, result)
     if delivery.url:
-        embed.add_field(name="Download", value=delivery.url, inline=False)
+        embed.add_field(name="Watch", value=delivery.url, inline=False)
     embed.set_footer(text=f"job {record.job_id}")
     return embed
 

@@ -12,6 +12,7 @@ from shotgraph.queue.records import JobStatus
 from tests.e2e.discord.conftest import SHORT_STORY, Scene, film_uploads, has_film
 from tests.fakes.discord_api import DEFERRED_CHANNEL_MESSAGE, EPHEMERAL_FLAG, FakeMessage, FakeUser
 from tests.helpers.media import probe
+from tests.helpers.watch_page import open_in_browser
 
 pytestmark = pytest.mark.slow
 
@@ -202,9 +203,15 @@ async def test_a_film_over_the_upload_limit_is_posted_as_a_signed_link(scene: Sc
     message = await scene.progress(await scene.story(guild=small), "Done")
     message = await scene.fake.wait_for(lambda: "url" in message.embed and message, timeout_s=30)
 
-    assert message.embed["url"].startswith(f"{scene.settings.api_public_url}/v/")
+    url = message.embed["url"]
+    assert url.startswith(f"{scene.settings.api_public_url}/v/")
     assert not message.attachments
     assert not film_uploads(scene.fake)
+    assert {"name": "Watch", "value": url, "inline": False} in message.embed["fields"]
+    # The link is the film's watch page, with the tags Discord's unfurler reads.
+    page = await open_in_browser(scene.settings, url)
+    assert f'<meta property="og:video" content="{url}/film.mp4">' in page
+    assert '<meta property="og:video:type" content="video/mp4">' in page
 
 
 async def test_a_server_whose_limit_fell_mid_job_gets_the_link_instead(scene: Scene) -> None:

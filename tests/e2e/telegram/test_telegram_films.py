@@ -20,6 +20,7 @@ from shotgraph.queue.client import JobQueue
 from tests.e2e.telegram.conftest import StartBot, with_settings
 from tests.fakes.telegram_api import Call, FakeTelegramApi
 from tests.helpers.media import probe
+from tests.helpers.watch_page import open_in_browser
 from tests.helpers.worker_process import WorkerProcess
 
 pytestmark = pytest.mark.slow
@@ -262,3 +263,7 @@ async def test_a_film_over_the_upload_limit_arrives_as_a_signed_link(
     job_id = DownloadLinks(telegram_settings).job_id_from(url.rsplit("/", 1)[1])
     assert job_id in text
     assert not api.calls_to("sendVideo")
+    # The link is the film's watch page, with the tags a chat's link preview reads.
+    page = await open_in_browser(telegram_settings, url)
+    assert f'<meta property="og:url" content="{url}">' in page
+    assert f'<meta property="og:video" content="{url}/film.mp4">' in page
