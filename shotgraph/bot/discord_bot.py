@@ -22,6 +22,7 @@ import yarl
 from discord import app_commands
 from pydantic import BaseModel
 
+from shotgraph.api.pages.gallery import Gallery, GalleryLinks
 from shotgraph.bot.core import BotCore, quota_text, reply_for
 from shotgraph.bot.delivery import Delivery, plan_delivery
 from shotgraph.bot.discord_settings import (
@@ -188,6 +189,7 @@ class ShotGraphDiscord(discord.Client):
         self.settings = settings
         self.core = BotCore(settings, queue, self, settings.discord_edit_interval_s)
         self.servers = ServerSettingsStore(queue.redis)
+        self.gallery = Gallery(queue.redis, queue.store)
         self.tree = app_commands.CommandTree(self)
         self.tree.error(self._on_command_error)
         self._add_commands()
@@ -275,6 +277,14 @@ class ShotGraphDiscord(discord.Client):
             everyone="Let every member make films again",
             daily_quota="Films each member may make per day here",
             max_story_length="Longest story accepted here, in characters",
+            gallery="A web page listing this server's public films (a new link revokes the old)",
+        )
+        @app_commands.choices(
+            gallery=[
+                app_commands.Choice(name="on", value="on"),
+                app_commands.Choice(name="off", value="off"),
+                app_commands.Choice(name="new link", value="new_link"),
+            ]
         )
         async def settings(
             interaction: discord.Interaction,
@@ -284,6 +294,7 @@ class ShotGraphDiscord(discord.Client):
             everyone: bool | None = None,
             daily_quota: app_commands.Range[int, 1, 1000] | None = None,
             max_story_length: app_commands.Range[int, 50, 200_000] | None = None,
+            gallery: str | None = None,
         ) -> None:
             changes = ServerSettingsChange(
                 channel_id=str(channel.id) if channel else None,
@@ -292,6 +303,7 @@ class ShotGraphDiscord(discord.Client):
                 everyone=bool(everyone),
                 daily_quota=daily_quota,
                 max_story_length=max_story_length,
+                gallery=gallery,
             )
             await self.change_settings(interaction, changes)
 
@@ -329,6 +341,8 @@ class ShotGraphDiscord(discord.Client):
         record = await self._within_quota(
             interaction, server, lambda: self.core.submit(story, owner)
         )
+        if options.visibility == "public" and owner.server_id is not None:
+            await self.gallery.add(owner.server_id, record.job_id)
         await self._follow(interaction, record, callback)
 
     async def _admit_member(self, interaction: discord.Interaction) -> ServerSettings:
@@ -417,8 +431,12 @@ class ShotGraphDiscord(discord.Client):
             return
         guild_id = str(interaction.guild_id)
         server = change.apply(await self.servers.get(guild_id))
+        # Checked before saving: a gallery needs LINK_SECRET to sign its link.
+        gallery = server.gallery_key and GalleryLinks(self.settings).url_for(
+            guild_id, server.gallery_key
+        )
         await self.servers.save(guild_id, server)
-        await interaction.response.send_message(server.describe(), ephemeral=True)
+        await interaction.response.send_message(server.describe(gallery), ephemeral=True)
 
     # -- buttons -----------------------------------------------------------------------
 

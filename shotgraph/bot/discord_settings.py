@@ -7,7 +7,8 @@ They narrow the global limits in Settings, never widen them: the queue still app
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+import secrets
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 from redis.asyncio import Redis
@@ -36,6 +37,8 @@ class ServerSettings(BaseModel):
     """Only members with this role may use the bot; None means everyone."""
     daily_quota_per_user: Annotated[int, Field(ge=1, le=1000)] | None = None
     max_story_chars: Annotated[int, Field(ge=50)] | None = None
+    gallery_key: str | None = None
+    """Set while the server's gallery is on; its links are signed over it (api/pages/gallery)."""
 
     def check_member(self, channel_id: str, role_ids: list[str], moderator: bool) -> None:
         """Raise NotAllowedHere unless the member may start a film in this channel."""
@@ -48,14 +51,14 @@ class ServerSettings(BaseModel):
                 "make films."
             )
 
-    def describe(self) -> str:
+    def describe(self, gallery_url: str | None = None) -> str:
         channels = ", ".join(f"<#{c}>" for c in self.allowed_channel_ids) or "every channel"
         role = f"<@&{self.allowed_role_id}>" if self.allowed_role_id else "everyone"
         quota = self.daily_quota_per_user or "the bot's default"
         length = f"{self.max_story_chars} characters" if self.max_story_chars else "the default"
         return (
             f"Channels: {channels}\nWho may use it: {role}\nFilms per member per day: {quota}\n"
-            f"Longest story: {length}"
+            f"Longest story: {length}\nGallery of public films: {gallery_url or 'off'}"
         )
 
 
@@ -68,6 +71,7 @@ class ServerSettingsChange(BaseModel):
     everyone: bool = False
     daily_quota: int | None = None
     max_story_length: int | None = None
+    gallery: Literal["on", "off", "new_link"] | None = None
 
     def apply(self, server: ServerSettings) -> ServerSettings:
         channels = [] if self.all_channels else list(server.allowed_channel_ids)
@@ -82,8 +86,17 @@ class ServerSettingsChange(BaseModel):
                 "allowed_role_id": role,
                 "daily_quota_per_user": self.daily_quota or server.daily_quota_per_user,
                 "max_story_chars": self.max_story_length or server.max_story_chars,
+                "gallery_key": self._gallery_key(server.gallery_key),
             }
         )
+
+    def _gallery_key(self, current: str | None) -> str | None:
+        """A new key revokes every link to the gallery made with the old one."""
+        if self.gallery == "off":
+            return None
+        if self.gallery == "new_link" or (self.gallery == "on" and current is None):
+            return secrets.token_urlsafe(12)
+        return current
 
 
 class ServerSettingsStore:

@@ -84,3 +84,8 @@ def telegram_awaiting_story(chat_id: int) -> str:
     """String (StoryInput JSON) with a TTL: the options of a bare /story in a DM, waiting for
     the story in the chat's next message; kept here so that a restarted bot still has them."""
     return f"{PREFIX}:telegram:awaiting:{chat_id}"
+
+
+def gallery_films(server_id: str) -> str:
+    """Sorted set (score: submitted time): a server's public films, for its gallery page."""
+    return f"{PREFIX}:gallery:{server_id}"

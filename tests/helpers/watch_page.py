@@ -14,14 +14,15 @@ BROWSER_HEADERS = {
 }
 
 
-async def open_in_browser(settings: Settings, url: str) -> str:
-    """The HTML a browser gets from `url` (a link under API_PUBLIC_URL); fails on anything else."""
+async def open_in_browser(settings: Settings, url: str, status: int = 200) -> str:
+    """The HTML a browser gets from `url` (a link under API_PUBLIC_URL), answered with
+    `status`."""
     assert url.startswith(settings.api_public_url)
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url=settings.api_public_url) as http:
             answer = await http.get(url, headers=BROWSER_HEADERS)
-    assert answer.status_code == 200, answer.text
+    assert answer.status_code == status, answer.text
     assert answer.headers["content-type"].startswith("text/html")
     return answer.text

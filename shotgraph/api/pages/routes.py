@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from shotgraph.api.dependencies import QueueDep, SettingsDep
 from shotgraph.api.errors import NotFinished, require_done, status_code
 from shotgraph.api.links import DownloadLinks, LinkExpired, LinkInvalid, SignedLink
+from shotgraph.api.pages.gallery import Gallery, GalleryClosed, open_gallery
 from shotgraph.api.pages.negotiation import wants_page
 from shotgraph.api.pages.stills import StillMaker, shot_times
 from shotgraph.api.pages.watch import load_plan, watch_page
@@ -31,6 +32,11 @@ router = APIRouter(tags=["films"])
 
 # What a person opening a dead link is told: a heading and a sentence, per reason.
 _DEAD_LINKS: list[tuple[type[ShotGraphError], str, str]] = [
+    (
+        GalleryClosed,
+        "This gallery is closed",
+        "The server's moderators turned it off or replaced its link.",
+    ),
     (
         LinkExpired,
         "This link has expired",
@@ -80,22 +86,41 @@ async def watch(token: str, request: Request, queue: QueueDep, settings: Setting
     try:
         shared = await shared_film(token, queue, settings)
     except ShotGraphError as error:
-        heading, sentence = next(
-            (
-                (heading, sentence)
-                for kind, heading, sentence in _DEAD_LINKS
-                if isinstance(error, kind)
-            ),
-            ("This film cannot be shown", str(error)),
-        )
-        return templates.TemplateResponse(
-            request,
-            "dead_link.html",
-            {"heading": heading, "sentence": sentence},
-            status_code=status_code(error),
-        )
+        return dead_link(request, error)
     page = watch_page(settings, shared.record, shared.result, token, shared.link)
     return templates.TemplateResponse(request, "watch.html", {"page": page})
+
+
+def dead_link(request: Request, error: ShotGraphError) -> HTMLResponse:
+    """A page that says why a link shows nothing, with the status that says it to machines."""
+    heading, sentence = next(
+        ((heading, sentence) for kind, heading, sentence in _DEAD_LINKS if isinstance(error, kind)),
+        ("This page cannot be shown", str(error)),
+    )
+    return templates.TemplateResponse(
+        request,
+        "dead_link.html",
+        {"heading": heading, "sentence": sentence},
+        status_code=status_code(error),
+    )
+
+
+@router.get("/g/{token}", response_class=HTMLResponse)
+async def gallery(
+    token: str,
+    request: Request,
+    queue: QueueDep,
+    settings: SettingsDep,
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+) -> HTMLResponse:
+    """A server's gallery of public films, newest first; the link comes from the server's
+    settings and stops working when its moderators turn the gallery off or renew the link."""
+    try:
+        server_id = await open_gallery(settings, queue.redis, token)
+    except ShotGraphError as error:
+        return dead_link(request, error)
+    listing = await Gallery(queue.redis, queue.store).page(settings, server_id, page)
+    return templates.TemplateResponse(request, "gallery.html", {"page": listing, "token": token})
 
 
 @router.get("/v/{token}/subtitles.vtt", response_class=Response)
