@@ -33,13 +33,16 @@ class SignedLink(BaseModel):
     expires_at: dt.datetime
 
 
+def link_secret(settings: Settings, what: str) -> str:
+    """The secret that signs `what` (download links, gallery links), or why there is none."""
+    if settings.link_secret is None:
+        raise BackendUnavailable(f"{what} need LINK_SECRET to be set (any long random string).")
+    return settings.link_secret.get_secret_value()
+
+
 class DownloadLinks:
     def __init__(self, settings: Settings) -> None:
-        if settings.link_secret is None:
-            raise BackendUnavailable(
-                "Download links need LINK_SECRET to be set (any long random string)."
-            )
-        secret = settings.link_secret.get_secret_value()
+        secret = link_secret(settings, "Download links")
         self._serializer = URLSafeTimedSerializer(secret, salt=LINK_SALT)
         self._ttl_s = settings.link_ttl_s
         self._base = settings.api_public_url.rstrip("/")

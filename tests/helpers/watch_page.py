@@ -1,7 +1,10 @@
-"""Opening a link the bots posted as a browser would, through the real API app: the fakes do
-not unfurl links, so the tests read the watch page's preview tags themselves."""
+"""The real API app in process, reached with httpx; and opening a link the bots posted as a
+browser would (the fakes do not unfurl links, so the tests read the watch page themselves)."""
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 
@@ -14,15 +17,24 @@ BROWSER_HEADERS = {
 }
 
 
+@asynccontextmanager
+async def api_client(
+    settings: Settings, base_url: str = "http://api"
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client talking to `create_app(settings)`, its lifespan (Redis) started."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as http:
+            yield http
+
+
 async def open_in_browser(settings: Settings, url: str, status: int = 200) -> str:
     """The HTML a browser gets from `url` (a link under API_PUBLIC_URL), answered with
     `status`."""
     assert url.startswith(settings.api_public_url)
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=settings.api_public_url) as http:
-            answer = await http.get(url, headers=BROWSER_HEADERS)
+    async with api_client(settings, settings.api_public_url) as http:
+        answer = await http.get(url, headers=BROWSER_HEADERS)
     assert answer.status_code == status, answer.text
     assert answer.headers["content-type"].startswith("text/html")
     return answer.text

@@ -15,11 +15,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from pydantic import BaseModel
 from redis.asyncio import Redis
 
-from shotgraph.api.links import DownloadLinks, LinkExpired, LinkInvalid
+from shotgraph.api.links import DownloadLinks, LinkExpired, LinkInvalid, link_secret
 from shotgraph.bot.discord_settings import ServerSettingsStore
 from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
-from shotgraph.errors import BackendUnavailable
 from shotgraph.queue import keys
 from shotgraph.queue.records import JobStatus, JobStore
 
@@ -37,12 +36,9 @@ class GalleryLinks:
     """Signs and reads gallery links: the server id and its current gallery key."""
 
     def __init__(self, settings: Settings) -> None:
-        if settings.link_secret is None:
-            raise BackendUnavailable(
-                "Gallery links need LINK_SECRET to be set (any long random string)."
-            )
-        secret = settings.link_secret.get_secret_value()
-        self._serializer = URLSafeSerializer(secret, salt=GALLERY_SALT)
+        self._serializer = URLSafeSerializer(
+            link_secret(settings, "Gallery links"), salt=GALLERY_SALT
+        )
         self._base = settings.api_public_url.rstrip("/")
 
     def url_for(self, server_id: str, key: str) -> str:

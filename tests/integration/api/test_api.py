@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
 import pytest
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from shotgraph.api.app import create_app
-from shotgraph.api.links import LINK_SALT
 from shotgraph.config import Settings
+from tests.helpers.links import token_signed_long_ago
 from tests.helpers.media import probe
+from tests.helpers.watch_page import api_client
 from tests.helpers.worker_process import WorkerProcess
 
 STORY = "The Kite\n\nMara ran up the green hill at dawn. The wind lifted her red kite."
@@ -24,11 +22,8 @@ BOB = {"X-API-Key": "bob-key"}
 
 @pytest.fixture
 async def client(queue_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(queue_settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
-            yield http
+    async with api_client(queue_settings) as http:
+        yield http
 
 
 async def submit(client: httpx.AsyncClient, headers: dict[str, str], **body: object) -> str:
@@ -181,23 +176,9 @@ async def test_story_to_film_over_http(
     forged = await client.get(f"/v/{token[:-2]}xx")
     assert forged.status_code == 403
     assert forged.json()["detail"] == "This download link is not valid."
-    expired = await client.get(f"/v/{_token_signed_long_ago(queue_settings, job_id)}")
+    expired = await client.get(f"/v/{token_signed_long_ago(queue_settings, job_id)}")
     assert expired.status_code == 410
     assert "expired" in expired.json()["detail"]
-
-
-def _token_signed_long_ago(settings: Settings, job_id: str) -> str:
-    """A real token for the job, signed before its time-to-live began."""
-
-    class PastSigner(TimestampSigner):
-        def get_timestamp(self) -> int:
-            return int(time.time()) - settings.link_ttl_s - 60
-
-    assert settings.link_secret is not None
-    serializer = URLSafeTimedSerializer(
-        settings.link_secret.get_secret_value(), salt=LINK_SALT, signer=PastSigner
-    )
-    return serializer.dumps(job_id)
 
 
 async def test_openapi_docs_are_served(client: httpx.AsyncClient) -> None:

@@ -5,24 +5,22 @@ from __future__ import annotations
 
 import io
 import re
-import time
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 
 import httpx
 import numpy as np
 import pytest
-from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from PIL import Image
 
-from shotgraph.api.app import create_app
-from shotgraph.api.links import LINK_SALT
 from shotgraph.config import Settings
 from shotgraph.models import ShotPlan
 from shotgraph.pipeline.composition.timeline import END_CARD_S
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
+from tests.helpers.links import token_signed_long_ago
 from tests.helpers.media import frame_at
+from tests.helpers.watch_page import api_client
 from tests.integration.api.conftest import SharedFilm, finish_a_film
 
 BROWSER = {
@@ -63,11 +61,8 @@ def parse(html: str) -> _Meta:
 
 @pytest.fixture
 async def client(film_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(film_settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
-            yield http
+    async with api_client(film_settings) as http:
+        yield http
 
 
 @pytest.fixture
@@ -180,18 +175,6 @@ async def test_each_shot_still_is_the_middle_of_its_shot(
     assert (await client.get(f"{film.path}/shots/s999-00.jpg")).status_code == 404
 
 
-def _signed_long_ago(settings: Settings, job_id: str) -> str:
-    class PastSigner(TimestampSigner):
-        def get_timestamp(self) -> int:
-            return int(time.time()) - settings.link_ttl_s - 60
-
-    assert settings.link_secret is not None
-    serializer = URLSafeTimedSerializer(
-        settings.link_secret.get_secret_value(), salt=LINK_SALT, signer=PastSigner
-    )
-    return serializer.dumps(job_id)
-
-
 async def test_dead_links_get_a_page_that_says_why(
     client: httpx.AsyncClient, film: SharedFilm, film_settings: Settings
 ) -> None:
@@ -199,7 +182,7 @@ async def test_dead_links_get_a_page_that_says_why(
     assert forged.status_code == 403
     assert "This link is not valid" in forged.text
     expired = await client.get(
-        f"/v/{_signed_long_ago(film_settings, film.record.job_id)}", headers=BROWSER
+        f"/v/{token_signed_long_ago(film_settings, film.record.job_id)}", headers=BROWSER
     )
     assert expired.status_code == 410
     assert "This link has expired" in expired.text
