@@ -15,6 +15,8 @@ import uvicorn
 from playwright.async_api import Browser, Page, async_playwright
 
 from shotgraph.api.app import create_app
+from shotgraph.api.pages.gallery import Gallery, GalleryLinks
+from shotgraph.bot.discord_settings import ServerSettingsChange, ServerSettingsStore
 from shotgraph.config import Settings
 from shotgraph.queue.client import JobQueue
 from tests.integration.api.conftest import SharedFilm, finish_a_film
@@ -169,3 +171,32 @@ async def test_a_forged_link_shows_its_page_in_the_browser(
     assert answer is not None
     assert answer.status == 403
     assert await page.text_content("h1") == "This link is not valid"
+
+
+async def test_the_gallery_shows_its_films_with_thumbnails(
+    served: tuple[Settings, SharedFilm], browser: Browser, tmp_path: Path
+) -> None:
+    settings, film = served
+    queue = await JobQueue.connect(settings)
+    servers = ServerSettingsStore(queue.redis)
+    assert film.record.owner.server_id is not None
+    server = ServerSettingsChange(gallery="on").apply(
+        await servers.get(film.record.owner.server_id)
+    )
+    await servers.save(film.record.owner.server_id, server)
+    await Gallery(queue.redis, queue.store).add(film.record.owner.server_id, film.record.job_id)
+    await queue.close()
+    assert server.gallery_key is not None
+    url = GalleryLinks(settings).url_for(film.record.owner.server_id, server.gallery_key)
+
+    for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page, errors = await open_page(browser, url, viewport)
+        loaded = await page.evaluate(
+            "[...document.querySelectorAll('.gallery img')].filter(i => i.naturalWidth > 0).length"
+        )
+        assert loaded == 1
+        await page.screenshot(path=tmp_path / f"gallery-{name}.png", full_page=True)
+        await page.click(".gallery .name a")
+        await page.wait_for_load_state("networkidle")
+        assert await page.title() == "The Kite · ShotGraph"
+        assert errors == []
