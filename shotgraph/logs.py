@@ -26,8 +26,9 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _SHAPES = (
     # A Telegram bot token, wherever it stands: in a Bot API URL or a file URL.
     re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{30,}\b"),
-    # A signed film link (itsdangerous: payload.timestamp.signature), under /v/ or alone.
-    re.compile(r"(?<=/v/)[^/?#\s\"'<>]+"),
+    # A signed film link (itsdangerous: payload.timestamp.signature), under /v/ or alone, and
+    # a server gallery's link (payload.signature) under /g/.
+    re.compile(r"(?<=/[vg]/)[^/?#\s\"'<>]+"),
     re.compile(r"\b[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,}\b"),
     # Discord interaction tokens: `/interactions/<id>/<token>/` and `/webhooks/<app>/<token>`,
     # and any `"token": "..."` in a logged payload (an INTERACTION_CREATE event, say).

@@ -13,6 +13,7 @@ import pytest
 from uvicorn.logging import AccessFormatter
 
 from shotgraph.api.links import DownloadLinks
+from shotgraph.api.pages.gallery import GalleryLinks
 from shotgraph.logs import LOG_FORMAT, MARKER, install_redaction, secrets_of
 from tests.conftest import offline_settings
 
@@ -141,3 +142,12 @@ def test_a_token_in_a_logged_payload_is_redacted(
     text = buffer.getvalue()
     assert "interaction-token-77" not in text
     assert "'token': '[redacted]'" in text
+
+
+def test_a_gallery_link_is_redacted(captured: tuple[logging.Logger, io.StringIO]) -> None:
+    logger, buffer = captured
+    link = GalleryLinks(offline_settings(Path("unused"), link_secret="x" * 20)).url_for("2002", "k")
+    logger.info("the gallery is at %s?page=2", link)
+    text = buffer.getvalue()
+    assert link.rsplit("/", 1)[1] not in text
+    assert "/g/[redacted]?page=2" in text
