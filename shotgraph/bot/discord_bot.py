@@ -515,7 +515,10 @@ class ShotGraphDiscord(discord.Client):
         if delivery.kind == "upload" and delivery.path is not None:
             files.append(discord.File(delivery.path, filename=film_filename(result)))
         embed = result_embed(record, result, delivery)
-        await self._edit(record, ref, embed, discord.ui.View(timeout=None), files)
+        # A link in the message's text (not only in the embed) is what Discord unfurls into
+        # the watch page's preview, which plays the film inline.
+        content = delivery.url or discord.utils.MISSING
+        await self._edit(record, ref, embed, discord.ui.View(timeout=None), files, content)
 
     async def _edit(
         self,
@@ -524,6 +527,7 @@ class ShotGraphDiscord(discord.Client):
         embed: discord.Embed,
         buttons: discord.ui.View,
         files: list[discord.File],
+        content: str = discord.utils.MISSING,
     ) -> None:
         """Edit the progress message by the best way still open: the interaction's webhook
         while its token lives, then the channel message, then a DM to the author."""
@@ -534,7 +538,11 @@ class ShotGraphDiscord(discord.Client):
             )
             try:
                 await webhook.edit_message(
-                    ref.message_id, embed=embed, view=buttons, attachments=attachments
+                    ref.message_id,
+                    content=content,
+                    embed=embed,
+                    view=buttons,
+                    attachments=attachments,
                 )
                 return
             except discord.HTTPException as error:
@@ -548,7 +556,7 @@ class ShotGraphDiscord(discord.Client):
         _rewind(files)
         message = self.get_partial_messageable(ref.channel_id).get_partial_message(ref.message_id)
         try:
-            await message.edit(embed=embed, view=buttons, attachments=attachments)
+            await message.edit(content=content, embed=embed, view=buttons, attachments=attachments)
             return
         except (discord.Forbidden, discord.NotFound):
             if ref.in_dm:
@@ -556,7 +564,9 @@ class ShotGraphDiscord(discord.Client):
             log.info("job %s: cannot edit in channel %s; DMing", record.job_id, ref.channel_id)
         _rewind(files)
         dm = await self.create_dm(discord.Object(ref.author_id))
-        sent = await dm.send(embed=embed, view=buttons, files=files or discord.utils.MISSING)
+        sent = await dm.send(
+            content or None, embed=embed, view=buttons, files=files or discord.utils.MISSING
+        )
         await self._move(record, ref, channel_id=dm.id, message_id=sent.id, in_dm=True)
 
     async def _move(self, record: JobRecord, ref: ProgressRef, **changes: Any) -> ProgressRef:

@@ -208,6 +208,7 @@ async def test_a_film_over_the_upload_limit_is_posted_as_a_signed_link(scene: Sc
     assert not message.attachments
     assert not film_uploads(scene.fake)
     assert {"name": "Watch", "value": url, "inline": False} in message.embed["fields"]
+    assert message.content == url  # in the text, where Discord unfurls it
     # The link is the film's watch page, with the tags Discord's unfurler reads.
     page = await open_in_browser(scene.settings, url)
     assert f'<meta property="og:video" content="{url}/film.mp4">' in page
@@ -227,6 +228,7 @@ async def test_a_server_whose_limit_fell_mid_job_gets_the_link_instead(scene: Sc
 
     assert [r.status for r in film_uploads(scene.fake)] == [413]
     assert "/v/" in message.embed["url"]
+    assert message.content == message.embed["url"]
 
 
 async def test_an_unsafe_story_fails_with_its_category_and_can_be_tried_again(
