@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from shotgraph.config import Settings
-from shotgraph.models import ShotPlan
+from shotgraph.models import CostLine, CostReport, ShotPlan
 from shotgraph.pipeline.composition.timeline import END_CARD_S
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
@@ -197,3 +197,29 @@ async def test_dead_links_get_a_page_that_says_why(
     gone = await client.get(film.path, headers=BROWSER)
     assert gone.status_code == 404
     assert "This film is no longer here" in gone.text
+
+
+async def test_the_page_shows_what_the_llm_cost_and_what_fell_back(
+    client: httpx.AsyncClient, film: SharedFilm, film_settings: Settings
+) -> None:
+    line = CostLine(
+        stage="shots",
+        model="meta-llama/Llama-3.3-70B",
+        calls=3,
+        input_tokens=900,
+        output_tokens=300,
+    )
+    line.dollars = 0.0123
+    note = "narration: edge-tts failed for 2 shots; they were spoken by espeak-ng"
+    result = film.result.model_copy(update={"cost": CostReport(lines=[line]), "notes": [note]})
+    queue = await JobQueue.connect(film_settings)
+    await queue.store.update(film.record.job_id, result=result)
+    await queue.close()
+
+    html = (await client.get(film.path, headers=BROWSER)).text
+    assert "$0.0123" in html
+    assert "meta-llama/Llama-3.3-70B" in html
+    assert "<td>1200</td>" in html  # tokens in and out
+    assert "<h3>Fallbacks</h3>" in html
+    assert note in html
+    assert "nothing fell back" not in html
