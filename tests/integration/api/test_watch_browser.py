@@ -143,7 +143,26 @@ async def test_the_page_plays_seeks_and_shows_subtitles_and_storyboard(
 
     # As many storyboard frames as the film has shots, each with its picture.
     assert await show_every_panel(page) == film.result.shot_count
-    await page.evaluate("document.getElementById('film').pause()")
+
+    # A click on a panel plays the film from that shot, and the panel is marked as playing.
+    start = float(await page.get_attribute("#shot-3", "data-start") or "nan")
+    await page.click("#shot-3 .seek")
+    await page.wait_for_function(
+        f"Math.abs(document.getElementById('film').currentTime - {start}) < 1"
+    )
+    await page.wait_for_selector("#shot-3.playing")
+    assert await page.locator(".shot.playing").count() == 1
+
+    # Paused inside a cue, the subtitle is on screen (and in the screenshot).
+    await page.evaluate(
+        """() => new Promise(done => {
+            const film = document.getElementById('film');
+            film.pause();
+            film.addEventListener('seeked', done, {once: true});
+            film.currentTime = film.textTracks[0].cues[2].startTime + 0.5;
+        })"""
+    )
+    await page.wait_for_function("document.getElementById('film').textTracks[0].activeCues.length")
     await page.screenshot(path=tmp_path / "watch-desktop.png", full_page=True)
     assert errors == []
 
