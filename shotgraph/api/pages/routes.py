@@ -18,7 +18,8 @@ from shotgraph.api.pages.negotiation import wants_page
 from shotgraph.api.pages.stills import StillMaker, shot_times
 from shotgraph.api.pages.watch import load_plan, watch_page
 from shotgraph.api.pages.webvtt import srt_to_webvtt
-from shotgraph.api.routes.files import film, stored_file
+from shotgraph.api.routes.files import film
+from shotgraph.config import Settings
 from shotgraph.errors import ShotGraphError
 from shotgraph.models import JobResult
 from shotgraph.queue.client import JobNotFound
@@ -123,6 +124,13 @@ async def gallery(
     return templates.TemplateResponse(request, "gallery.html", {"page": listing, "token": token})
 
 
+@router.get("/v/{token}/film.mp4", response_class=FileResponse)
+async def shared_video(shared: SharedFilmDep, settings: SettingsDep) -> FileResponse:
+    """The film itself, whoever asks: the page's player, a chat's inline preview, a download.
+    Range requests work, so players seek."""
+    return film(settings, shared.record)
+
+
 @router.get("/v/{token}/subtitles.vtt", response_class=Response)
 async def subtitles(shared: SharedFilmDep, settings: SettingsDep) -> Response:
     """The subtitles as WebVTT, for the page's `<track>`."""
@@ -150,3 +158,13 @@ async def shot_still(
     stills: StillMaker = request.app.state.stills
     still = await stills.still(video, shot_id, times[shot_id].middle_s)
     return FileResponse(still, media_type="image/jpeg")
+
+
+def stored_file(settings: Settings, record: JobRecord, relative: str) -> Path:
+    """A finished job's file by its storage name; 404 when it is gone or names a place outside
+    the storage folder."""
+    root = settings.storage_path.resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise JobNotFound(record.job_id)
+    return path

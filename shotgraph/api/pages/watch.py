@@ -9,7 +9,6 @@ from pydantic import BaseModel, ValidationError
 
 from shotgraph.api.links import SignedLink
 from shotgraph.api.pages.stills import shot_times
-from shotgraph.api.routes.files import film_filename
 from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.models import CostLine, JobResult, ShotPlan
@@ -65,7 +64,6 @@ class WatchPage(BaseModel):
     public_film_url: str
     public_poster_url: str
     film_url: str
-    download_name: str
     poster_url: str
     subtitles_url: str
     language: str
@@ -98,7 +96,6 @@ def watch_page(
         public_film_url=f"{page_url}/film.mp4",
         public_poster_url=f"{page_url}/thumbnail.jpg",
         film_url=f"{token}/film.mp4",
-        download_name=film_filename(result.title),
         poster_url=f"{token}/thumbnail.jpg",
         subtitles_url=f"{token}/subtitles.vtt",
         language=plan.language if plan else (record.request.language or "en"),
