@@ -124,7 +124,8 @@ async def gallery(
     return templates.TemplateResponse(request, "gallery.html", {"page": listing, "token": token})
 
 
-@router.get("/v/{token}/film.mp4", response_class=FileResponse)
+# HEAD too: link-preview crawlers check a video's type and size before they embed it.
+@router.api_route("/v/{token}/film.mp4", methods=["GET", "HEAD"], response_class=FileResponse)
 async def shared_video(shared: SharedFilmDep, settings: SettingsDep) -> FileResponse:
     """The film itself, whoever asks: the page's player, a chat's inline preview, a download.
     Range requests work, so players seek."""
@@ -138,7 +139,7 @@ async def subtitles(shared: SharedFilmDep, settings: SettingsDep) -> Response:
     return Response(srt_to_webvtt(srt.read_text("utf-8")), media_type="text/vtt")
 
 
-@router.get("/v/{token}/thumbnail.jpg", response_class=FileResponse)
+@router.api_route("/v/{token}/thumbnail.jpg", methods=["GET", "HEAD"], response_class=FileResponse)
 async def thumbnail(shared: SharedFilmDep, settings: SettingsDep) -> FileResponse:
     """The poster frame, also the link preview's picture."""
     path = stored_file(settings, shared.record, shared.result.files.thumbnail)

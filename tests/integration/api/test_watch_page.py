@@ -95,6 +95,10 @@ async def test_a_browser_gets_the_page_and_curl_gets_the_film(
     assert part.status_code == 206
     assert part.headers["content-type"] == "video/mp4"
     assert part.content == stored[100:]
+    head = await client.head(f"{film.path}/film.mp4", headers=DISCORD_CRAWLER)
+    assert head.status_code == 200
+    assert head.headers["content-length"] == str(len(stored))
+    assert head.content == b""
 
 
 async def test_the_page_carries_preview_tags_that_point_at_the_signed_files(
