@@ -50,8 +50,9 @@ from shotgraph.pipeline.planning.rules.vocabulary import (
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
     MOVEMENT_WORDS,
+    MAX_PROPS,
     PLURAL_SUBJECTS,
-    PROPS,
+    THINGS,
 )
 
 MIN_SHOT_S = 2.0
@@ -163,7 +164,8 @@ def plan_shots(scene: Scene, digest: StoryDigest, request: StoryRequest) -> list
     previous: _Previous | None = None
     for position, beat in enumerate(beats):
         in_frame = frame.who(beat)
-        prop = _prop(beat.narration)
+        props = _props(" ".join(line.text for line in beat.lines))
+        prop = props[0] if props else None
         shot_type = _shot_type(position, beat, in_frame, prop, previous, last_insert, scene, rng)
         if shot_type is ShotType.INSERT:
             last_insert, in_frame = position, []
@@ -192,6 +194,7 @@ def plan_shots(scene: Scene, digest: StoryDigest, request: StoryRequest) -> list
                 negative_prompt=NEGATIVE_PROMPT,
                 narration=beat.lines,
                 characters=in_frame,
+                props=props,
                 transition=exit_transition if position == len(beats) - 1 else Transition.CUT,
                 motion_strength=motion,
             )
@@ -291,8 +294,10 @@ class _FrameTracker:
         return []
 
 
-def _prop(text: str) -> str | None:
-    return next((w.lower() for w in words(text) if w.lower() in PROPS), None)
+def _props(text: str) -> list[str]:
+    """The things a shot's words name, each once, in order: what the shot draws."""
+    named = (THINGS.get(w.lower().removesuffix("'s")) for w in words(text))
+    return list(dict.fromkeys(thing for thing in named if thing))[:MAX_PROPS]
 
 
 def _shot_type(
