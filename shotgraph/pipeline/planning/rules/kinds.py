@@ -74,15 +74,45 @@ CREATURE_WORDS = _forms(
 # each tells.
 PERSON_WORDS: dict[str, str] = {
     **dict.fromkeys(
-        "man boy king prince fisherman farmer miller sailor soldier knight wizard "
-        "grandfather father shepherd woodcutter hombre niño rey".split(),
+        [
+            "man",
+            "boy",
+            "king",
+            "prince",
+            "fisherman",
+            "farmer",
+            "miller",
+            "sailor",
+            "soldier",
+            "knight",
+            "wizard",
+            "grandfather",
+            "father",
+            "shepherd",
+            "woodcutter",
+            "hombre",
+            "niño",
+            "rey",
+        ],
         "male",
     ),
     **dict.fromkeys(
-        "woman girl queen princess witch grandmother mother fishwife mujer niña reina".split(),
+        [
+            "woman",
+            "girl",
+            "queen",
+            "princess",
+            "witch",
+            "grandmother",
+            "mother",
+            "fishwife",
+            "mujer",
+            "niña",
+            "reina",
+        ],
         "female",
     ),
-    **dict.fromkeys("child captain astronaut pilot stranger traveller".split(), "unknown"),
+    **dict.fromkeys(["child", "captain", "astronaut", "pilot", "stranger", "traveller"], "unknown"),
 }
 _DETERMINERS = "the|a|an|el|la|un|una"
 _ADJECTIVE = r"[^\W\d_][\w-]*"

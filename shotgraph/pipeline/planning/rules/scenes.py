@@ -18,9 +18,9 @@ from shotgraph.pipeline.planning.rules.setting_words import (
     mood_of,
     opening_setting,
     opens_in_parallel,
-    place_word,
     opens_with_time_cue,
     place_of,
+    place_word,
     season_of,
     time_of,
     weather_of,
@@ -183,7 +183,8 @@ class _StoryWide:
 
     def refine(self, setting: Setting, text: str, opening: str, before: list[Scene]) -> Setting:
         """The scene's season, weather and features. Weather holds until the story moves on in
-        time; season holds until the story names another; features hold while the place does."""
+        time; season holds until the story names another; features carry over to later scenes in the
+        same kind of place."""
         previous = before[-1].setting if before else None
         weather = weather_of(text)
         if weather is None:
@@ -193,10 +194,8 @@ class _StoryWide:
         place = setting.place
         if place is Place.CITY and self.town:
             place = Place.TOWN
-        features = features_of(text)
-        if not features:
-            same = next((s.setting for s in reversed(before) if s.setting.place is place), None)
-            features = list(same.features) if same else []
+        same = next((s.setting for s in reversed(before) if s.setting.place is place), None)
+        features = list(dict.fromkeys([*features_of(text), *(same.features if same else [])]))
         if place is Place.INTERIOR and self.in_space and not {"den", "kitchen"} & set(features):
             features = ["spaceship", *features]
         return setting.model_copy(

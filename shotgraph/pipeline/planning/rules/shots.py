@@ -49,8 +49,8 @@ from shotgraph.pipeline.planning.rules.vocabulary import (
     EYE_WORDS,
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
-    MOVEMENT_WORDS,
     MAX_PROPS,
+    MOVEMENT_WORDS,
     PLURAL_SUBJECTS,
     THINGS,
 )
