@@ -240,7 +240,7 @@ ANATOMY: dict[str, Anatomy] = {
         "spots",
     ),
     "pig": Anatomy(
-        "four_legs", 0.5, (236, 170, 170), None, 1.4, 0.18, 0.44, 0.15, 0.0, 0.08, "floppy", "curly"
+        "four_legs", 0.5, (236, 170, 170), None, 1.4, 0.18, 0.44, 0.15, 0.0, 0.08, "floppy", "short"
     ),
     "sheep": Anatomy(
         "four_legs",
@@ -328,7 +328,7 @@ ANATOMY: dict[str, Anatomy] = {
         0.12,
         0.05,
         "round",
-        "curly",
+        "thin",
     ),
     "frog": Anatomy(
         "four_legs",

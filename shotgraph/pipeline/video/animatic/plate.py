@@ -12,7 +12,7 @@ import random
 import numpy as np
 
 from shotgraph.config import Resolution
-from shotgraph.models import Character, ShotType, fingerprint
+from shotgraph.models import Character, Place, ShotType, fingerprint
 from shotgraph.pipeline.video.animatic.backdrop import Ground, draw_backdrop
 from shotgraph.pipeline.video.animatic.camera import PLATE_SCALE
 from shotgraph.pipeline.video.animatic.canvas import Canvas
@@ -25,7 +25,8 @@ from shotgraph.pipeline.video.animatic.figures import (
     look_for,
 )
 from shotgraph.pipeline.video.animatic.palette import Palette, mix, palette_for, shade
-from shotgraph.pipeline.video.animatic.props import draw_prop, prop_for
+from shotgraph.pipeline.video.animatic.props import draw_prop, drawing_for, prop_for
+from shotgraph.pipeline.video.animatic.weather import draw_weather
 from shotgraph.pipeline.video.protocol import ShotRender
 
 # Where the horizon sits (fraction of plate height) and how far the background is out of focus
@@ -47,6 +48,14 @@ _BLUR = {
     ShotType.EXTREME_CLOSE_UP: 16.0,
     ShotType.OVER_THE_SHOULDER: 8.0,
     ShotType.INSERT: 12.0,
+}
+# How tall a person would stand, in frame heights, in the framings that show props on the
+# ground beside the figures.
+_PROPS_SIZE = {
+    ShotType.EXTREME_WIDE: 0.1,
+    ShotType.WIDE: 0.32,
+    ShotType.FULL: 0.7,
+    ShotType.MEDIUM: 0.9,
 }
 # Figure height in frame heights, for the framings that show people from the waist up.
 _PORTRAIT_SIZE = {
@@ -73,19 +82,23 @@ def draw_plate(job: ShotRender) -> np.ndarray:
     canvas = Canvas(width, height)
     text = f"{setting.location} {shot.visual_prompt} {shot.narration_text}"
     horizon = _HORIZON[shot.type] + rng.uniform(-0.04, 0.04)
-    ground = draw_backdrop(canvas, palette, setting.place, horizon, rng, text)
+    ground = draw_backdrop(canvas, palette, setting.place, horizon, rng, text, setting.features)
+    frame = _Frame(canvas, job.resolution, rng)
+    if shot.type in _PROPS_SIZE and shot.props:
+        _props_in_shot(canvas, frame, palette, ground, shot.type, shot.props, rng)
     if shot.type in _BLUR:
         canvas.soften(_BLUR[shot.type] * job.resolution.height / 576)
     people = job.characters or _extras(job)
-    frame = _Frame(canvas, job.resolution, rng)
     if shot.type is ShotType.INSERT:
-        _insert(canvas, frame, palette, text)
+        _insert(canvas, frame, palette, shot.props[0] if shot.props else prop_for(text))
     elif shot.type is ShotType.OVER_THE_SHOULDER:
         _over_the_shoulder(canvas, frame, palette, people)
     elif shot.type is ShotType.EXTREME_CLOSE_UP:
         _extreme_close_up(canvas, frame, palette, people[0])
     else:
         _group(canvas, frame, palette, ground, shot.type, people, rng)
+    outdoors = setting.place not in (Place.INTERIOR, Place.CAVE, Place.SPACE)
+    draw_weather(canvas, palette, rng, outdoors and shot.type is not ShotType.INSERT)
     canvas.vignette(0.5, palette.ink)
     return canvas.image
 
@@ -209,11 +222,31 @@ def _over_the_shoulder(
     )
 
 
-def _insert(canvas: Canvas, frame: _Frame, palette: Palette, text: str) -> None:
+def _props_in_shot(
+    canvas: Canvas,
+    frame: _Frame,
+    palette: Palette,
+    ground: Ground,
+    shot_type: ShotType,
+    props: list[str],
+    rng: random.Random,
+) -> None:
+    """The things the shot names, standing on the ground beside whoever is in it."""
+    person = frame.unit * _PROPS_SIZE[shot_type]
+    for position, thing in enumerate(props):
+        drawing, height = drawing_for(thing)
+        size = min(person * height, frame.height * 0.8)
+        side = 1 if position % 2 == 0 else -1
+        x = frame.centre + side * frame.width * rng.uniform(0.26, 0.36)
+        floor = ground.floor + rng.uniform(0.0, 0.03) * frame.height
+        draw_prop(canvas, drawing, (x, floor - size * 0.5), size, palette)
+
+
+def _insert(canvas: Canvas, frame: _Frame, palette: Palette, thing: str) -> None:
     table_top = frame.top + frame.height * 0.62
     wood = mix((132, 92, 62), palette.near, 0.3)
     canvas.gradient(shade(wood, 1.1), shade(wood, 0.75), table_top, canvas.height)
     size = min(frame.height * 0.62, frame.width * 0.7)
     centre = (frame.centre, table_top - size * 0.12)
     canvas.ellipse((centre[0], table_top + size * 0.3), (size * 0.5, size * 0.06), shade(wood, 0.7))
-    draw_prop(canvas, prop_for(text), centre, size, palette)
+    draw_prop(canvas, drawing_for(thing)[0], centre, size, palette)
