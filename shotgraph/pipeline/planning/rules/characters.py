@@ -26,6 +26,7 @@ from shotgraph.pipeline.planning.rules.vocabulary import (
     PLACE_PREPOSITIONS,
     PLACE_TYPE_NOUNS,
     TRAVEL_VERBS,
+    VEHICLE_WORDS,
 )
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
@@ -62,7 +63,7 @@ class _Mention:
         return (
             len(before) >= 2
             and before[-1] in ("to", "at", "on", "from", "for", "towards", "toward")
-            and before[-2] in TRAVEL_VERBS
+            and (before[-2] in TRAVEL_VERBS or before[-2] in VEHICLE_WORDS)
         ) or (bool(before) and before[-1] in ("reached", "orbited"))
 
 
@@ -286,7 +287,18 @@ def _is_character(group: _Group, texts: list[str], lower_case: set[str]) -> bool
     looks_like_a_name = not tokens & lower_case and not any(
         len(token) > 4 and token.endswith(("ly", "ing", "ed")) for token in tokens
     )
-    return openings >= 2 and looks_like_a_name and _is_a_person(group, texts)
+    return (
+        openings >= 2
+        and looks_like_a_name
+        and (_is_a_person(group, texts) or _introduced(group, texts))
+    )
+
+
+def _introduced(group: _Group, texts: list[str]) -> bool:
+    """Named and then described, as a story introduces its characters: "Lola, a red fox"."""
+    forms = "|".join(re.escape(m.text) for m in group.members)
+    pattern = re.compile(rf"(?<!\w)(?:{forms}),\s+(?:a|an|un|una)\s")
+    return any(pattern.search(text) for text in texts)
 
 
 def _is_a_person(group: _Group, texts: list[str]) -> bool:
@@ -368,7 +380,8 @@ def _description(character: Character, texts: list[str]) -> str:
     ]
     phrase = r"[^,.;:!?\"]{2,80}?"
     patterns = (
-        rf"(?<!\w)(?:{name}),\s+((?:a|an|the|his|her|their|[A-Z][\w-]*'s)\s+{phrase})\s*[,.;:!?]",
+        rf"(?<!\w)(?:{name}),\s+((?:a|an|the|his|her|their|un|una|[A-Z][\w-]*'s)\s+{phrase})"
+        r"\s*[,.;:!?]",
         rf"((?:a|an|the)\s+{phrase})\s+(?:named|called)\s+(?:{name})(?!\w)",
         rf"(?<!\w)(?:{name})\s+(?:was|is)\s+((?:a|an|the)\s+{phrase})\s*[,.;:!?]",
     )

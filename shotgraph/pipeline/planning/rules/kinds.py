@@ -32,7 +32,7 @@ CREATURE_WORDS = _forms(
     fox: foxes vixen cub zorro zorra
     badger: badgers tejón
     wolf: wolves lobo loba
-    dog: dogs puppy puppies hound pup perro perra
+    dog: dogs puppy puppies hound pup husky collie terrier spaniel sheepdog perro perra
     cat: cats kitten kittens gato gata
     bear: bears oso osa
     rabbit: rabbits bunny hare hares conejo liebre
@@ -191,7 +191,7 @@ def nameless_characters(named: list[Character], texts: list[str]) -> list[Charac
         characters.append(
             Character(
                 name=f"the {noun}",
-                aliases=[f"The {noun}", f"the {noun.capitalize()}", f"The {noun.capitalize()}"],
+                aliases=_phrases(noun, texts),
                 description=_described(noun, texts),
                 gender=PERSON_WORDS.get(noun, "unknown"),
                 mentions=counts[noun],
@@ -221,12 +221,33 @@ def _noun_forms(kind: str, texts: list[str]) -> list[str]:
     return list(dict.fromkeys(m.group(1) for text in texts for m in pattern.finditer(text)))
 
 
-def _described(noun: str, texts: list[str]) -> str:
-    """The fullest phrase that introduces the noun: "a little grey mouse with a red scarf"."""
-    pattern = re.compile(
-        rf"\b(?:a|an|the|un|una|el|la)\s+(?:{_ADJECTIVE}\s+){{0,3}}{re.escape(noun)}"
-        r"(?:\s+(?:with|who|in|wearing|con)\s+[^,.;:!?\"]{1,50})?",
-        re.I,
+def _phrases(noun: str, texts: list[str]) -> list[str]:
+    """Every way the story writes the noun with a determiner ("The fox", "the old fox"), so
+    each finds the character, and the capitalised forms of `the noun`."""
+    found = [m.group(0) for text in texts for m in _phrase_pattern(noun).finditer(text)]
+    forms = [f"The {noun}", f"the {noun.capitalize()}", f"The {noun.capitalize()}", *found]
+    return [form for form in dict.fromkeys(forms) if form != f"the {noun}"][:8]
+
+
+def _phrase_pattern(noun: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<!\w)(?:[Tt]he|[Aa]n?|[Uu]na?|[Ee]l|[Ll]a)\s+(?:(?!and\b|or\b)[^\W\d_A-Z][\w-]*\s+){{0,3}}"
+        rf"{re.escape(noun)}\b"
     )
-    found = [m.group(0) for text in texts for m in pattern.finditer(text)]
-    return max(found, key=len) if found else f"the {noun}"
+
+
+def _described(noun: str, texts: list[str]) -> str:
+    """The phrase that introduces the noun ("a little grey mouse with a red scarf"): the
+    longest with `a`, else the longest with `the`."""
+    found = [
+        m.group(0) + (tail.group(0) if (tail := _TAIL.match(text, m.end())) else "")
+        for text in texts
+        for m in _phrase_pattern(noun).finditer(text)
+    ]
+    introducing = [
+        phrase for phrase in found if not phrase.lower().startswith(("the ", "el ", "la "))
+    ]
+    return max(introducing or found, key=len) if found else f"the {noun}"
+
+
+_TAIL = re.compile(r"\s+(?:with|who|in|wearing|con)\s+[^,.;:!?\"]{1,50}")

@@ -197,7 +197,7 @@ class _StoryWide:
         same = next((s.setting for s in reversed(before) if s.setting.place is place), None)
         features = list(dict.fromkeys([*features_of(text), *(same.features if same else [])]))
         if place is Place.INTERIOR and self.in_space and not {"den", "kitchen"} & set(features):
-            features = ["spaceship", *features]
+            features = list(dict.fromkeys(["spaceship", *features]))
         return setting.model_copy(
             update={"place": place, "weather": weather, "season": season, "features": features}
         )

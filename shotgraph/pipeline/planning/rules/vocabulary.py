@@ -116,6 +116,9 @@ PLACE_TYPE_NOUNS = _words(
     "town city village planet island station port moon harbour harbor kingdom country colony"
 )
 
+# Vehicles and ways that go somewhere: `the night train to Greyhaven`.
+VEHICLE_WORDS = _words("train bus ship boat ferry flight road way coach plane")
+
 # Verbs of travel and dwelling: a capitalised word after `sailed to`, `lived on`, `reached`
 # names a place.
 TRAVEL_VERBS = _words(
@@ -209,7 +212,7 @@ GOING_IN_WORDS = _words("inside into within")
 # a bridge, a kitchen, a den, a ship's or spacecraft's inside.
 FEATURE_WORDS: dict[str, str] = {
     **dict.fromkeys(_words("birch birches"), "birch"),
-    **dict.fromkeys(_words("pine pines fir firs spruce"), "pine"),
+    **dict.fromkeys(_words("pine pines fir firs spruce pino pinos"), "pine"),
     **dict.fromkeys(_words("oak oaks"), "oak"),
     **dict.fromkeys(_words("palm palms jungle selva"), "palm"),
     **dict.fromkeys(_words("harbour harbor pier quay dock docks port puerto"), "harbour"),
@@ -319,7 +322,7 @@ THINGS: dict[str, str] = {
         cup bread basket box chest coin bottle flower stone shell net compass hat scarf cake
         apple wheel crown umbrella ball ladder bucket egg feather mirror telescope drum
         fiddle violin guitar car bus truck tractor train bicycle cart wagon sled sledge plane
-        rocket balloon canoe raft house cottage hut tower castle windmill tent barn tree rose
+        rocket balloon canoe raft house cottage hut tower castle windmill tent barn tree
         mushroom pumpkin cheese honey acorn carrot parcel
         """
         )
@@ -331,7 +334,7 @@ THINGS: dict[str, str] = {
         lantern lamp candle key letter map book kite boat ship sword ring bell clock cup
         basket coin bottle flower stone shell hat cake apple wheel crown ball bucket egg
         feather drum car bus truck tractor bicycle cart wagon plane rocket balloon canoe raft
-        house cottage hut tower tent tree rose mushroom pumpkin acorn carrot
+        house cottage hut tower tent tree mushroom pumpkin acorn carrot
         """
         )
     },
