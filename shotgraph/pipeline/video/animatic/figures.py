@@ -75,10 +75,13 @@ def look_for(character: Character) -> Look:
     else:
         headwear = rng.choice(["none", "none", "cap", "tall_hat"])
     old = any(word in words for word in ("old", "grey", "gray", "aged", "elderly", "grand"))
+    # Drawn in this order so that a person the description says nothing more about looks as
+    # they always have.
+    build = rng.uniform(0.85, 1.18)
     coat = rng.choice(_COATS)
     return Look(
         height=height,
-        build=rng.uniform(0.85, 1.18),
+        build=build,
         coat=traits.garment or traits.colour or coat,
         skin=rng.choice(_SKINS),
         hair=(150, 150, 150) if old else rng.choice(_HAIRS),
