@@ -43,7 +43,7 @@ def tree(
     bare = p.season is Season.WINTER and kind in ("birch", "oak")
     if kind == "birch":
         bark = mix(_BIRCH_BARK, p.far, depth * 0.3)
-        canvas.rect(x - size * 0.03, ground - size, x + size * 0.03, ground, bark)
+        canvas.rect(x - size * 0.04, ground - size, x + size * 0.04, ground, bark)
         for k in range(5):
             y = ground - size * (0.15 + k * 0.17)
             canvas.rect(x - size * 0.03, y, x + size * 0.012, y + size * 0.02, shade(bark, 0.35))
