@@ -68,6 +68,8 @@ _INSERT_GAP = 4
 # How often a shot with people in it cuts away to the object it mentions instead.
 _CUTAWAY_CHANCE = 0.2
 _MAX_IN_FRAME = 3
+# Languages whose sentences often leave the subject unsaid.
+_PRO_DROP = frozenset({"es", "it", "pt", "ca", "ro", "gl"})
 
 _CAMERAS: dict[ShotType, tuple[CameraMove, ...]] = {
     ShotType.EXTREME_WIDE: (CameraMove.PAN, CameraMove.PULL_OUT, CameraMove.STATIC),
@@ -158,7 +160,7 @@ def plan_shots(scene: Scene, digest: StoryDigest, request: StoryRequest) -> list
     if not beats:
         return [_silent_establishing_shot(scene, request, rng, exit_transition)]
 
-    frame = _FrameTracker(scene, cast)
+    frame = _FrameTracker(scene, cast, digest.language)
     shots: list[Shot] = []
     last_insert = -_INSERT_GAP
     previous: _Previous | None = None
@@ -268,9 +270,16 @@ def _joins(beat: _Beat, unit: _Beat, *, establishing: bool) -> bool:
 class _FrameTracker:
     """Who is in frame: whoever speaks or is named; else whom a pronoun points back to."""
 
-    def __init__(self, scene: Scene, cast: Cast) -> None:
+    def __init__(self, scene: Scene, cast: Cast, language: str = "en") -> None:
         self.scene = scene
         self.cast = cast
+        # Where sentences drop their subject ("Saltó al agua"), a scene with one character
+        # is about that character even when no word names them.
+        self.lone = (
+            scene.characters[:1]
+            if len(scene.characters) == 1 and language.split("-")[0] in _PRO_DROP
+            else []
+        )
         self.last: dict[str, str] = {}
 
     def who(self, beat: _Beat) -> list[str]:
@@ -291,7 +300,7 @@ class _FrameTracker:
                 fallback = [n for n in self.scene.characters if self.cast.gender(n) == gender]
                 found = self.last.get(gender) or (fallback[0] if fallback else None)
                 return [found] if found else []
-        return []
+        return self.lone
 
 
 def _props(text: str) -> list[str]:

@@ -226,6 +226,7 @@ FEATURE_WORDS: dict[str, str] = {
     **dict.fromkeys(_words("spaceship spacecraft starship cockpit airlock"), "spaceship"),
     **dict.fromkeys(_words("planet planets"), "planet"),
     **dict.fromkeys(_words("castle"), "castle"),
+    **dict.fromkeys(_words("cave caves cavern grotto cueva"), "cave"),
     **dict.fromkeys(_words("windmill"), "windmill"),
 }
 

@@ -17,6 +17,7 @@ from shotgraph.pipeline.video.animatic.palette import Palette, Rgb, mix, shade
 from shotgraph.pipeline.video.animatic.places import OUTDOORS, cave, space
 from shotgraph.pipeline.video.animatic.scenery import (
     Scenery,
+    cave_mouth,
     cliff,
     cottage,
     den_mound,
@@ -67,6 +68,8 @@ def draw_backdrop(
         floor = OUTDOORS[place](canvas, palette, horizon_y, rng, scene)
     else:
         floor = _PLACES[place](canvas, palette, horizon_y, rng, scene)
+    if "cave" in scene.features:
+        cave_mouth(canvas, palette, canvas.width * rng.choice([0.25, 0.75]), horizon_y, rng)
     return Ground(horizon=horizon_y, floor=floor)
 
 

@@ -41,6 +41,7 @@ _HAIRS: list[Rgb] = [
     (140, 140, 140),
     (120, 40, 30),
 ]
+_GREY_HAIR: Rgb = (140, 140, 140)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Look:
     headwear: Headwear
     dress: bool
     beard: bool
+    scarf: Rgb | None = None
 
 
 def look_for(character: Character) -> Look:
@@ -75,6 +77,9 @@ def look_for(character: Character) -> Look:
     else:
         headwear = rng.choice(["none", "none", "cap", "tall_hat"])
     old = any(word in words for word in ("old", "grey", "gray", "aged", "elderly", "grand"))
+    hair = (150, 150, 150) if old else rng.choice(_HAIRS)
+    if not old and hair == _GREY_HAIR:
+        hair = _HAIRS[1]  # grey hair says old: only the old have it
     # Drawn in this order so that a person the description says nothing more about looks as
     # they always have.
     build = rng.uniform(0.85, 1.18)
@@ -84,10 +89,11 @@ def look_for(character: Character) -> Look:
         build=build,
         coat=traits.garment or traits.colour or coat,
         skin=rng.choice(_SKINS),
-        hair=(150, 150, 150) if old else rng.choice(_HAIRS),
+        hair=hair,
         headwear=headwear,
         dress=character.gender == "female" and rng.random() < 0.7,
         beard=character.gender == "male" and (old or "beard" in words or rng.random() < 0.2),
+        scarf=traits.scarf,
     )
 
 
@@ -197,6 +203,10 @@ def draw_figure(
         canvas.line([at(side * 0.1 * b, 0.78), elbow, hand], coat, u * 0.048)
         canvas.circle(hand, u * 0.026, skin)
     canvas.rect(*at(-0.022, 0.845), *at(0.022, 0.79), skin)
+    if look.scarf:
+        scarf = colour(look.scarf)
+        canvas.line([at(-0.05, 0.8), at(0.05, 0.8)], scarf, u * 0.04)
+        canvas.line([at(0.03, 0.8), at(0.05, 0.68)], scarf, u * 0.03)
     head = at(0.0, 0.905)
     radii = (u * 0.062, u * 0.074)
     if look.headwear in ("none", "long_hair", "bun", "cap"):

@@ -12,7 +12,7 @@ import random
 import numpy as np
 
 from shotgraph.config import Resolution
-from shotgraph.models import Character, Place, ShotType, fingerprint
+from shotgraph.models import Character, Place, Shot, ShotType, fingerprint
 from shotgraph.pipeline.video.animatic.backdrop import Ground, draw_backdrop
 from shotgraph.pipeline.video.animatic.camera import PLATE_SCALE
 from shotgraph.pipeline.video.animatic.canvas import Canvas
@@ -25,7 +25,7 @@ from shotgraph.pipeline.video.animatic.figures import (
     look_for,
 )
 from shotgraph.pipeline.video.animatic.palette import Palette, mix, palette_for, shade
-from shotgraph.pipeline.video.animatic.props import draw_prop, drawing_for, prop_for
+from shotgraph.pipeline.video.animatic.props import Prop, draw_prop, drawing_for, prop_for
 from shotgraph.pipeline.video.animatic.weather import draw_weather
 from shotgraph.pipeline.video.protocol import ShotRender
 
@@ -57,6 +57,8 @@ _PROPS_SIZE = {
     ShotType.FULL: 0.7,
     ShotType.MEDIUM: 0.9,
 }
+# The tallest thing (next to a person of 1.0) drawn in a room.
+_LARGEST_INDOORS = 1.2
 # Figure height in frame heights, for the framings that show people from the waist up.
 _PORTRAIT_SIZE = {
     ShotType.MEDIUM: 1.55,
@@ -84,13 +86,16 @@ def draw_plate(job: ShotRender) -> np.ndarray:
     horizon = _HORIZON[shot.type] + rng.uniform(-0.04, 0.04)
     ground = draw_backdrop(canvas, palette, setting.place, horizon, rng, text, setting.features)
     frame = _Frame(canvas, job.resolution, rng)
+    in_space = setting.place is Place.SPACE or "spaceship" in setting.features
     if shot.type in _PROPS_SIZE and shot.props:
-        _props_in_shot(canvas, frame, palette, ground, shot.type, shot.props, rng)
+        indoors = setting.place in (Place.INTERIOR, Place.CAVE)
+        _props_in_shot(canvas, frame, palette, ground, shot, rng, indoors, in_space)
     if shot.type in _BLUR:
         canvas.soften(_BLUR[shot.type] * job.resolution.height / 576)
     people = job.characters or _extras(job)
     if shot.type is ShotType.INSERT:
-        _insert(canvas, frame, palette, shot.props[0] if shot.props else prop_for(text))
+        thing = shot.props[0] if shot.props else prop_for(text)
+        _insert(canvas, frame, palette, drawing_for(thing, in_space=in_space)[0])
     elif shot.type is ShotType.OVER_THE_SHOULDER:
         _over_the_shoulder(canvas, frame, palette, people)
     elif shot.type is ShotType.EXTREME_CLOSE_UP:
@@ -227,14 +232,18 @@ def _props_in_shot(
     frame: _Frame,
     palette: Palette,
     ground: Ground,
-    shot_type: ShotType,
-    props: list[str],
+    shot: Shot,
     rng: random.Random,
+    indoors: bool,
+    in_space: bool,
 ) -> None:
-    """The things the shot names, standing on the ground beside whoever is in it."""
-    person = frame.unit * _PROPS_SIZE[shot_type]
-    for position, thing in enumerate(props):
-        drawing, height = drawing_for(thing)
+    """The things the shot names, standing on the ground beside whoever is in it; indoors,
+    only what fits in a room (the house a kitchen belongs to is not drawn inside it)."""
+    person = frame.unit * _PROPS_SIZE[shot.type]
+    for position, thing in enumerate(shot.props):
+        drawing, height = drawing_for(thing, in_space=in_space)
+        if indoors and height > _LARGEST_INDOORS:
+            continue
         size = min(person * height, frame.height * 0.8)
         side = 1 if position % 2 == 0 else -1
         x = frame.centre + side * frame.width * rng.uniform(0.26, 0.36)
@@ -242,11 +251,11 @@ def _props_in_shot(
         draw_prop(canvas, drawing, (x, floor - size * 0.5), size, palette)
 
 
-def _insert(canvas: Canvas, frame: _Frame, palette: Palette, thing: str) -> None:
+def _insert(canvas: Canvas, frame: _Frame, palette: Palette, drawing: Prop) -> None:
     table_top = frame.top + frame.height * 0.62
     wood = mix((132, 92, 62), palette.near, 0.3)
     canvas.gradient(shade(wood, 1.1), shade(wood, 0.75), table_top, canvas.height)
     size = min(frame.height * 0.62, frame.width * 0.7)
     centre = (frame.centre, table_top - size * 0.12)
     canvas.ellipse((centre[0], table_top + size * 0.3), (size * 0.5, size * 0.06), shade(wood, 0.7))
-    draw_prop(canvas, drawing_for(thing)[0], centre, size, palette)
+    draw_prop(canvas, drawing, centre, size, palette)

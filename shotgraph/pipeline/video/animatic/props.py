@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Literal
+
+import numpy as np
 
 from shotgraph.pipeline.video.animatic.canvas import Canvas, Point
 from shotgraph.pipeline.video.animatic.palette import Palette, mix, shade
@@ -12,7 +15,7 @@ from shotgraph.pipeline.video.animatic.palette import Palette, mix, shade
 Prop = Literal[
     "lantern", "letter", "key", "book", "cup", "boat", "bell", "chest", "apple", "flower", "tree",
     "house", "car", "train", "bicycle", "cart", "rocket", "coin", "crown", "sword", "basket",
-    "bottle", "hat", "mushroom", "cheese",
+    "bottle", "hat", "mushroom", "cheese", "sled",
 ]  # fmt: skip
 
 # First match wins, so the more specific words come first.
@@ -49,7 +52,8 @@ _DRAWN_AS: dict[str, tuple[Prop, float]] = {
     **dict.fromkeys(("car", "bus", "truck", "tractor", "plane"), ("car", 0.8)),
     "train": ("train", 1.3),
     "bicycle": ("bicycle", 0.6),
-    **dict.fromkeys(("cart", "wagon", "sled", "sledge"), ("cart", 0.6)),
+    **dict.fromkeys(("cart", "wagon"), ("cart", 0.6)),
+    **dict.fromkeys(("sled", "sledge"), ("sled", 0.35)),
     **dict.fromkeys(("rocket", "balloon"), ("rocket", 2.0)),
     **dict.fromkeys(("coin", "ring"), ("coin", 0.1)),
     "crown": ("crown", 0.15),
@@ -62,8 +66,14 @@ _DRAWN_AS: dict[str, tuple[Prop, float]] = {
 }
 
 
-def drawing_for(thing: str) -> tuple[Prop, float]:
+# What a ship or a boat is among the stars.
+_IN_SPACE: dict[str, tuple[Prop, float]] = dict.fromkeys(("ship", "boat"), ("rocket", 2.0))
+
+
+def drawing_for(thing: str, *, in_space: bool = False) -> tuple[Prop, float]:
     """How a thing the plan names is drawn, and its height next to a person."""
+    if in_space and thing in _IN_SPACE:
+        return _IN_SPACE[thing]
     return _DRAWN_AS.get(thing) or (prop_for(thing), 0.3)
 
 
@@ -436,14 +446,11 @@ def _sword(canvas: Canvas, c: Point, s: float, p: Palette) -> None:
 def _basket(canvas: Canvas, c: Point, s: float, p: Palette) -> None:
     x, y = c
     wicker = (190, 146, 90)
-    canvas.ellipse(
-        (x, y - s * 0.05),
-        (s * 0.35, s * 0.35),
-        (0, 0, 0),
-        outline=shade(wicker, 0.7),
-        width=max(1, round(s * 0.04)),
-    )
-    canvas.rect(x - s * 0.45, y - s * 0.05, x + s * 0.45, y + s * 0.4, p.paper)
+    handle = [
+        (x + math.cos(a) * s * 0.32, y - s * 0.05 - math.sin(a) * s * 0.35)
+        for a in np.linspace(0.0, math.pi, 16)
+    ]
+    canvas.line(handle, shade(wicker, 0.7), s * 0.04)
     canvas.polygon(
         [
             (x - s * 0.45, y - s * 0.05),
@@ -457,6 +464,19 @@ def _basket(canvas: Canvas, c: Point, s: float, p: Palette) -> None:
     for k in range(3):
         yy = y + s * (0.05 + k * 0.1)
         canvas.line([(x - s * 0.4, yy), (x + s * 0.4, yy)], shade(wicker, 0.75), s * 0.02)
+
+
+def _sled(canvas: Canvas, c: Point, s: float, p: Palette) -> None:
+    x, y = c
+    wood, runner = (170, 110, 62), (90, 80, 76)
+    canvas.rect(x - s * 0.5, y - s * 0.05, x + s * 0.4, y + s * 0.08, wood, p.ink)
+    for dx in (-0.35, 0.2):
+        canvas.line([(x + dx * s, y + s * 0.08), (x + dx * s, y + s * 0.25)], runner, s * 0.04)
+    canvas.line(
+        [(x - s * 0.55, y + s * 0.27), (x + s * 0.45, y + s * 0.27), (x + s * 0.6, y + s * 0.1)],
+        runner,
+        s * 0.04,
+    )
 
 
 def _bottle(canvas: Canvas, c: Point, s: float, p: Palette) -> None:
@@ -525,4 +545,5 @@ _DRAWERS: dict[Prop, Callable[[Canvas, Point, float, Palette], None]] = {
     "hat": _hat,
     "mushroom": _mushroom,
     "cheese": _cheese,
+    "sled": _sled,
 }

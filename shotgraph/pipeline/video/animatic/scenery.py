@@ -128,6 +128,25 @@ def den_mound(canvas: Canvas, p: Palette, x: float, ground: float, size: float) 
         )
 
 
+def cave_mouth(canvas: Canvas, p: Palette, x: float, horizon: float, rng: random.Random) -> None:
+    """A rock face rising from the land with a dark cave opening at its foot."""
+    unit = canvas.unit
+    rock = mix((128, 118, 108), p.far, 0.3)
+    base = horizon + unit * 0.08
+    canvas.polygon(
+        [
+            (x - unit * 0.4, base),
+            (x - unit * 0.25, horizon - unit * 0.25),
+            (x + unit * 0.1, horizon - unit * 0.32),
+            (x + unit * 0.38, base),
+        ],
+        rock,
+        p.ink,
+    )
+    canvas.ellipse((x, base - unit * 0.02), (unit * 0.14, unit * 0.12), (26, 22, 24))
+    canvas.rect(x - unit * 0.15, base - unit * 0.02, x + unit * 0.15, base + unit * 0.03, rock)
+
+
 def harbour(canvas: Canvas, p: Palette, horizon: float, floor: float, rng: random.Random) -> None:
     """A wooden pier running out into the water, with a moored boat and a few posts."""
     unit = canvas.unit

@@ -58,6 +58,18 @@ _BIG = _set("big huge giant enormous large great tall fat grande")
 _SMALL = _set("small little tiny wee short young baby pequeño pequeña")
 _OLD = _set("old elderly aged ancient grey-muzzled grizzled wise viejo vieja")
 _YOUNG = _set("young baby cub kitten puppy little joven")
+# Spanish names the part first ("la cola blanca"): the part a colour right after it belongs to.
+_PARTS_BEFORE = {
+    "cola": "tail",
+    "oreja": "ear",
+    "orejas": "ear",
+    "pata": "paw",
+    "patas": "paw",
+    "sombrero": "hat",
+    "bufanda": "scarf",
+    "abrigo": "coat",
+    "vestido": "dress",
+}
 _WORD = re.compile(r"[^\W\d_][\w-]*")
 
 
@@ -90,6 +102,8 @@ def traits_of(description: str) -> Traits:
             (t for t in tokens[position + 1 : position + 3] if t in PARTS | GARMENTS | _WEARS),
             None,
         )
+        if target is None and position and tokens[position - 1] in _PARTS_BEFORE:
+            target = _PARTS_BEFORE[tokens[position - 1]]
         if target in GARMENTS:
             garment = garment or COLOURS[word]
         elif target in ("hat", "cap", "bonnet"):

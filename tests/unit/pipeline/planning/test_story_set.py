@@ -118,7 +118,10 @@ EXPECTED: dict[str, Expected] = {
                 frozenset({"pine"}),
             )
         ],
-        shots={"era un queso": ShotShows(frozenset({"cheese"}), frozenset({"fox"}))},
+        shots={
+            "era un queso": ShotShows(frozenset({"cheese"}), frozenset({"fox"})),
+            "Saltó al agua": ShotShows(kinds=frozenset({"fox"})),
+        },
     ),
     "three-goats-and-the-bridge": Expected(
         kinds={"the goat": "goat"},
@@ -127,7 +130,13 @@ EXPECTED: dict[str, Expected] = {
     ),
     "the-dragon-in-the-cave": Expected(
         kinds={"Ember": "dragon", "Rowan": "person"},
-        scenes=[SceneIs(frozenset({Place.CAVE, Place.MOUNTAINS}), Season.SPRING)],
+        scenes=[
+            SceneIs(
+                frozenset({Place.CAVE, Place.MOUNTAINS}),
+                Season.SPRING,
+                features=frozenset({"cave"}),
+            )
+        ],
         shots={
             "basket of apples": ShotShows(frozenset({"basket", "apple"})),
             "with his sword": ShotShows(frozenset({"sword"}), frozenset({"person"})),

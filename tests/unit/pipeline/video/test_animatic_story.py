@@ -169,8 +169,23 @@ def test_the_things_a_shot_names_are_in_it(tmp_path: Path) -> None:
     assert np.abs(cheese - lantern).mean() > 3
 
 
+def test_a_room_holds_only_what_fits_in_it(tmp_path: Path) -> None:
+    kitchen = {"place": Place.INTERIOR, "features": ["kitchen"], "shot_type": ShotType.WIDE}
+    bare = plate(tmp_path, **kitchen)
+    assert np.array_equal(bare, plate(tmp_path, props=["house"], **kitchen))
+    assert not np.array_equal(bare, plate(tmp_path, props=["cup"], **kitchen))
+
+
+def test_a_ship_among_the_stars_is_a_rocket(tmp_path: Path) -> None:
+    at_sea = plate(tmp_path, place=Place.SEA, shot_type=ShotType.INSERT, props=["ship"])
+    in_space = plate(tmp_path, place=Place.SPACE, shot_type=ShotType.INSERT, props=["ship"])
+    rocket = plate(tmp_path, place=Place.SPACE, shot_type=ShotType.INSERT, props=["rocket"])
+    assert np.array_equal(in_space, rocket)
+    assert not np.array_equal(at_sea, in_space)
+
+
 async def test_the_example_film_shows_a_fox_and_a_badger_in_snow(tmp_path: Path) -> None:
-    digest, plan = await make_plan(example("the-fox-and-the-lantern"))
+    _, plan = await make_plan(example("the-fox-and-the-lantern"))
     kinds = {c.name: c.kind for c in plan.characters}
     assert kinds == {"Pell": "fox", "Orla": "badger"}
     snowy = [
