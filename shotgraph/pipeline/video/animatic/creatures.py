@@ -21,10 +21,10 @@ Light = Callable[[Rgb], Rgb]
 """How the scene's light colours a base colour (darker and bluer at night)."""
 Ears = Literal["pointed", "round", "long", "floppy", "horns", "antlers", "none"]
 Tail = Literal["bushy", "thin", "short", "tuft", "curly", "none"]
-Marking = Literal["none", "badger", "mane", "stripes", "spines", "shell", "wool", "spots", "trunk"]
-Plan = Literal[
-    "four_legs", "bird", "upright_bird", "water_bird", "fish", "snake", "dragon", "robot"
+Marking = Literal[
+    "none", "badger", "mane", "stripes", "spines", "shell", "wool", "spots", "trunk", "comb"
 ]
+Plan = Literal["four_legs", "bird", "upright", "swimmer", "fish", "snake", "dragon", "robot"]
 
 
 @dataclass(frozen=True)
@@ -47,348 +47,73 @@ class Anatomy:
 
 
 _CREAM = (236, 226, 204)
-ANATOMY: dict[str, Anatomy] = {
-    "fox": Anatomy(
-        "four_legs",
-        0.42,
-        (206, 98, 40),
-        _CREAM,
-        1.5,
-        0.28,
-        0.28,
-        0.13,
-        0.1,
-        0.17,
-        "pointed",
-        "bushy",
-    ),
-    "badger": Anatomy(
-        "four_legs",
-        0.34,
-        (128, 124, 122),
-        (60, 58, 60),
-        1.55,
-        0.14,
-        0.38,
-        0.14,
-        0.0,
-        0.16,
-        "round",
-        "short",
-        "badger",
-    ),
-    "wolf": Anatomy(
-        "four_legs",
-        0.55,
-        (120, 118, 120),
-        (200, 196, 190),
-        1.5,
-        0.34,
-        0.3,
-        0.14,
-        0.1,
-        0.17,
-        "pointed",
-        "bushy",
-    ),
-    "dog": Anatomy(
-        "four_legs",
-        0.45,
-        (170, 122, 70),
-        _CREAM,
-        1.35,
-        0.32,
-        0.3,
-        0.14,
-        0.12,
-        0.12,
-        "floppy",
-        "thin",
-    ),
-    "cat": Anatomy(
-        "four_legs",
-        0.32,
-        (120, 110, 104),
-        (210, 204, 196),
-        1.35,
-        0.3,
-        0.28,
-        0.14,
-        0.08,
-        0.05,
-        "pointed",
-        "thin",
-    ),
-    "bear": Anatomy(
-        "four_legs", 0.8, (112, 78, 50), None, 1.35, 0.3, 0.42, 0.16, 0.04, 0.1, "round", "short"
-    ),
-    "rabbit": Anatomy(
-        "four_legs",
-        0.3,
-        (170, 140, 110),
-        (236, 230, 220),
-        1.0,
-        0.12,
-        0.36,
-        0.15,
-        0.1,
-        0.06,
-        "long",
-        "tuft",
-    ),
-    "mouse": Anatomy(
-        "four_legs",
-        0.17,
-        (150, 140, 134),
-        (220, 200, 196),
-        1.3,
-        0.1,
-        0.34,
-        0.16,
-        0.0,
-        0.12,
-        "round",
-        "thin",
-    ),
-    "squirrel": Anatomy(
-        "four_legs",
-        0.24,
-        (176, 92, 48),
-        _CREAM,
-        1.0,
-        0.14,
-        0.32,
-        0.15,
-        0.1,
-        0.08,
-        "pointed",
-        "curly",
-    ),
-    "hedgehog": Anatomy(
-        "four_legs",
-        0.2,
-        (120, 94, 70),
-        (190, 164, 130),
-        1.4,
-        0.08,
-        0.46,
-        0.13,
-        0.0,
-        0.12,
-        "round",
-        "none",
-        "spines",
-    ),
-    "deer": Anatomy(
-        "four_legs",
-        0.85,
-        (168, 112, 66),
-        _CREAM,
-        1.15,
-        0.46,
-        0.24,
-        0.11,
-        0.3,
-        0.12,
-        "antlers",
-        "tuft",
-        "spots",
-    ),
-    "horse": Anatomy(
-        "four_legs",
-        1.05,
-        (126, 82, 52),
-        None,
-        1.3,
-        0.46,
-        0.26,
-        0.1,
-        0.32,
-        0.2,
-        "pointed",
-        "tuft",
-        "mane",
-    ),
-    "donkey": Anatomy(
-        "four_legs",
-        0.8,
-        (140, 130, 126),
-        (220, 214, 206),
-        1.2,
-        0.42,
-        0.28,
-        0.11,
-        0.28,
-        0.18,
-        "long",
-        "tuft",
-        "mane",
-    ),
-    "cow": Anatomy(
-        "four_legs",
-        0.85,
-        (240, 236, 228),
-        (236, 190, 190),
-        1.45,
-        0.36,
-        0.36,
-        0.12,
-        0.1,
-        0.14,
-        "horns",
-        "tuft",
-        "spots",
-    ),
-    "pig": Anatomy(
-        "four_legs", 0.5, (236, 170, 170), None, 1.4, 0.18, 0.44, 0.15, 0.0, 0.08, "floppy", "short"
-    ),
-    "sheep": Anatomy(
-        "four_legs",
-        0.5,
-        (244, 242, 234),
-        (60, 56, 56),
-        1.3,
-        0.26,
-        0.44,
-        0.12,
-        0.04,
-        0.08,
-        "floppy",
-        "short",
-        "wool",
-    ),
-    "goat": Anatomy(
-        "four_legs",
-        0.55,
-        (226, 220, 208),
-        None,
-        1.25,
-        0.36,
-        0.32,
-        0.12,
-        0.18,
-        0.14,
-        "horns",
-        "short",
-    ),
-    "lion": Anatomy(
-        "four_legs",
-        0.75,
-        (214, 164, 84),
-        None,
-        1.45,
-        0.34,
-        0.34,
-        0.15,
-        0.1,
-        0.12,
-        "round",
-        "tuft",
-        "mane",
-    ),
-    "tiger": Anatomy(
-        "four_legs",
-        0.72,
-        (226, 128, 44),
-        _CREAM,
-        1.55,
-        0.32,
-        0.32,
-        0.15,
-        0.08,
-        0.12,
-        "round",
-        "thin",
-        "stripes",
-    ),
-    "elephant": Anatomy(
-        "four_legs",
-        1.5,
-        (150, 150, 158),
-        None,
-        1.3,
-        0.4,
-        0.46,
-        0.18,
-        0.0,
-        0.05,
-        "floppy",
-        "thin",
-        "trunk",
-    ),
-    "monkey": Anatomy(
-        "four_legs",
-        0.5,
-        (132, 92, 62),
-        (222, 190, 150),
-        1.0,
-        0.3,
-        0.32,
-        0.16,
-        0.12,
-        0.05,
-        "round",
-        "thin",
-    ),
-    "frog": Anatomy(
-        "four_legs",
-        0.14,
-        (92, 160, 74),
-        (200, 220, 140),
-        1.1,
-        0.08,
-        0.4,
-        0.2,
-        0.0,
-        0.06,
-        "none",
-        "none",
-    ),
-    "tortoise": Anatomy(
-        "four_legs",
-        0.22,
-        (120, 130, 82),
-        None,
-        1.5,
-        0.1,
-        0.44,
-        0.14,
-        0.04,
-        0.08,
-        "none",
-        "short",
-        "shell",
-    ),
-    "owl": Anatomy("upright_bird", 0.3, (150, 116, 80), (226, 208, 170), ears="pointed"),
-    "penguin": Anatomy("upright_bird", 0.4, (40, 40, 48), (244, 244, 240), ears="none"),
-    "crow": Anatomy("bird", 0.24, (44, 44, 54), None),
-    "bird": Anatomy("bird", 0.16, (150, 104, 70), (236, 150, 100)),
-    "eagle": Anatomy("bird", 0.36, (104, 72, 46), (246, 244, 236)),
-    "gull": Anatomy("bird", 0.26, (236, 238, 240), (150, 156, 166)),
-    "hen": Anatomy("bird", 0.26, (196, 120, 60), (200, 40, 36)),
-    "duck": Anatomy("water_bird", 0.26, (236, 236, 228), (240, 160, 50)),
-    "fish": Anatomy("fish", 0.2, (236, 140, 60), (250, 210, 150)),
-    "whale": Anatomy("fish", 1.3, (70, 94, 130), (200, 206, 214)),
-    "dolphin": Anatomy("fish", 0.6, (120, 140, 164), (220, 226, 232)),
-    "shark": Anatomy("fish", 0.8, (118, 130, 142), (236, 236, 236)),
-    "snake": Anatomy("snake", 0.22, (96, 142, 64), (210, 200, 110)),
-    "dragon": Anatomy(
-        "dragon",
-        1.4,
-        (70, 132, 84),
-        (220, 196, 120),
-        1.6,
-        0.3,
-        0.34,
-        0.13,
-        0.3,
-        0.18,
-        "horns",
-        "thin",
-        "spines",
-    ),
-    "robot": Anatomy("robot", 0.9, (150, 164, 178), (90, 200, 230)),
-}
+
+
+def _table(text: str) -> dict[str, Anatomy]:
+    """One kind a row, columns as in Anatomy; colours as `r,g,b`, `-` for none."""
+
+    def colour(cell: str) -> Rgb | None:
+        if cell == "-":
+            return None
+        r, g, b = (int(part) for part in cell.split(","))
+        return (r, g, b)
+
+    kinds: dict[str, Anatomy] = {}
+    for row in text.strip().splitlines()[1:]:
+        kind, plan, scale, fur, belly, *sizes, ears, tail, marking = row.split()
+        length, leg, body, head, neck, snout = (float(size) for size in sizes)
+        kinds[kind] = Anatomy(
+            plan, float(scale), colour(fur) or _CREAM, colour(belly), length, leg, body, head,
+            neck, snout, ears, tail, marking,
+        )  # type: ignore[arg-type]  # fmt: skip
+    return kinds
+
+
+# Each kind's body plan, height next to a person, colours and proportions (fractions of its
+# height), ears, tail and markings. Tuning a creature means editing its row.
+ANATOMY = _table(
+    """
+kind     plan      size fur         belly       long leg  body head neck nose ears    tail  marking
+fox      four_legs 0.42 206,98,40   236,226,204 1.5  0.28 0.28 0.13 0.1  0.17 pointed bushy none
+badger   four_legs 0.34 128,124,122 60,58,60    1.55 0.14 0.38 0.14 0.0  0.16 round   short badger
+wolf     four_legs 0.55 120,118,120 200,196,190 1.5  0.34 0.3  0.14 0.1  0.17 pointed bushy none
+dog      four_legs 0.45 170,122,70  236,226,204 1.35 0.32 0.3  0.14 0.12 0.12 floppy  thin  none
+cat      four_legs 0.32 120,110,104 210,204,196 1.35 0.3  0.28 0.14 0.08 0.05 pointed thin  none
+bear     four_legs 0.8  112,78,50   -           1.35 0.3  0.42 0.16 0.04 0.1  round   short none
+rabbit   four_legs 0.3  170,140,110 236,230,220 1.0  0.12 0.36 0.15 0.1  0.06 long    tuft  none
+mouse    four_legs 0.17 150,140,134 220,200,196 1.3  0.1  0.34 0.16 0.0  0.12 round   thin  none
+squirrel four_legs 0.24 176,92,48   236,226,204 1.0  0.14 0.32 0.15 0.1  0.08 pointed curly none
+hedgehog four_legs 0.2  120,94,70   190,164,130 1.4  0.08 0.46 0.13 0.0  0.12 round   none  spines
+deer     four_legs 0.85 168,112,66  236,226,204 1.15 0.46 0.24 0.11 0.3  0.12 antlers tuft  spots
+horse    four_legs 1.05 126,82,52   -           1.3  0.46 0.26 0.1  0.32 0.2  pointed tuft  mane
+donkey   four_legs 0.8  140,130,126 220,214,206 1.2  0.42 0.28 0.11 0.28 0.18 long    tuft  mane
+cow      four_legs 0.85 240,236,228 236,190,190 1.45 0.36 0.36 0.12 0.1  0.14 horns   tuft  spots
+pig      four_legs 0.5  236,170,170 -           1.4  0.18 0.44 0.15 0.0  0.08 floppy  short none
+sheep    four_legs 0.5  244,242,234 60,56,56    1.3  0.26 0.44 0.12 0.04 0.08 floppy  short wool
+goat     four_legs 0.55 226,220,208 -           1.25 0.36 0.32 0.12 0.18 0.14 horns   short none
+lion     four_legs 0.75 214,164,84  -           1.45 0.34 0.34 0.15 0.1  0.12 round   tuft  mane
+tiger    four_legs 0.72 226,128,44  236,226,204 1.55 0.32 0.32 0.15 0.08 0.12 round   thin  stripes
+elephant four_legs 1.5  150,150,158 -           1.3  0.4  0.46 0.18 0.0  0.05 floppy  thin  trunk
+monkey   four_legs 0.5  132,92,62   222,190,150 1.0  0.3  0.32 0.16 0.12 0.05 round   thin  none
+frog     four_legs 0.14 92,160,74   200,220,140 1.1  0.08 0.4  0.2  0.0  0.06 none    none  none
+tortoise four_legs 0.22 120,130,82  -           1.5  0.1  0.44 0.14 0.04 0.08 none    short shell
+owl      upright   0.3  150,116,80  226,208,170 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
+penguin  upright   0.4  40,40,48    244,244,240 1.4  0.3  0.32 0.14 0.08 0.12 none    thin  none
+crow     bird      0.24 44,44,54    -           1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
+bird     bird      0.16 150,104,70  236,150,100 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
+eagle    bird      0.36 104,72,46   246,244,236 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
+gull     bird      0.26 236,238,240 150,156,166 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
+hen      bird      0.26 196,120,60  200,40,36   1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  comb
+duck     swimmer   0.26 236,236,228 240,160,50  1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
+fish     fish      0.2  236,140,60  250,210,150 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
+whale    fish      1.3  70,94,130   200,206,214 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
+dolphin  fish      0.6  120,140,164 220,226,232 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
+shark    fish      0.8  118,130,142 236,236,236 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
+snake    snake     0.22 96,142,64   210,200,110 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
+dragon   dragon    1.4  70,132,84   220,196,120 1.6  0.3  0.34 0.13 0.3  0.18 horns   thin  spines
+robot    robot     0.9  150,164,178 90,200,230  1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
+    """
+)
 _UNKNOWN = Anatomy("four_legs", 0.35, (150, 130, 110), _CREAM)
 
 
@@ -438,7 +163,7 @@ def draw_creature(
     plan = creature.anatomy.plan
     if plan == "robot":
         _robot(canvas, creature, lit, ink, at, size, pen)
-    elif plan in ("bird", "upright_bird", "water_bird"):
+    elif plan in ("bird", "upright", "swimmer"):
         _bird(canvas, creature, lit, ink, at, size, pen)
     elif plan == "fish":
         _fish(canvas, creature, lit, ink, at, size, pen)
@@ -783,7 +508,7 @@ def _bird(canvas, c: Creature, lit, ink, at, size, pen) -> None:
     fur = lit(c.fur)
     breast = lit(c.part("chest", a.belly or shade(c.fur, 1.3)))
     beak = lit(c.part("beak", (236, 170, 50)))
-    if a.plan == "upright_bird":
+    if a.plan == "upright":
         canvas.line([at(-0.06, 0.12), at(-0.06, 0.0)], beak, size * 0.025)
         canvas.line([at(0.06, 0.12), at(0.06, 0.0)], beak, size * 0.025)
         canvas.ellipse(at(0, 0.42), (size * 0.24, size * 0.34), fur, ink, pen)
@@ -802,7 +527,7 @@ def _bird(canvas, c: Creature, lit, ink, at, size, pen) -> None:
             canvas.circle(at(dx + 0.01, 0.82), size * 0.03, ink)
         canvas.polygon([at(-0.025, 0.76), at(0.025, 0.76), at(0.0, 0.7)], beak)
         return
-    water = a.plan == "water_bird"
+    water = a.plan == "swimmer"
     if not water:
         for dx in (-0.05, 0.06):
             canvas.line([at(dx, 0.3), at(dx + 0.02, 0.0)], beak, size * 0.02)
@@ -826,7 +551,7 @@ def _bird(canvas, c: Creature, lit, ink, at, size, pen) -> None:
         ink,
         pen,
     )
-    if c.anatomy.fur == (196, 120, 60):  # a hen's comb
+    if c.anatomy.marking == "comb":
         canvas.circle(at(head[0], head[1] + 0.12), size * 0.05, lit((200, 40, 36)))
     canvas.circle(at(head[0] + 0.04, head[1] + 0.03), max(1.0, size * 0.022), ink)
     _accessories(canvas, c, lit, ink, at, size, head[0], head[1], 0.1, pen)

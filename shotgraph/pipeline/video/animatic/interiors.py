@@ -7,10 +7,15 @@ import random
 from collections.abc import Callable
 
 from shotgraph.pipeline.video.animatic.canvas import Canvas
-from shotgraph.pipeline.video.animatic.palette import Palette, mix, shade
+from shotgraph.pipeline.video.animatic.palette import Palette, Rgb, mix, shade
 
 
-def _floor(canvas: Canvas, p: Palette, wall: tuple[int, int, int], line: float) -> None:
+def _by_night(colour: Rgb, p: Palette) -> Rgb:
+    """A room's colour by lamplight after dark: darker and warmer."""
+    return shade(mix(colour, p.accent, 0.2), 0.6) if p.night else colour
+
+
+def _floor(canvas: Canvas, p: Palette, wall: Rgb, line: float) -> None:
     boards = shade(mix(wall, (120, 84, 60), 0.5), 0.7)
     canvas.gradient(shade(boards, 1.1), shade(boards, 0.8), line, canvas.height)
 
@@ -18,9 +23,7 @@ def _floor(canvas: Canvas, p: Palette, wall: tuple[int, int, int], line: float) 
 def _kitchen(canvas: Canvas, p: Palette, rng: random.Random) -> float:
     """Tiled wall, a range with a glowing fire, shelves of pots."""
     unit = canvas.unit
-    wall = mix((232, 214, 180), p.mid, 0.2)
-    if p.night:
-        wall = shade(mix(wall, p.accent, 0.2), 0.6)
+    wall = _by_night(mix((232, 214, 180), p.mid, 0.2), p)
     line = canvas.height * 0.68
     canvas.gradient(shade(wall, 0.9), wall, 0, line)
     _floor(canvas, p, wall, line)
@@ -49,9 +52,7 @@ def _kitchen(canvas: Canvas, p: Palette, rng: random.Random) -> float:
 def _den(canvas: Canvas, p: Palette, rng: random.Random) -> float:
     """Inside an animal's burrow: an earthen arch, roots hanging, straw on the floor."""
     unit = canvas.unit
-    earth = mix((132, 96, 64), p.mid, 0.15)
-    if p.night:
-        earth = shade(earth, 0.6)
+    earth = _by_night(mix((132, 96, 64), p.mid, 0.15), p)
     canvas.gradient(shade(earth, 0.45), shade(earth, 0.7), 0, canvas.height)
     line = canvas.height * 0.7
     canvas.ellipse((canvas.width / 2, line), (canvas.width * 0.48, canvas.height * 0.62), earth)
@@ -77,9 +78,7 @@ def _den(canvas: Canvas, p: Palette, rng: random.Random) -> float:
 def _ship(canvas: Canvas, p: Palette, rng: random.Random) -> float:
     """A ship's cabin: planked walls, a round porthole onto the sea, a swinging lamp."""
     unit = canvas.unit
-    wood = mix((150, 110, 74), p.mid, 0.1)
-    if p.night:
-        wood = shade(wood, 0.6)
+    wood = _by_night(mix((150, 110, 74), p.mid, 0.1), p)
     line = canvas.height * 0.7
     canvas.rect(0, 0, canvas.width, line, wood)
     for k in range(1, 12):
