@@ -27,6 +27,8 @@ M = TypeVar("M", bound=BaseModel)
 JOB_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 # Artefact file names carry this many hex digits of their input hash.
 KEY_LENGTH = 16
+# Marks a file still being written (see atomic_output); never published, listed or fetched.
+_PARTIAL = ".partial-"
 
 
 class JobFolder:
@@ -79,10 +81,15 @@ class JobFolder:
 def atomic_output(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; rename it into place only if the block succeeds
     (and wrote something: a block may decide there is nothing to write)."""
-    partial = target.with_name(f".{target.stem}.partial-{os.getpid()}{target.suffix}")
+    partial = target.with_name(f".{target.stem}{_PARTIAL}{os.getpid()}{target.suffix}")
     try:
         yield partial
         if partial.exists():
             os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
+
+
+def is_partial(path: Path) -> bool:
+    """A file atomic_output is still writing (or a crash left behind)."""
+    return path.name.startswith(".") and _PARTIAL in path.name
