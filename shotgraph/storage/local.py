@@ -95,4 +95,3 @@ class LocalStorage:
     def _object(key: str, path: Path) -> StoredObject:
         found = path.stat()
         return StoredObject(key=key, size=found.st_size, modified=found.st_mtime)
-

@@ -63,7 +63,9 @@ class S3Storage:
             return
         except ClientError as error:
             if _code(error) not in _MISSING:
-                raise BackendUnavailable(f"The S3 bucket {self.bucket!r} refused us: {error}")
+                raise BackendUnavailable(
+                    f"The S3 bucket {self.bucket!r} refused us: {error}"
+                ) from error
         except BotoCoreError as error:
             raise BackendUnavailable(f"The S3 store cannot be reached: {error}") from error
         options: dict[str, Any] = {"Bucket": self.bucket}
