@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +19,7 @@ from shotgraph.health import Role
 from shotgraph.intake import read_story_file
 from shotgraph.models import AspectRatio, CostReport, JobResult, ShotPlan, StoryRequest
 from shotgraph.pipeline.gpu.weights import Purpose
+from shotgraph.storage import open_storage
 
 app = typer.Typer(
     help="ShotGraph: turn a written story into a narrated, scored, subtitled MP4.",
@@ -289,15 +289,10 @@ def _stem(story_file: str) -> str:
 
 
 def _deliver(settings: Settings, result: JobResult, target: Path) -> None:
-    """Copy the film and its subtitles out of the job folder to where the user asked."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    root = settings.storage_path
-    for source, destination in (
-        (root / result.files.video, target),
-        (root / result.files.subtitles, target.with_suffix(".srt")),
-    ):
-        if source.resolve() != destination.resolve():
-            shutil.copyfile(source, destination)
+    """Copy the film and its subtitles out of the store to where the user asked."""
+    store = open_storage(settings)
+    store.fetch(result.files.video, target)
+    store.fetch(result.files.subtitles, target.with_suffix(".srt"))
 
 
 def _print_result(result: JobResult, target: Path) -> None:

@@ -49,7 +49,9 @@ class LocalStorage:
 
     def list(self, prefix: str) -> list[StoredObject]:
         found: list[StoredObject] = []
-        for folder, _, names in os.walk(self.root):
+        # Walk only the folder the prefix names, not the whole store.
+        start = self.root / prefix.rpartition("/")[0] if "/" in prefix else self.root
+        for folder, _, names in os.walk(start):
             for name in names:
                 path = Path(folder) / name
                 key = path.relative_to(self.root).as_posix()
