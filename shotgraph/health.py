@@ -17,6 +17,7 @@ from shotgraph.config import Settings
 from shotgraph.queue import keys
 from shotgraph.queue.client import quick_redis
 from shotgraph.queue.worker import alive_workers
+from shotgraph.storage.disk import DiskFull, check_disk, worker_disks
 
 _TIMEOUT_S = 3
 
@@ -43,6 +44,10 @@ def check(role: Role, settings: Settings) -> tuple[bool, str]:
     alive = alive_workers(beats, settings.job_heartbeat_ttl_s)
     mine = [name for name in alive if name.startswith(f"{host}-")]
     if mine:
+        try:
+            check_disk(worker_disks(settings), settings.min_free_disk_gb)
+        except DiskFull as low:
+            return False, f"worker {mine[0]}: {low}"
         return True, f"worker {mine[0]} is beating"
     return False, f"no worker on {host} has beaten in {settings.job_heartbeat_ttl_s:.0f}s"
 

@@ -10,6 +10,7 @@ from shotgraph.errors import BackendUnavailable, InvalidStory, ShotGraphError
 from shotgraph.queue.client import JobNotFound, NothingToCancel, StoryTooLong
 from shotgraph.queue.limits import QuotaExceeded
 from shotgraph.queue.records import JobRecord, JobStatus
+from shotgraph.storage.disk import DiskFull
 from shotgraph.storage.retention import FilmExpired
 
 
@@ -28,6 +29,7 @@ _STATUS: list[tuple[type[ShotGraphError], int]] = [
     (LinkExpired, 410),
     (FilmExpired, 410),
     (BackendUnavailable, 503),
+    (DiskFull, 503),
 ]
 
 

@@ -45,3 +45,5 @@ class HealthView(BaseModel):
     status: str
     redis: bool
     workers: int
+    disk: str = "ok"
+    """"ok", or why new films are refused for want of disk space (MIN_FREE_DISK_GB)."""

@@ -24,6 +24,7 @@ from shotgraph.pipeline.artefacts import JOB_ID_PATTERN
 from shotgraph.queue import events, keys
 from shotgraph.queue.limits import Limits
 from shotgraph.queue.records import JobRecord, JobStatus, JobStore, Owner
+from shotgraph.storage.disk import DiskFull, check_disk, intake_disks
 
 # The arq function name of a film job; the worker registers a function of this name.
 RENDER_JOB = "render_story"
@@ -88,6 +89,7 @@ class JobQueue:
         size = len(request.story.encode())
         if size > self.settings.max_story_bytes:
             raise StoryTooLong(too_big_message("The story", size, self.settings.max_story_bytes))
+        await self.check_disk()
         job_id = secrets.token_hex(8)
         await self.limits.admit(job_id, owner)
         record = JobRecord(
@@ -110,6 +112,24 @@ class JobQueue:
             raise
         await self.publish(job_id, StageEvent(kind="queued", position=await self.position(job_id)))
         return record
+
+    async def check_disk(self) -> None:
+        """Raise DiskFull when the local store, or every live worker's disk, is below
+        MIN_FREE_DISK_GB: a film started now would fail at some write."""
+        check_disk(intake_disks(self.settings), self.settings.min_free_disk_gb)
+        low = {
+            name.decode(): why.decode()
+            for name, why in (await self.redis.hgetall(keys.WORKER_DISK_LOW)).items()
+        }
+        if not low:
+            return
+        from shotgraph.queue.worker import alive_workers  # the worker module imports this one
+
+        alive = alive_workers(
+            await self.redis.hgetall(keys.WORKERS), self.settings.job_heartbeat_ttl_s
+        )
+        if alive and all(name in low for name in alive):
+            raise DiskFull(low[alive[0]])
 
     async def get(self, job_id: str) -> JobRecord:
         record = await self.store.get(job_id) if JOB_ID_PATTERN.match(job_id) else None

@@ -7,7 +7,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from shotgraph.config import Settings
 from shotgraph.errors import ShotGraphError
+from shotgraph.storage import work_root
 
 _GB = 1e9
 
@@ -34,3 +36,13 @@ def check_disk(paths: list[Path], min_free_gb: float) -> None:
                 f"under MIN_FREE_DISK_GB={min_free_gb:g}); films are refused until space is "
                 "freed, for example with `shotgraph storage prune`."
             )
+
+
+def worker_disks(settings: Settings) -> list[Path]:
+    """What a worker writes to: its scratch folder, or the local store it renders into."""
+    return [work_root(settings)]
+
+
+def intake_disks(settings: Settings) -> list[Path]:
+    """What a front end can see for itself: the local store (a bucket has no disk to guard)."""
+    return [settings.storage_path] if settings.storage_backend == "local" else []
