@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import redis
+from pydantic import SecretStr
 
 from shotgraph.config import Settings
 from shotgraph.queue import keys
@@ -35,6 +36,17 @@ _PASSED = (
     "sweep_interval_s",
     "cancel_grace_s",
     "shutdown_grace_s",
+    "storage_backend",
+    "scratch_path",
+    "s3_bucket",
+    "s3_prefix",
+    "s3_endpoint_url",
+    "s3_access_key_id",
+    "s3_secret_access_key",
+    "min_free_disk_gb",
+    "storage_prune_interval_s",
+    "film_retention_days",
+    "artefact_retention_hours",
 )
 
 
@@ -47,7 +59,12 @@ class WorkerProcess:
 
     def start(self, timeout_s: float = 60) -> WorkerProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "VIDEO_"))}
-        env.update({name.upper(): str(getattr(self.settings, name)) for name in _PASSED})
+        for name in _PASSED:
+            value = getattr(self.settings, name)
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            if value is not None:
+                env[name.upper()] = str(value)
         env["LOG_LEVEL"] = "INFO"
         self.folder.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
