@@ -147,7 +147,7 @@ async def check_the_api_serves_it_from_the_store(
     target = moved.headers["location"]
     expires = int(httpx.URL(target).params["X-Amz-Expires"])
     assert settings.link_ttl_s - 60 <= expires <= settings.link_ttl_s
-    direct = httpx.get(target, headers={"Range": "bytes=10-19"})
+    direct = await asyncio.to_thread(httpx.get, target, headers={"Range": "bytes=10-19"})
     assert direct.status_code == 206
     assert direct.content == whole[10:20]
 
@@ -185,15 +185,21 @@ async def test_prune_with_zero_retention_leaves_the_records_and_says_expired(
         "ARTEFACT_RETENTION_HOURS": "0",
         "COLUMNS": "200",
     }
-    command = [sys.executable, "-m", "shotgraph", "storage"]
-    usage = subprocess.run(
-        [*command, "usage"], env=env, cwd=tmp_path, capture_output=True, text=True
-    )
+
+    def storage(command: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "shotgraph", "storage", command],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
+
+    usage = await asyncio.to_thread(storage, "usage")
     assert usage.returncode == 0, usage.stderr
-    assert "film" in usage.stdout and "clips" in usage.stdout and "narration" in usage.stdout
-    pruned = subprocess.run(
-        [*command, "prune"], env=env, cwd=tmp_path, capture_output=True, text=True
-    )
+    for kind in ("film", "subtitles", "clips", "narration", "music"):
+        assert kind in usage.stdout
+    pruned = await asyncio.to_thread(storage, "prune")
     assert pruned.returncode == 0, pruned.stderr
     assert "1 films expired" in pruned.stdout
 
@@ -209,9 +215,12 @@ async def test_prune_with_zero_retention_leaves_the_records_and_says_expired(
         async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
             answer = await http.get(f"/video/{record.job_id}", headers=ALICE)
             status = await http.get(f"/status/{record.job_id}", headers=ALICE)
+            link = await http.get(f"/jobs/{record.job_id}/link", headers=ALICE)
     assert answer.status_code == 410
     assert answer.json()["detail"].startswith("This film has expired")
-    assert status.json()["status"] == "done"  # the record is all there
+    assert link.status_code == 410
+    assert status.json()["status"] == "done"  # the record is all there, and says so
+    assert status.json()["film_expired_at"] == kept.film_expired_at
 
     # The bots' delivery says so too, whether or not the record was read first.
     for expired in (True, False):
