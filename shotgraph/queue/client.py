@@ -49,7 +49,10 @@ class StoryTooLong(ShotGraphError):
 def quick_redis(settings: Settings, timeout_s: float) -> Iterator[redis.Redis]:
     """A blocking client that gives up after `timeout_s`, for one-shot checks (doctor, health)."""
     client = redis.Redis.from_url(
-        settings.redis_url, socket_connect_timeout=timeout_s, socket_timeout=timeout_s
+        settings.redis_url,
+        socket_connect_timeout=timeout_s,
+        socket_timeout=timeout_s,
+        **_tls_options(settings),
     )
     try:
         yield client
@@ -58,7 +61,18 @@ def quick_redis(settings: Settings, timeout_s: float) -> Iterator[redis.Redis]:
 
 
 def redis_settings(settings: Settings) -> RedisSettings:
-    return RedisSettings.from_dsn(settings.redis_url)
+    """arq's connection settings: REDIS_URL (rediss:// for TLS, a password in it) and the CA
+    bundle of a rediss:// server with a private certificate."""
+    found = RedisSettings.from_dsn(settings.redis_url)
+    if found.ssl and settings.redis_tls_ca_file is not None:
+        found.ssl_ca_certs = str(settings.redis_tls_ca_file)
+    return found
+
+
+def _tls_options(settings: Settings) -> dict[str, str]:
+    if settings.redis_url.startswith("rediss://") and settings.redis_tls_ca_file is not None:
+        return {"ssl_ca_certs": str(settings.redis_tls_ca_file)}
+    return {}
 
 
 async def connect(settings: Settings) -> ArqRedis:

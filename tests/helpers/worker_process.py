@@ -29,6 +29,7 @@ _PASSED = (
     "video_fps",
     "video_crf",
     "redis_url",
+    "redis_tls_ca_file",
     "queue_name",
     "job_timeout_s",
     "job_heartbeat_s",
@@ -81,7 +82,9 @@ class WorkerProcess:
 
     def _wait_ready(self, timeout_s: float) -> None:
         """Ready once its first beat is in Redis: its pipeline process has built its backends."""
-        client = redis.Redis.from_url(self.settings.redis_url)
+        ca_file = self.settings.redis_tls_ca_file
+        options = {"ssl_ca_certs": str(ca_file)} if ca_file else {}
+        client = redis.Redis.from_url(self.settings.redis_url, **options)
         try:
             deadline = time.monotonic() + timeout_s
             while not any(
