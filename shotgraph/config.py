@@ -12,6 +12,7 @@ import re
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
@@ -356,6 +357,15 @@ class Settings(BaseSettings):
             if getattr(self, field) is None:
                 setattr(self, field, default)
         return self
+
+    @property
+    def redis_address(self) -> str:
+        """REDIS_URL with its password hidden, for messages a person reads."""
+        parts = urlsplit(self.redis_url)
+        if parts.password is None:
+            return self.redis_url
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
     def cache_inputs(self, *prefixes: str) -> dict[str, str]:
         """The settings (by field-name prefix) that shape an artefact, for its cache key."""

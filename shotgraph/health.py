@@ -37,9 +37,9 @@ def check(role: Role, settings: Settings) -> tuple[bool, str]:
             client.ping()
             beats = client.hgetall(keys.WORKERS) if role is Role.WORKER else {}
     except redis.RedisError as exc:
-        return False, f"{settings.redis_url}: {exc}"
+        return False, f"{settings.redis_address}: {exc}"
     if role is Role.REDIS:
-        return True, f"{settings.redis_url} answers"
+        return True, f"{settings.redis_address} answers"
     host = socket.gethostname()
     alive = alive_workers(beats, settings.job_heartbeat_ttl_s)
     mine = [name for name in alive if name.startswith(f"{host}-")]

@@ -66,7 +66,8 @@ class WorkerProcess:
                 value = value.get_secret_value()
             if value is not None:
                 env[name.upper()] = str(value)
-        env["LOG_LEVEL"] = "INFO"
+        # At least INFO, so a test can read what the worker did; DEBUG when the test asks.
+        env["LOG_LEVEL"] = "DEBUG" if self.settings.log_level.upper() == "DEBUG" else "INFO"
         self.folder.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
