@@ -12,8 +12,8 @@ import re
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from typing import Annotated, Literal, Self
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
