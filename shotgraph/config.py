@@ -221,6 +221,9 @@ class Settings(BaseSettings):
         default="redis://127.0.0.1:6379",
         description="redis:// or rediss:// (TLS), with a password: rediss://:secret@host:6380/0",
     )
+    redis_password: SecretStr | None = Field(
+        default=None, description="Redis's password when REDIS_URL carries none (compose)"
+    )
     redis_tls_ca_file: Path | None = Field(
         default=None, description="CA bundle that signed a rediss:// server's certificate"
     )

@@ -10,6 +10,7 @@ import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import redis
 from arq import create_pool
@@ -52,7 +53,7 @@ def quick_redis(settings: Settings, timeout_s: float) -> Iterator[redis.Redis]:
         settings.redis_url,
         socket_connect_timeout=timeout_s,
         socket_timeout=timeout_s,
-        **_tls_options(settings),
+        **_connection_options(settings),
     )
     try:
         yield client
@@ -64,15 +65,21 @@ def redis_settings(settings: Settings) -> RedisSettings:
     """arq's connection settings: REDIS_URL (rediss:// for TLS, a password in it) and the CA
     bundle of a rediss:// server with a private certificate."""
     found = RedisSettings.from_dsn(settings.redis_url)
-    if found.ssl and settings.redis_tls_ca_file is not None:
-        found.ssl_ca_certs = str(settings.redis_tls_ca_file)
+    options = _connection_options(settings)
+    found.password = options.get("password", found.password)
+    found.ssl_ca_certs = options.get("ssl_ca_certs", found.ssl_ca_certs)
     return found
 
 
-def _tls_options(settings: Settings) -> dict[str, str]:
-    if settings.redis_url.startswith("rediss://") and settings.redis_tls_ca_file is not None:
-        return {"ssl_ca_certs": str(settings.redis_tls_ca_file)}
-    return {}
+def _connection_options(settings: Settings) -> dict[str, str]:
+    """REDIS_PASSWORD when the URL has none, and the CA bundle of a rediss:// server."""
+    options: dict[str, str] = {}
+    url = urlsplit(settings.redis_url)
+    if url.password is None and settings.redis_password is not None:
+        options["password"] = settings.redis_password.get_secret_value()
+    if url.scheme == "rediss" and settings.redis_tls_ca_file is not None:
+        options["ssl_ca_certs"] = str(settings.redis_tls_ca_file)
+    return options
 
 
 async def connect(settings: Settings) -> ArqRedis:

@@ -14,11 +14,11 @@ import sys
 import time
 from pathlib import Path
 
-import redis
 from pydantic import SecretStr
 
 from shotgraph.config import Settings
 from shotgraph.queue import keys
+from shotgraph.queue.client import quick_redis
 
 # The settings a worker subprocess inherits from the test's Settings object.
 _PASSED = (
@@ -30,6 +30,7 @@ _PASSED = (
     "video_crf",
     "redis_url",
     "redis_tls_ca_file",
+    "redis_password",
     "queue_name",
     "job_timeout_s",
     "job_heartbeat_s",
@@ -83,10 +84,7 @@ class WorkerProcess:
 
     def _wait_ready(self, timeout_s: float) -> None:
         """Ready once its first beat is in Redis: its pipeline process has built its backends."""
-        ca_file = self.settings.redis_tls_ca_file
-        options = {"ssl_ca_certs": str(ca_file)} if ca_file else {}
-        client = redis.Redis.from_url(self.settings.redis_url, **options)
-        try:
+        with quick_redis(self.settings, timeout_s=5) as client:
             deadline = time.monotonic() + timeout_s
             while not any(
                 name.decode().endswith(f"-{self.pid}") for name in client.hkeys(keys.WORKERS)
@@ -96,8 +94,6 @@ class WorkerProcess:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"worker not ready in {timeout_s}s:\n{self.output()}")
                 time.sleep(0.05)
-        finally:
-            client.close()
 
     @property
     def pid(self) -> int:

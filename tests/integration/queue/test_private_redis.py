@@ -25,17 +25,23 @@ ALICE = {"Authorization": "Bearer alice-key"}
 PASSWORD = "a-long-redis-password"
 
 
-@pytest.mark.parametrize("tls", [False, True], ids=["password", "password-and-tls"])
+@pytest.mark.parametrize(
+    ("tls", "in_url"),
+    [(False, True), (False, False), (True, True)],
+    ids=["password-in-url", "redis-password-setting", "password-and-tls"],
+)
 async def test_a_worker_and_the_api_make_a_film_through_a_locked_redis(
-    tmp_path: Path, tls: bool, start_worker: Callable[[Settings], WorkerProcess]
+    tmp_path: Path, tls: bool, in_url: bool, start_worker: Callable[[Settings], WorkerProcess]
 ) -> None:
     with private_redis_server(tmp_path / "redis", PASSWORD, tls=tls) as server:
+        password = {} if in_url else {"redis_password": PASSWORD}
         settings = offline_settings(
             tmp_path,
             video_resolution="256x144",
             video_fps=8,
-            redis_url=server.url,
+            redis_url=server.url if in_url else server.url.replace(f":{PASSWORD}@", ""),
             redis_tls_ca_file=server.ca_file,
+            **password,
             job_heartbeat_s=0.3,
             job_heartbeat_ttl_s=1.5,
             api_keys="alice:alice-key",
@@ -62,7 +68,9 @@ async def test_a_worker_and_the_api_make_a_film_through_a_locked_redis(
         worker.stop()
 
         # The same Redis refuses a wrong password, and (with TLS) a plain connection.
-        wrong = settings.model_copy(update={"redis_url": server.url.replace(PASSWORD, "nope")})
+        wrong = settings.model_copy(
+            update={"redis_url": server.url.replace(PASSWORD, "nope"), "redis_password": None}
+        )
         with pytest.raises(redis.exceptions.AuthenticationError):
             await JobQueue.connect(wrong)
         if tls:
