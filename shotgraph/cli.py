@@ -257,9 +257,9 @@ def storage_prune() -> None:
         f"Deleted {report.deleted_files} files ({spell_bytes(report.deleted_bytes)}); "
         f"{len(report.films_expired)} films expired."
     )
-    out.print(
-        f"Kept: {spell_bytes(usage(store).total_bytes)} (was {spell_bytes(before.total_bytes)})."
-    )
+    after = usage(store)
+    out.print(f"Was {spell_bytes(before.total_bytes)}, now {spell_bytes(after.total_bytes)}:")
+    _print_usage(after)
 
 
 async def _prune(settings: Settings) -> PruneReport:
