@@ -67,6 +67,8 @@ class JobRunner:
 
     async def start(self) -> None:
         """Load the models (in each pipeline process), then take over jobs of dead workers."""
+        # A store that cannot be written stops the worker here, not every job at its end.
+        await asyncio.to_thread(open_storage(self.settings).prepare)
         for pipeline in self._pipelines:
             try:
                 await pipeline.start()

@@ -21,6 +21,9 @@ class LocalStorage:
     def _path(self, key: str) -> Path:
         return self.root / check_key(key)
 
+    def prepare(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+
     def put(self, key: str, source: Path) -> None:
         target = self._path(key)
         if target.exists() and os.path.samefile(target, source):

@@ -32,6 +32,10 @@ class StoredObject(BaseModel):
 class Storage(Protocol):
     name: str
 
+    def prepare(self) -> None:
+        """Make the store ready to write (the folder, the bucket); BackendUnavailable with the
+        reason when it cannot be."""
+
     def put(self, key: str, source: Path) -> None:
         """Store the file at `source` under `key`, replacing what was there, all at once."""
 

@@ -56,7 +56,7 @@ class S3Storage:
     def _unkey(self, stored: str) -> str:
         return stored[len(self.prefix) + 1 :] if self.prefix else stored
 
-    def ensure_bucket(self) -> None:
+    def prepare(self) -> None:
         """Create the bucket if it is missing; say in one sentence why the store is unusable."""
         try:
             self.client.head_bucket(Bucket=self.bucket)

@@ -103,7 +103,8 @@ def s3_server(folder: Path) -> Iterator[str]:
         "-ip=127.0.0.1",
         "-ip.bind=127.0.0.1",
         f"-dir={data}",
-        "-volume.max=4",
+        "-volume.max=100",
+        "-master.volumeSizeLimitMB=64",  # small volumes: every bucket grows a few of its own
         "-s3",
         f"-s3.config={config}",
         "-s3.port.iceberg=0",  # fixed default ports another checkout could hold: off

@@ -3,11 +3,13 @@ The S3 store runs against a real S3 server (SeaweedFS), never a mock."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from shotgraph.errors import BackendUnavailable
 from shotgraph.storage import Storage, open_storage
 from shotgraph.storage.s3 import S3Storage
 from tests.conftest import offline_settings
@@ -79,3 +81,20 @@ def test_a_wrong_secret_is_refused_by_the_server(s3_overrides: dict, tmp_path: P
     store = open_storage(offline_settings(tmp_path, **wrong))
     with pytest.raises(Exception, match="SignatureDoesNotMatch"):
         store.list("jobs/")
+
+
+def test_a_missing_bucket_is_made_and_a_refused_one_is_explained(
+    s3_overrides: dict, tmp_path: Path
+) -> None:
+    fresh = {**s3_overrides, "s3_bucket": f"made-{time.time_ns()}"}
+    store = open_storage(offline_settings(tmp_path, **fresh))
+    store.prepare()
+    store.prepare()  # already there: nothing to do
+    source = tmp_path / "f"
+    source.write_bytes(b"x")
+    store.put("jobs/a/film.mp4", source)
+    assert store.stat("jobs/a/film.mp4") is not None
+
+    wrong = {**s3_overrides, "s3_secret_access_key": "not-the-secret"}
+    with pytest.raises(BackendUnavailable, match="refused us"):
+        open_storage(offline_settings(tmp_path, **wrong)).prepare()
