@@ -54,6 +54,11 @@ class DownloadLinks:
     def url_for(self, job_id: str) -> str:
         return f"{self._base}/v/{self._serializer.dumps(job_id)}"
 
+    def expires_in_s(self, token: str) -> int:
+        """Seconds the (valid) link has left: a presigned URL made for it expires with it."""
+        left = self.read(token).expires_at - dt.datetime.now(dt.UTC)
+        return max(1, int(left.total_seconds()))
+
     def job_id_from(self, token: str) -> str:
         return self.read(token).job_id
 

@@ -1,8 +1,10 @@
 """The routes behind a shared link: the watch page (or the film, for anything but a browser),
-and what the page loads: poster, WebVTT subtitles and the storyboard's stills."""
+what the page loads (the film, poster, WebVTT subtitles, the storyboard's stills), and the
+server galleries."""
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Annotated
 
@@ -10,20 +12,22 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from shotgraph.api.dependencies import QueueDep, SettingsDep
-from shotgraph.api.errors import NotFinished, require_done, status_code
+from shotgraph.api.dependencies import QueueDep, SettingsDep, StorageDep
+from shotgraph.api.errors import NotFinished, status_code
 from shotgraph.api.links import DownloadLinks, LinkExpired, LinkInvalid, SignedLink
 from shotgraph.api.pages.gallery import Gallery, GalleryClosed, open_gallery
 from shotgraph.api.pages.negotiation import wants_page
 from shotgraph.api.pages.stills import StillMaker, shot_times
 from shotgraph.api.pages.watch import load_plan, watch_page
 from shotgraph.api.pages.webvtt import srt_to_webvtt
-from shotgraph.api.routes.files import film
+from shotgraph.api.routes.files import RangeHeader, film_behind_link, film_key
 from shotgraph.config import Settings
 from shotgraph.errors import ShotGraphError
 from shotgraph.models import JobResult
 from shotgraph.queue.client import JobNotFound
 from shotgraph.queue.records import JobRecord
+from shotgraph.storage import Storage, local_copy
+from shotgraph.storage.retention import FilmExpired
 
 PAGES_DIR = Path(__file__).parent
 STATIC_DIR = PAGES_DIR / "static"
@@ -31,8 +35,8 @@ templates = Jinja2Templates(directory=PAGES_DIR / "templates")
 
 router = APIRouter(tags=["films"])
 
-# What a person opening a dead link is told: a heading and a sentence, per reason.
-_DEAD_LINKS: list[tuple[type[ShotGraphError], str, str]] = [
+# What a person opening a dead link is told: a heading and a sentence (None: the error's own).
+_DEAD_LINKS: list[tuple[type[ShotGraphError], str, str | None]] = [
     (
         GalleryClosed,
         "This gallery is closed",
@@ -49,16 +53,17 @@ _DEAD_LINKS: list[tuple[type[ShotGraphError], str, str]] = [
         "It was not made by ShotGraph, or part of it was lost on the way: check that you "
         "copied all of it.",
     ),
+    (FilmExpired, "This film has expired", None),
     (JobNotFound, "This film is no longer here", "It has been removed from this server."),
     (NotFinished, "This film is not ready yet", "Try the link again when it is done."),
 ]
 
 
 class SharedFilm:
-    """A finished film reached through a valid link."""
+    """A finished film, still kept, reached through a valid link."""
 
-    def __init__(self, token: str, link: SignedLink, record: JobRecord) -> None:
-        require_done(record)
+    def __init__(self, settings: Settings, token: str, link: SignedLink, record: JobRecord):
+        film_key(settings, record)  # NotFinished or FilmExpired when there is nothing to show
         assert record.result is not None
         self.token = token
         self.link = link
@@ -68,7 +73,7 @@ class SharedFilm:
 
 async def shared_film(token: str, queue: QueueDep, settings: SettingsDep) -> SharedFilm:
     link = DownloadLinks(settings).read(token)
-    return SharedFilm(token, link, await queue.get(link.job_id))
+    return SharedFilm(settings, token, link, await queue.get(link.job_id))
 
 
 SharedFilmDep = Annotated[SharedFilm, Depends(shared_film)]
@@ -79,16 +84,25 @@ SharedFilmDep = Annotated[SharedFilm, Depends(shared_film)]
     response_class=HTMLResponse,
     responses={200: {"content": {"text/html": {}, "video/mp4": {}}}},
 )
-async def watch(token: str, request: Request, queue: QueueDep, settings: SettingsDep) -> Response:
+async def watch(
+    token: str,
+    request: Request,
+    queue: QueueDep,
+    settings: SettingsDep,
+    store: StorageDep,
+    range_: RangeHeader = None,
+) -> Response:
     """The film's watch page for a browser or a link preview; the film itself for anything
     else (`curl`, players), as the link always gave. No API key needed."""
     if not wants_page(request):
-        return film(settings, (await shared_film(token, queue, settings)).record)
+        shared = await shared_film(token, queue, settings)
+        return await film_behind_link(settings, store, shared.record, token, range_)
     try:
         shared = await shared_film(token, queue, settings)
     except ShotGraphError as error:
         return dead_link(request, error)
-    page = watch_page(settings, shared.record, shared.result, token, shared.link)
+    plan = await load_plan(settings, store, shared.result)
+    page = watch_page(settings, shared.record, shared.result, plan, token, shared.link)
     return templates.TemplateResponse(request, "watch.html", {"page": page})
 
 
@@ -96,14 +110,61 @@ def dead_link(request: Request, error: ShotGraphError) -> HTMLResponse:
     """A page that says why a link shows nothing, with the status that says it to machines."""
     heading, sentence = next(
         ((heading, sentence) for kind, heading, sentence in _DEAD_LINKS if isinstance(error, kind)),
-        ("This page cannot be shown", str(error)),
+        ("This page cannot be shown", None),
     )
     return templates.TemplateResponse(
         request,
         "dead_link.html",
-        {"heading": heading, "sentence": sentence},
+        {"heading": heading, "sentence": sentence or str(error)},
         status_code=status_code(error),
     )
+
+
+# HEAD too: link-preview crawlers check a video's type and size before they embed it.
+@router.get("/v/{token}/film.mp4", response_class=FileResponse)
+@router.head("/v/{token}/film.mp4", include_in_schema=False)
+async def shared_video(
+    shared: SharedFilmDep, settings: SettingsDep, store: StorageDep, range_: RangeHeader = None
+) -> Response:
+    """The film itself, whoever asks: the page's player, a chat's inline preview, a download.
+    Range requests work, so players seek."""
+    return await film_behind_link(settings, store, shared.record, shared.token, range_)
+
+
+@router.get("/v/{token}/subtitles.vtt", response_class=Response)
+async def subtitles(shared: SharedFilmDep, settings: SettingsDep, store: StorageDep) -> Response:
+    """The subtitles as WebVTT, for the page's `<track>`."""
+    srt = await stored_file(settings, store, shared.record, shared.result.files.subtitles)
+    return Response(srt_to_webvtt(srt.read_text("utf-8")), media_type="text/vtt")
+
+
+@router.get("/v/{token}/thumbnail.jpg", response_class=FileResponse)
+@router.head("/v/{token}/thumbnail.jpg", include_in_schema=False)
+async def thumbnail(
+    shared: SharedFilmDep, settings: SettingsDep, store: StorageDep
+) -> FileResponse:
+    """The poster frame, also the link preview's picture."""
+    path = await stored_file(settings, store, shared.record, shared.result.files.thumbnail)
+    return FileResponse(path, media_type="image/jpeg")
+
+
+@router.get("/v/{token}/shots/{shot_id}.jpg", response_class=FileResponse)
+async def shot_still(
+    shot_id: str,
+    shared: SharedFilmDep,
+    settings: SettingsDep,
+    store: StorageDep,
+    request: Request,
+) -> FileResponse:
+    """A storyboard panel: the middle frame of the shot, taken from the film."""
+    plan = await load_plan(settings, store, shared.result)
+    times = shot_times(plan, shared.result.fps) if plan else {}
+    if shot_id not in times:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"This film has no shot {shot_id!r}.")
+    video = await stored_file(settings, store, shared.record, shared.result.files.video)
+    stills: StillMaker = request.app.state.stills
+    still = await stills.still(video, shot_id, times[shot_id].middle_s)
+    return FileResponse(still, media_type="image/jpeg")
 
 
 @router.get("/g/{token}", response_class=HTMLResponse)
@@ -124,48 +185,10 @@ async def gallery(
     return templates.TemplateResponse(request, "gallery.html", {"page": listing, "token": token})
 
 
-# HEAD too: link-preview crawlers check a video's type and size before they embed it.
-@router.api_route("/v/{token}/film.mp4", methods=["GET", "HEAD"], response_class=FileResponse)
-async def shared_video(shared: SharedFilmDep, settings: SettingsDep) -> FileResponse:
-    """The film itself, whoever asks: the page's player, a chat's inline preview, a download.
-    Range requests work, so players seek."""
-    return film(settings, shared.record)
-
-
-@router.get("/v/{token}/subtitles.vtt", response_class=Response)
-async def subtitles(shared: SharedFilmDep, settings: SettingsDep) -> Response:
-    """The subtitles as WebVTT, for the page's `<track>`."""
-    srt = stored_file(settings, shared.record, shared.result.files.subtitles)
-    return Response(srt_to_webvtt(srt.read_text("utf-8")), media_type="text/vtt")
-
-
-@router.api_route("/v/{token}/thumbnail.jpg", methods=["GET", "HEAD"], response_class=FileResponse)
-async def thumbnail(shared: SharedFilmDep, settings: SettingsDep) -> FileResponse:
-    """The poster frame, also the link preview's picture."""
-    path = stored_file(settings, shared.record, shared.result.files.thumbnail)
-    return FileResponse(path, media_type="image/jpeg")
-
-
-@router.get("/v/{token}/shots/{shot_id}.jpg", response_class=FileResponse)
-async def shot_still(
-    shot_id: str, shared: SharedFilmDep, settings: SettingsDep, request: Request
-) -> FileResponse:
-    """A storyboard panel: the middle frame of the shot, taken from the film."""
-    plan = load_plan(settings, shared.result)
-    times = shot_times(plan, shared.result.fps) if plan else {}
-    if shot_id not in times:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"This film has no shot {shot_id!r}.")
-    video = stored_file(settings, shared.record, shared.result.files.video)
-    stills: StillMaker = request.app.state.stills
-    still = await stills.still(video, shot_id, times[shot_id].middle_s)
-    return FileResponse(still, media_type="image/jpeg")
-
-
-def stored_file(settings: Settings, record: JobRecord, relative: str) -> Path:
-    """A finished job's file by its storage name; 404 when it is gone or names a place outside
-    the storage folder."""
-    root = settings.storage_path.resolve()
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+async def stored_file(settings: Settings, store: Storage, record: JobRecord, key: str) -> Path:
+    """A finished job's file on this machine: the stored file itself, or a copy fetched from
+    the bucket; 404 when it is gone."""
+    path = await asyncio.to_thread(local_copy, store, key, settings)
+    if path is None:
         raise JobNotFound(record.job_id)
     return path

@@ -3,6 +3,7 @@ template only lays it out and tests can read the same facts the page shows."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from pydantic import BaseModel, ValidationError
@@ -15,6 +16,7 @@ from shotgraph.models import CostLine, JobResult, ShotPlan
 from shotgraph.pipeline.speech.casting import Casting, Part, cast_plan
 from shotgraph.queue.records import JobRecord
 from shotgraph.sizes import spell_bytes
+from shotgraph.storage import Storage, local_copy
 
 # The description under a link preview: chat apps cut it around here.
 _DESCRIPTION_CHARS = 200
@@ -83,9 +85,13 @@ class WatchPage(BaseModel):
 
 
 def watch_page(
-    settings: Settings, record: JobRecord, result: JobResult, token: str, link: SignedLink
+    settings: Settings,
+    record: JobRecord,
+    result: JobResult,
+    plan: ShotPlan | None,
+    token: str,
+    link: SignedLink,
 ) -> WatchPage:
-    plan = load_plan(settings, result)
     now = dt.datetime.now(dt.UTC)
     page_url = f"{settings.api_public_url.rstrip('/')}/v/{token}"
     return WatchPage(
@@ -115,13 +121,12 @@ def watch_page(
     )
 
 
-def load_plan(settings: Settings, result: JobResult) -> ShotPlan | None:
+async def load_plan(settings: Settings, store: Storage, result: JobResult) -> ShotPlan | None:
     """The plan as filmed; None when it is gone (the film outlived its working files)."""
+    path = await asyncio.to_thread(local_copy, store, result.files.plan, settings)
     try:
-        return ShotPlan.model_validate_json(
-            (settings.storage_path / result.files.plan).read_bytes()
-        )
-    except (FileNotFoundError, ValidationError):
+        return ShotPlan.model_validate_json(path.read_bytes()) if path else None
+    except ValidationError:
         return None
 
 
