@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
+from pathlib import Path
 
 import httpx
 import numpy as np
@@ -18,6 +19,7 @@ from shotgraph.models import CostLine, CostReport, ShotPlan
 from shotgraph.pipeline.composition.timeline import END_CARD_S
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
+from tests.conftest import offline_settings
 from tests.helpers.links import token_signed_long_ago
 from tests.helpers.media import frame_at
 from tests.helpers.watch_page import api_client
@@ -239,3 +241,35 @@ async def test_the_page_shows_what_the_llm_cost_and_what_fell_back(
     assert "<h3>Fallbacks</h3>" in html
     assert note in html
     assert "nothing fell back" not in html
+
+
+async def test_the_page_and_its_files_come_from_a_bucket(
+    film_settings: Settings, s3_overrides: dict[str, object], tmp_path: Path
+) -> None:
+    """With STORAGE_BACKEND=s3 nothing is on the API's disk until a page asks for it."""
+    in_bucket = {
+        **s3_overrides,
+        "video_resolution": "480x270",
+        "video_fps": 12,
+        "redis_url": film_settings.redis_url,
+        "link_secret": "test-link-secret",
+    }
+    worker = offline_settings(tmp_path, **in_bucket)
+    settings = offline_settings(tmp_path, **{**in_bucket, "scratch_path": tmp_path / "api"})
+    queue = await JobQueue.connect(settings)
+    film = await finish_a_film(queue, worker)
+    await queue.close()
+    assert not (settings.scratch_path / film.result.files.video).exists()
+
+    async with api_client(settings) as client:
+        html = (await client.get(film.path, headers=BROWSER)).text
+        assert parse(html).classes["shot"] == film.result.shot_count
+        vtt = await client.get(f"{film.path}/subtitles.vtt")
+        assert vtt.text.startswith("WEBVTT")
+        poster = await client.get(f"{film.path}/thumbnail.jpg")
+        assert poster.headers["content-type"] == "image/jpeg"
+        still = await client.get(f"{film.path}/shots/s000-00.jpg")
+        assert Image.open(io.BytesIO(still.content)).size == (480, 270)
+        part = await client.get(f"{film.path}/film.mp4", headers={"Range": "bytes=0-99"})
+        assert part.status_code == 206
+        assert len(part.content) == 100
