@@ -55,3 +55,5 @@ async def test_a_film_from_the_bucket_reaches_the_chat_then_expires(
 
     reply = await telegram_api.reply_to(telegram_api.send_text(f"/subtitles {job_id}"))
     assert reply == "This film has expired: films are kept for 30 days after they are made."
+    status = await telegram_api.reply_to(telegram_api.send_text("/status"))
+    assert f"{job_id} · The Kite · done (the film has expired)" in status
