@@ -39,6 +39,7 @@ from shotgraph.pipeline.planning.llm.messages import (
 )
 from shotgraph.pipeline.planning.rules import RulesPlanner
 from shotgraph.pipeline.planning.rules.compression import word_budget
+from shotgraph.pipeline.planning.rules.kinds import with_kinds
 from shotgraph.pipeline.planning.rules.text import (
     Sentence,
     normalise,
@@ -96,7 +97,8 @@ class LlmPlanner:
         return StoryDigest(
             text=normalise(answer.summary),
             language=language,
-            characters=answer.cast(),
+            # The model describes each character; their kind (fox, robot) is read from that.
+            characters=with_kinds(answer.cast(), [answer.summary]),
             locations=answer.locations,
             compressed=True,
         )

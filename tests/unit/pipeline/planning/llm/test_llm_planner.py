@@ -139,6 +139,7 @@ async def test_long_stories_are_compressed_and_drafted_by_the_large_model(
         settings.llm_model_shot_final,
     ]
     assert shot_plan.characters[0].description == "a red fox"
+    assert shot_plan.characters[0].kind == "fox"
     assert shot_plan.scenes[0].source_text.startswith("Pell the fox found a lantern.")
 
 
