@@ -208,3 +208,11 @@ async def test_the_example_film_shows_a_fox_and_a_badger_in_snow(tmp_path: Path)
         features=setting.features,
     )
     assert picture[SMALL.height :].mean() > 150, "the ground is not snow"
+
+
+@pytest.mark.parametrize("feature", ["cliff", "cave", "castle", "windmill", "harbour", "den"])
+def test_landmarks_the_scene_names_are_drawn(tmp_path: Path, feature: str) -> None:
+    place = {"harbour": Place.SEA, "den": Place.FOREST}.get(feature, Place.HILLS)
+    plain = plate(tmp_path, place=place, shot_type=ShotType.WIDE)
+    named = plate(tmp_path, place=place, shot_type=ShotType.WIDE, features=[feature])
+    assert np.abs(plain - named).mean() > 0.5, feature
