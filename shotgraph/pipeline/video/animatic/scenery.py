@@ -129,10 +129,10 @@ def den_mound(canvas: Canvas, p: Palette, x: float, ground: float, size: float) 
 
 
 def cave_mouth(canvas: Canvas, p: Palette, x: float, horizon: float, rng: random.Random) -> None:
-    """A rock face rising from the land with a dark cave opening at its foot."""
-    unit = canvas.unit
-    rock = mix((128, 118, 108), p.far, 0.3)
-    base = horizon + unit * 0.08
+    """A rock face on the skyline with a dark cave opening at its foot."""
+    unit = canvas.unit * 0.6
+    rock = mix((128, 118, 108), p.far, 0.45)
+    base = horizon + unit * 0.06
     canvas.polygon(
         [
             (x - unit * 0.4, base),
@@ -141,9 +141,8 @@ def cave_mouth(canvas: Canvas, p: Palette, x: float, horizon: float, rng: random
             (x + unit * 0.38, base),
         ],
         rock,
-        p.ink,
     )
-    canvas.ellipse((x, base - unit * 0.02), (unit * 0.14, unit * 0.12), (26, 22, 24))
+    canvas.ellipse((x, base - unit * 0.02), (unit * 0.13, unit * 0.11), (34, 30, 32))
     canvas.rect(x - unit * 0.15, base - unit * 0.02, x + unit * 0.15, base + unit * 0.03, rock)
 
 
