@@ -105,6 +105,20 @@ def test_the_traits_a_phrase_names_are_drawn() -> None:
     assert near(blue, (62, 104, 176), 50) > 0.002
 
 
+def test_people_wear_what_their_role_and_phrase_say() -> None:
+    def drawn(description: str) -> np.ndarray:
+        person = Character(name="Rowan", gender="male", description=description)
+        return draw_character_alone(person, PAPER, 160, 200).astype(np.float32)
+
+    plain = drawn("a young man")
+    assert near(drawn("a young king"), (226, 184, 64), 40) > near(plain, (226, 184, 64), 40)
+    assert not np.array_equal(drawn("a young knight"), plain)
+    assert near(drawn("a young man in a green coat"), (76, 140, 80), 40) > 0.05
+    assert near(drawn("a young man in a red scarf"), (186, 72, 40), 60) > near(
+        plain, (186, 72, 40), 60
+    )
+
+
 def test_a_character_looks_the_same_in_every_shot(tmp_path: Path) -> None:
     first = draw_character_alone(FOX, PAPER, 200, 150)
     again = draw_character_alone(FOX.model_copy(), PAPER, 200, 150)
