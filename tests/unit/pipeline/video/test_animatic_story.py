@@ -129,6 +129,21 @@ def test_a_character_looks_the_same_in_every_shot(tmp_path: Path) -> None:
     assert near(close, (186, 72, 40), 60) > near(wide, (186, 72, 40), 60)
 
 
+@pytest.mark.parametrize("shot_type", list(ShotType))
+def test_every_framing_shows_a_creature(tmp_path: Path, shot_type: ShotType) -> None:
+    badger = Character(name="Orla", kind="badger", description="an old grey badger")
+    # Over the shoulder, the first is the dark shoulder in front: the fox faces us from behind.
+    cast = [badger, FOX] if shot_type is ShotType.OVER_THE_SHOULDER else [FOX, badger]
+    picture = plate(tmp_path, characters=cast, shot_type=shot_type, place=Place.HILLS)
+    # An extreme wide shot shows the place; the fox in it is a few pixels at this size.
+    least = 0.00005 if shot_type is ShotType.EXTREME_WIDE else 0.001
+    if shot_type is not ShotType.INSERT:
+        assert near(picture, (186, 72, 40), 60) > least, shot_type
+    people = [Character(name="Pell"), Character(name="Orla", gender="female")]
+    as_people = plate(tmp_path, characters=people, shot_type=shot_type, place=Place.HILLS)
+    assert not np.array_equal(picture, as_people) or shot_type is ShotType.INSERT
+
+
 @pytest.mark.parametrize("place", list(Place))
 def test_every_place_draws(tmp_path: Path, place: Place) -> None:
     for shot_type in (ShotType.WIDE, ShotType.MEDIUM):
