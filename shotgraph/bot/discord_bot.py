@@ -40,6 +40,7 @@ from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import BackendUnavailable, InvalidStory
 from shotgraph.models import AspectRatio, JobResult
+from shotgraph.pipeline.llm.cost import spell_cost
 from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner, Platform
 
@@ -143,8 +144,7 @@ def progress_embed(view: ProgressView) -> discord.Embed:
 
 def _add_result_fields(embed: discord.Embed, result: JobResult) -> None:
     embed.add_field(name="Length", value=spell_seconds(result.duration_s))
-    cost = f"${result.cost.total_dollars:.4f}" if result.cost.lines else "none"
-    embed.add_field(name="LLM cost", value=cost)
+    embed.add_field(name="LLM cost", value=spell_cost(result.cost)[:1024])
 
 
 def progress_buttons(view: ProgressView) -> discord.ui.View:
