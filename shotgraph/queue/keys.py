@@ -40,6 +40,12 @@ def delivery_lease(job_id: str) -> str:
     return f"{PREFIX}:delivering:{job_id}"
 
 
+def retried(job_id: str) -> str:
+    """String with a TTL: the job's story was queued again (Try again), so a double press or
+    a second bot process does not queue it twice."""
+    return f"{PREFIX}:retried:{job_id}"
+
+
 def owner_jobs(platform: str, user_id: str) -> str:
     """Sorted set (score: created time): every job of one user, newest last."""
     return f"{PREFIX}:owner:{platform}:{user_id}"
