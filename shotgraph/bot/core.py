@@ -10,11 +10,15 @@ from __future__ import annotations
 import logging
 
 from shotgraph.bot.follower import ChatSurface, JobFollower
-from shotgraph.bot.story_input import OPTIONS_HELP, StoryInput, story_from_document
+from shotgraph.bot.story_input import (
+    OPTIONS_HELP,
+    StoryInput,
+    check_document,
+    story_from_document,
+)
 from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
-from shotgraph.errors import InvalidStory, ShotGraphError
-from shotgraph.intake import too_big_message
+from shotgraph.errors import ShotGraphError
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue, NothingToCancel
 from shotgraph.queue.limits import QuotaUsage
@@ -49,11 +53,9 @@ class BotCore:
     def story_from_document(self, data: bytes, filename: str) -> str:
         return story_from_document(data, filename, self.settings.max_story_bytes)
 
-    def check_document_size(self, size: int | None, filename: str) -> None:
-        """Refuse a story file by the size the platform announces, before downloading it
-        (an attachment may be hundreds of MiB)."""
-        if size is not None and size > self.settings.max_story_bytes:
-            raise InvalidStory(too_big_message(filename, size, self.settings.max_story_bytes))
+    def check_document(self, filename: str, size: int | None) -> None:
+        """Refuse a story file by its name and announced size, before downloading it."""
+        check_document(filename, size, self.settings.max_story_bytes)
 
     async def retry(self, job_id: str, user: Owner) -> JobRecord:
         """Queue a failed or cancelled job's story again, for the same chat, once: a double

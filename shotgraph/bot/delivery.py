@@ -41,12 +41,17 @@ class Delivery(BaseModel):
     note: str = ""
 
 
-async def plan_delivery(settings: Settings, result: JobResult, limit_bytes: int) -> Delivery:
-    """The best way to get the film into a chat whose uploads stop at `limit_bytes`."""
+async def plan_delivery(
+    settings: Settings, result: JobResult, limit_bytes: int, reserved_bytes: int = 0
+) -> Delivery:
+    """The best way to get the film into a chat whose uploads stop at `limit_bytes`, of which
+    `reserved_bytes` go to the rest of the request (Telegram counts the thumbnail and caption
+    against the same limit)."""
     film = settings.storage_path / result.files.video
-    if film.stat().st_size <= limit_bytes:
+    room = max(limit_bytes - reserved_bytes, 0)
+    if film.stat().st_size <= room:
         return Delivery(kind="upload", path=film)
-    fitted = await fit_to_size(film, result.duration_s, limit_bytes)
+    fitted = await fit_to_size(film, result.duration_s, room)
     if fitted is not None:
         return Delivery(
             kind="upload",

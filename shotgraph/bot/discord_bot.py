@@ -29,6 +29,7 @@ from shotgraph.bot.discord_settings import (
     ServerSettingsChange,
     ServerSettingsStore,
 )
+from shotgraph.bot.follower import DeliveryRefused
 from shotgraph.bot.progress import (
     ProgressView,
     film_summary,
@@ -63,6 +64,14 @@ _COLOURS = {
     JobStatus.CANCELLED: discord.Colour.dark_grey(),
 }
 NOT_YOURS = "That film is not yours: only its author or a moderator can do that."
+# Message and embed limits (PLATFORM-FACTS.md): longer is a 400, not a shorter message.
+CONTENT_LIMIT = 2000
+FIELD_VALUE_LIMIT = 1024
+# Uploads in a DM stop here whatever the user's Nitro or the server's boosts.
+DM_UPLOAD_LIMIT = 10 * 1024 * 1024
+# Refusals that no retry, now or after a restart, gets past: cannot DM this user, unknown
+# channel, unknown message, missing access.
+PERMANENT_ERRORS = frozenset({50007, 10003, 10008, 50001})
 Visibility = Literal["public", "only_me"]
 
 
@@ -83,10 +92,23 @@ class ProgressRef(BaseModel):
     message_id: int
     author_id: int
     upload_limit: int
+    """The interaction's: the larger of the user's Nitro limit and the server's; it holds
+    only for the interaction's own webhook."""
+    server_upload_limit: int | None = None
+    """What the bot's own messages in the channel may carry."""
     in_dm: bool = False
 
     def token_usable(self) -> bool:
         return self.interaction_token is not None and time.time() < self.token_valid_until
+
+    def route_limit(self) -> int:
+        """The upload limit of the route `_edit` takes first: the interaction's webhook while
+        its token lives, then the channel message, or the DM."""
+        if self.in_dm:
+            return DM_UPLOAD_LIMIT
+        if self.token_usable():
+            return self.upload_limit
+        return self.server_upload_limit or self.upload_limit
 
 
 class StoryOptions(BaseModel):
@@ -133,9 +155,8 @@ def progress_embed(view: ProgressView) -> discord.Embed:
         colour=_COLOURS[view.status],
     )
     if view.status is not JobStatus.QUEUED or any(line.state != "waiting" for line in view.stages):
-        embed.add_field(
-            name="Stages", value="\n".join(stage_text(line) for line in view.stages), inline=False
-        )
+        stages = "\n".join(stage_text(line) for line in view.stages)
+        embed.add_field(name="Stages", value=_clip(stages, FIELD_VALUE_LIMIT), inline=False)
     if view.result is not None:
         _add_result_fields(embed, view.result)
     embed.set_footer(text=f"job {view.job_id}")
@@ -166,7 +187,7 @@ def result_embed(record: JobRecord, result: JobResult, delivery: Delivery) -> di
     )
     _add_result_fields(embed, result)
     if delivery.url:
-        embed.add_field(name="Download", value=delivery.url, inline=False)
+        embed.add_field(name="Download", value=_clip(delivery.url, FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=f"job {record.job_id}")
     return embed
 
@@ -311,6 +332,8 @@ class ShotGraphDiscord(discord.Client):
                 if file is not None
                 else "Give the story as text, or attach it as a .txt or .md file."
             )
+        if file is not None:  # by its announced size: an attachment may be 500 MiB
+            self.core.check_document(file.filename, file.size)
         ephemeral = options.visibility == "only_me"
         callback = await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         text = options.text
@@ -376,6 +399,7 @@ class ShotGraphDiscord(discord.Client):
             message_id=message_id,
             author_id=interaction.user.id,
             upload_limit=interaction.filesize_limit,
+            server_upload_limit=_server_upload_limit(interaction),
         )
         record = await self.core.follower.remember_message(record, ref.model_dump_json())
         self.core.follow(record)
@@ -391,7 +415,7 @@ class ShotGraphDiscord(discord.Client):
             else f"{position}. a film from elsewhere"
             for position, record in enumerate(waiting, start=1)
         ]
-        text = "\n".join(lines) or "Nothing is waiting: a new story starts at once."
+        text = fit_lines(lines, CONTENT_LIMIT) or "Nothing is waiting: a new story starts at once."
         await interaction.response.send_message(text, ephemeral=True)
 
     async def cancel_latest(self, interaction: discord.Interaction) -> None:
@@ -434,7 +458,17 @@ class ShotGraphDiscord(discord.Client):
 
     async def press_retry(self, interaction: discord.Interaction, job_id: str) -> None:
         """Queue the story again, under the same server rules as a new `/story`; the new
-        job's progress is a new message, as private as the failed one was."""
+        job's progress is a new message, as private as the failed one was.
+
+        The press is acknowledged first: a second bot process with the same token gets the
+        same press, and only one acknowledgement of it succeeds; the other process stops
+        there (and the core queues a job's retry once in any case)."""
+        private = interaction.message is not None and interaction.message.flags.ephemeral
+        try:
+            callback = await interaction.response.defer(ephemeral=private, thinking=True)
+        except discord.HTTPException as error:
+            log.info("press on %s answered elsewhere (%s); leaving it", job_id, error.code)
+            return
         try:
             server = await self._admit_member(interaction)
             acting = await self._acting_user(interaction, job_id)
@@ -442,16 +476,15 @@ class ShotGraphDiscord(discord.Client):
                 interaction, server, lambda: self.core.retry(job_id, acting)
             )
         except JobNotFound:
-            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            await self._tell(interaction, NOT_YOURS)
         except Exception as error:
             await self._refuse(interaction, error)
         else:
             view = ProgressView(
                 job_id=record.job_id, title=record.title, status=record.status, stages=[]
             )
-            private = interaction.message is not None and interaction.message.flags.ephemeral
-            callback = await interaction.response.send_message(
-                embed=progress_embed(view), view=progress_buttons(view), ephemeral=private
+            await interaction.edit_original_response(
+                embed=progress_embed(view), view=progress_buttons(view)
             )
             await self._follow(interaction, record, callback)
 
@@ -479,16 +512,33 @@ class ShotGraphDiscord(discord.Client):
         ref = _ref(record)
         if ref is None:
             raise RuntimeError(f"job {record.job_id} has no progress message to deliver to")
-        delivery = await plan_delivery(self.settings, result, ref.upload_limit)
+        try:
+            await self._deliver_by_route(record, ref, result)
+        except discord.HTTPException as error:
+            if error.code in PERMANENT_ERRORS:
+                raise DeliveryRefused(f"{error.code}: {error.text}") from error
+            raise
+
+    async def _deliver_by_route(
+        self, record: JobRecord, ref: ProgressRef, result: JobResult
+    ) -> None:
+        """Upload what fits the route that will carry it; when the route changed on the way
+        (the token died, the channel refused) and the upload was too big, what fits the new
+        route, or a link when even that was refused."""
+        limit = ref.route_limit()
+        delivery = await plan_delivery(self.settings, result, limit)
         try:
             await self._post_film(record, ref, result, delivery)
         except discord.HTTPException as error:
             if delivery.kind != "upload" or error.status != 413:
                 raise
-            # The channel's real limit is lower than the interaction said: no upload fits.
-            link = await plan_delivery(self.settings, result, limit_bytes=0)
             moved = _ref(await self.core.queue.get(record.job_id)) or ref
-            await self._post_film(record, moved, result, link)
+            # The route after the channel is a DM: plan for the smaller of the two.
+            smaller = min(moved.route_limit(), DM_UPLOAD_LIMIT)
+            if smaller >= limit:  # the limit is lower than Discord said: no upload fits
+                smaller = 0
+            retry = await plan_delivery(self.settings, result, smaller)
+            await self._post_film(record, moved, result, retry)
 
     async def _post_film(
         self, record: JobRecord, ref: ProgressRef, result: JobResult, delivery: Delivery
@@ -556,7 +606,10 @@ class ShotGraphDiscord(discord.Client):
 
     async def _refuse(self, interaction: discord.Interaction, error: Exception) -> None:
         """Tell only the user what went wrong (their error's sentence, or a generic one)."""
-        text = reply_for(error)
+        await self._tell(interaction, reply_for(error))
+
+    async def _tell(self, interaction: discord.Interaction, text: str) -> None:
+        """Answer only the user, before or after the interaction was deferred."""
         try:
             if not interaction.response.is_done():
                 await interaction.response.send_message(text, ephemeral=True)
@@ -571,6 +624,30 @@ class ShotGraphDiscord(discord.Client):
         if interaction.guild_id is None:
             return ServerSettings()
         return await self.servers.get(str(interaction.guild_id))
+
+
+def fit_lines(lines: list[str], limit: int) -> str:
+    """As many whole lines as fit in `limit` characters, then how many were left out."""
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        more = f"… and {len(lines) - index} more"
+        if len("\n".join([*kept, line, more if index < len(lines) - 1 else ""])) > limit:
+            return "\n".join([*kept, more])
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _server_upload_limit(interaction: discord.Interaction) -> int:
+    """What the bot's own channel messages may carry: the server's boost limit. The
+    interaction's own limit is no higher for a member without Nitro, so the smaller of the two
+    is the server's whether or not the guild is cached."""
+    guild = interaction.guild
+    server = guild.filesize_limit if guild is not None else interaction.filesize_limit
+    return min(server, interaction.filesize_limit)
 
 
 def _owner(interaction: discord.Interaction) -> Owner:

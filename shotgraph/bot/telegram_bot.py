@@ -85,8 +85,8 @@ FLOOD_RETRIES = 5
 # How long a bare /story's options wait for the story before they are forgotten.
 AWAITING_STORY_TTL_S = 86_400
 # The 50 MB upload limit covers the whole request body: room for the thumbnail (added
-# exactly), the caption and the multipart framing.
-UPLOAD_OVERHEAD_BYTES = 64 * 1024
+# exactly), the caption (at most 4 KB in UTF-8) and the multipart framing.
+UPLOAD_OVERHEAD_BYTES = 8 * 1024
 _UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -208,7 +208,7 @@ class TelegramBot:
                 f"{name} is {spell_bytes(document.file_size)}; I can read files up to "
                 f"{spell_bytes(limit)}. Send the story as a .txt file."
             )
-        self.core.check_document_size(document.file_size, name)
+        self.core.check_document(name, document.file_size)
         data = await (await document.get_file()).download_as_bytearray()
         text = self.core.story_from_document(bytes(data), name)
         # The caption's options win; without a caption, those of a bare /story before it.
@@ -341,8 +341,9 @@ class TelegramBot:
     async def _deliver_to(self, record: JobRecord, result: JobResult) -> None:
         thumbnail = _thumbnail(self.settings.storage_path / result.files.thumbnail)
         # The limit covers the whole request body, thumbnail and caption included.
-        limit = self.settings.telegram_upload_limit_bytes - len(thumbnail or b"")
-        delivery = await plan_delivery(self.settings, result, limit - UPLOAD_OVERHEAD_BYTES)
+        reserved = len(thumbnail or b"") + UPLOAD_OVERHEAD_BYTES
+        limit = self.settings.telegram_upload_limit_bytes
+        delivery = await plan_delivery(self.settings, result, limit, reserved)
         caption = _caption(record, result, delivery)
         chat_id, thread = record.owner.chat_id, _thread(record)
         bot = self.application.bot

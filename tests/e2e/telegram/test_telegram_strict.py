@@ -7,16 +7,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
-import numpy as np
 import pytest
-from PIL import Image
 
 from shotgraph.config import Settings
-from shotgraph.models import JobFiles, StageEvent
 from shotgraph.queue.client import JobQueue
-from shotgraph.queue.records import JobRecord, JobStatus
+from shotgraph.queue.records import JobRecord
 from tests.fakes.telegram_api import DOWNLOAD_LIMIT_BYTES, FakeTelegramApi
-from tests.helpers.results import job_result
+from tests.helpers.finished_jobs import fail, finish_with_film
 
 STORY = "Mara ran up the green hill at dawn. The wind lifted her red kite."
 USER = 42
@@ -35,32 +32,6 @@ async def only_job(queue: JobQueue) -> JobRecord:
     record = await queue.get(job_id)
     assert record is not None
     return record
-
-
-async def fail(queue: JobQueue, record: JobRecord) -> None:
-    assert await queue.store.finish(record, JobStatus.FAILED, error="the worker fell over")
-    await queue.publish(record.job_id, StageEvent(kind="failed", message="the worker fell over"))
-
-
-async def finish_with_film(
-    queue: JobQueue, settings: Settings, record: JobRecord, film_bytes: int = 1000
-) -> None:
-    """End the job as a worker does, with a film (not a playable one: the fake does not
-    look) and a grainy thumbnail in storage to upload."""
-    folder = settings.storage_path / "jobs" / record.job_id
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "film.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * film_bytes)
-    grain = np.random.default_rng(1).integers(0, 255, (320, 320, 3), dtype=np.uint8)
-    Image.fromarray(grain).save(folder / "thumbnail.jpg", quality=95)
-    files = JobFiles(
-        video=f"jobs/{record.job_id}/film.mp4",
-        subtitles=f"jobs/{record.job_id}/film.srt",
-        plan=f"jobs/{record.job_id}/plan.json",
-        thumbnail=f"jobs/{record.job_id}/thumbnail.jpg",
-    )
-    result = job_result(record.job_id, title=record.title, files=files)
-    assert await queue.store.finish(record, JobStatus.DONE, result=result)
-    await queue.publish(record.job_id, StageEvent(kind="done", result=result))
 
 
 LONG = {"max_story_bytes": 50_000, "telegram_paste_wait_s": 0.5}
