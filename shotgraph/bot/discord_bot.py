@@ -97,6 +97,8 @@ class ProgressRef(BaseModel):
     server_upload_limit: int | None = None
     """What the bot's own messages in the channel may carry."""
     in_dm: bool = False
+    unreachable: bool = False
+    """Discord refused for good (DMs closed, channel gone): nothing more is sent."""
 
     def token_usable(self) -> bool:
         return self.interaction_token is not None and time.time() < self.token_valid_until
@@ -505,6 +507,8 @@ class ShotGraphDiscord(discord.Client):
             return
         try:
             await self._edit(record, ref, progress_embed(view), progress_buttons(view), [])
+        except DeliveryRefused as refusal:
+            log.debug("job %s: not shown: %s", record.job_id, refusal)
         except Exception:  # a lost edit is not worth stopping the job's follower for
             log.warning("could not show job %s anywhere", record.job_id, exc_info=True)
 
@@ -512,12 +516,7 @@ class ShotGraphDiscord(discord.Client):
         ref = _ref(record)
         if ref is None:
             raise RuntimeError(f"job {record.job_id} has no progress message to deliver to")
-        try:
-            await self._deliver_by_route(record, ref, result)
-        except discord.HTTPException as error:
-            if error.code in PERMANENT_ERRORS:
-                raise DeliveryRefused(f"{error.code}: {error.text}") from error
-            raise
+        await self._deliver_by_route(record, ref, result)
 
     async def _deliver_by_route(
         self, record: JobRecord, ref: ProgressRef, result: JobResult
@@ -557,16 +556,40 @@ class ShotGraphDiscord(discord.Client):
         buttons: discord.ui.View,
         files: list[discord.File],
     ) -> None:
+        """Edit the progress message, unless Discord refused the job's last way for good;
+        such a refusal is remembered, so it is met once, not at every edit (repeated
+        refusals count towards a ban, PLATFORM-FACTS.md)."""
+        if ref.unreachable:
+            raise DeliveryRefused(f"job {record.job_id}: no way left into the chat")
+        try:
+            await self._edit_by_route(record, ref, embed, buttons, files)
+        except discord.HTTPException as error:
+            if error.code not in PERMANENT_ERRORS:
+                raise
+            latest = _ref(await self.core.queue.get(record.job_id)) or ref
+            await self._move(record, latest, unreachable=True)
+            raise DeliveryRefused(f"{error.code}: {error.text}") from error
+
+    async def _edit_by_route(
+        self,
+        record: JobRecord,
+        ref: ProgressRef,
+        embed: discord.Embed,
+        buttons: discord.ui.View,
+        files: list[discord.File],
+    ) -> None:
         """Edit the progress message by the best way still open: the interaction's webhook
         while its token lives, then the channel message, then a DM to the author."""
-        attachments = files or discord.utils.MISSING
         if ref.token_usable():
             webhook = discord.Webhook.partial(
                 ref.application_id, ref.interaction_token or "", client=self
             )
             try:
                 await webhook.edit_message(
-                    ref.message_id, embed=embed, view=buttons, attachments=attachments
+                    ref.message_id,
+                    embed=embed,
+                    view=buttons,
+                    attachments=files or discord.utils.MISSING,
                 )
                 return
             except discord.HTTPException as error:
@@ -577,16 +600,18 @@ class ShotGraphDiscord(discord.Client):
             # Never call an expired token again: repeated 401s count towards a ban
             # (PLATFORM-FACTS.md).
             ref = await self._move(record, ref, interaction_token=None)
-        _rewind(files)
+        files = _reopen(files)
         message = self.get_partial_messageable(ref.channel_id).get_partial_message(ref.message_id)
         try:
-            await message.edit(embed=embed, view=buttons, attachments=attachments)
+            await message.edit(
+                embed=embed, view=buttons, attachments=files or discord.utils.MISSING
+            )
             return
         except (discord.Forbidden, discord.NotFound):
             if ref.in_dm:
                 raise
             log.info("job %s: cannot edit in channel %s; DMing", record.job_id, ref.channel_id)
-        _rewind(files)
+        files = _reopen(files)
         dm = await self.create_dm(discord.Object(ref.author_id))
         sent = await dm.send(embed=embed, view=buttons, files=files or discord.utils.MISSING)
         await self._move(record, ref, channel_id=dm.id, message_id=sent.id, in_dm=True)
@@ -670,10 +695,13 @@ def _role_ids(interaction: discord.Interaction) -> list[str]:
     return [str(role.id) for role in roles]
 
 
-def _rewind(files: list[discord.File]) -> None:
-    """Files a failed request has read are read again from their start by the next one."""
+def _reopen(files: list[discord.File]) -> list[discord.File]:
+    """The same files for the next route: discord.py closes a request's files when Discord
+    refuses it, so they are opened again from their paths (and the old ones closed)."""
+    reopened = [discord.File(file.fp.name, filename=file.filename) for file in files]
     for file in files:
-        file.reset()
+        file.close()
+    return reopened
 
 
 def _ref(record: JobRecord) -> ProgressRef | None:

@@ -642,7 +642,7 @@ class FakeDiscord:
             "owner_id": "1",
             "unavailable": False,
             "member_count": 3,
-            "premium_tier": 0,
+            "premium_tier": _premium_tier(guild.upload_limit),
             "roles": [
                 {
                     "id": guild.id,
@@ -1005,6 +1005,12 @@ class FakeDiscord:
         if guild_id is not None:
             payload["guild_id"] = guild_id
         return payload
+
+
+def _premium_tier(upload_limit: int) -> int:
+    """The boost level that gives a server this upload limit (what discord.py reads it from);
+    the tests' smaller limits stand for the unboosted 10 MiB."""
+    return 3 if upload_limit >= 100 << 20 else 2 if upload_limit >= 50 << 20 else 0
 
 
 def _oversized(limit: int, files: list[tuple[str, bytes]]) -> tuple[int, Any] | None:

@@ -27,7 +27,8 @@ async def finish_with_film(
     playable_s: float | None = None,
 ) -> None:
     """End the job with a film in storage: `film_bytes` of filler (the fakes do not look
-    inside), or with `playable_s` a real, large (lossless) H.264 film that long; and a grainy
+    inside), or with `playable_s` a real H.264 film that long, of lossless noise (about
+    4.3 MB a second at 640x360, so a few seconds exceed Discord's 10 MiB); and a grainy
     thumbnail."""
     folder = settings.storage_path / "jobs" / record.job_id
     folder.mkdir(parents=True, exist_ok=True)
@@ -36,7 +37,8 @@ async def finish_with_film(
         film.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * film_bytes)
     else:
         run_ffmpeg(
-            "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=12",
+            "-y", "-f", "lavfi",
+            "-i", "nullsrc=s=640x360:r=12,geq=lum=random(1)*255:cb=128:cr=128",
             "-t", str(playable_s), "-c:v", "libx264", "-crf", "0", "-preset", "ultrafast",
             film,
         )  # fmt: skip
