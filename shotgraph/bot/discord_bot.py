@@ -29,6 +29,7 @@ from shotgraph.bot.discord_settings import (
     ServerSettingsChange,
     ServerSettingsStore,
 )
+from shotgraph.bot.fallbacks import fallback_lines
 from shotgraph.bot.follower import DeliveryRefused
 from shotgraph.bot.progress import (
     ProgressView,
@@ -190,6 +191,9 @@ def result_embed(record: JobRecord, result: JobResult, delivery: Delivery) -> di
     _add_result_fields(embed, result)
     if delivery.url:
         embed.add_field(name="Download", value=_clip(delivery.url, FIELD_VALUE_LIMIT), inline=False)
+    if fell_back := fallback_lines(result):
+        notes = "\n".join(f"⚠️ {line}" for line in fell_back)
+        embed.add_field(name="Fell back", value=_clip(notes, FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=f"job {record.job_id}")
     return embed
 

@@ -48,6 +48,7 @@ from telegram.ext import (
 
 from shotgraph.bot.core import BotCore, job_line, quota_text, reply_for
 from shotgraph.bot.delivery import Delivery, plan_delivery
+from shotgraph.bot.fallbacks import fallback_lines
 from shotgraph.bot.follower import DeliveryRefused
 from shotgraph.bot.paste import PasteJoiner
 from shotgraph.bot.progress import ProgressView, film_summary, render_text
@@ -515,6 +516,8 @@ def _caption(record: JobRecord, result: JobResult, delivery: Delivery) -> str:
     if delivery.note:
         lines.append(delivery.note)
     lines.append(f"Subtitles: /subtitles {record.job_id}")
+    # Last, so that a caption over Telegram's limit loses these rather than the rest.
+    lines += [f"⚠️ {line}" for line in fallback_lines(result)]
     return _shorten("\n".join(lines), CAPTION_LIMIT)
 
 

@@ -25,6 +25,7 @@ async def finish_with_film(
     record: JobRecord,
     film_bytes: int = 1000,
     playable_s: float | None = None,
+    notes: list[str] | None = None,
 ) -> None:
     """End the job with a film in storage: `film_bytes` of filler (the fakes do not look
     inside), or with `playable_s` a real H.264 film that long, of lossless noise (about
@@ -57,6 +58,7 @@ async def finish_with_film(
         files=files,
         duration_s=duration,
         size_bytes=film.stat().st_size,
+        notes=notes or [],
     )
     assert await queue.store.finish(record, JobStatus.DONE, result=result)
     await queue.publish(record.job_id, StageEvent(kind="done", result=result))

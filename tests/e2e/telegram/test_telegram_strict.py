@@ -140,3 +140,16 @@ async def test_the_upload_limit_holds_for_the_whole_body_thumbnail_included(
 
 def test_the_download_limit_is_the_bot_apis_20_mib() -> None:
     assert Settings(_env_file=None).telegram_download_limit_bytes == DOWNLOAD_LIMIT_BYTES
+
+
+async def test_the_film_says_what_fell_back_while_it_was_made(
+    api: FakeTelegramApi, queue: JobQueue, telegram_settings: Settings
+) -> None:
+    await api.reply_to(api.send_text("/story " + STORY))
+    fell_back = "video: diffusion needs a GPU, no CUDA GPU found; using the animatic renderer"
+    record = await only_job(queue)
+    await finish_with_film(queue, telegram_settings, record, notes=[fell_back])
+
+    video = await api.wait_for_call("sendVideo")
+
+    assert f"⚠️ {fell_back}" in video.params["caption"]
