@@ -23,6 +23,7 @@ from shotgraph.queue import keys
 _PASSED = (
     "execution_profile",
     "gpu_enabled",
+    "music_backend",
     "storage_path",
     "video_resolution",
     "video_fps",

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 
 from shotgraph.errors import BackendUnavailable
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
@@ -181,17 +181,20 @@ class ModelReport(BaseModel):
 
     models: list[LoadedModel]
     gpu: GpuMemory | None = None
+    fallbacks: list[str] = Field(default_factory=list)
+    """Backends it runs in place of the configured ones, and why (`BackendChoice.notes`):
+    what turns the worker's health check and `doctor` red."""
 
 
 WORKER_REPORTS = TypeAdapter(list[ModelReport])
 """A worker's reports, one per pipeline process, as it keeps them in Redis for the doctor."""
 
 
-def model_report() -> ModelReport:
-    """This process's models and GPU memory; torch is looked at only if something imported
-    it, so an animatic worker reports without loading it."""
+def model_report(fallbacks: list[str] | None = None) -> ModelReport:
+    """This process's models and GPU memory, and its backends' fallbacks; torch is looked at
+    only if something imported it, so an animatic worker reports without loading it."""
     gpu = gpu_memory() if "torch" in sys.modules else None
-    return ModelReport(models=loaded_models(), gpu=gpu)
+    return ModelReport(models=loaded_models(), gpu=gpu, fallbacks=fallbacks or [])
 
 
 def weights_on_disk(model_id: str, marker: str) -> bool:
