@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from pathlib import Path
 from typing import Literal
 
@@ -86,7 +87,8 @@ async def fit_to_size(film: Path, duration_s: float, limit_bytes: int) -> Path |
         return target
     total_bits_per_s = limit_bytes * 8 * _SIZE_MARGIN / max(duration_s, 1.0)
     video_bits_per_s = int(total_bits_per_s - _AUDIO_BITS_PER_S)
-    partial = target.with_name(f".{target.name}.partial.mp4")
+    # Bot processes on a shared storage may fit the same film at once: a partial of each.
+    partial = target.with_name(f".{target.stem}.partial-{uuid.uuid4().hex}.mp4")
     # x264 overshoots its target on grainy pictures; a second pass aims lower by the miss.
     for _ in range(_FIT_ATTEMPTS):
         if video_bits_per_s < _MIN_VIDEO_BITS_PER_S:
