@@ -273,11 +273,18 @@ class FakeInteraction:
     channel_id: str
     user: FakeUser
     created_at: float
-    upload_limit: int = DM_UPLOAD_LIMIT
-    """Its `attachment_size_limit`: what its webhook takes."""
+    guild: FakeGuild | None = None
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     original_id: str | None = None
     followup_ids: list[str] = field(default_factory=list)
+
+    @property
+    def upload_limit(self) -> int:
+        """Its `attachment_size_limit`, what its webhook takes: the larger of the user's Nitro
+        limit and the server's, as they are now (safe reading: a server that lost its boosts
+        mid-job takes less, even through an interaction made before)."""
+        server = self.guild.upload_limit if self.guild is not None else DM_UPLOAD_LIMIT
+        return max(self.user.nitro_upload_limit or 0, server)
 
 
 class FakeDiscord:
@@ -677,7 +684,7 @@ class FakeDiscord:
             channel_id=channel.id,
             user=user,
             created_at=time.monotonic(),
-            upload_limit=max(user.nitro_upload_limit or 0, guild.upload_limit),
+            guild=guild,
         )
         self.interactions[interaction.token] = interaction
         permissions = ALL_PERMISSIONS if user.moderator else MEMBER_PERMISSIONS
