@@ -24,6 +24,7 @@ _PASSED = (
     "execution_profile",
     "gpu_enabled",
     "music_backend",
+    "worker_max_jobs",
     "storage_path",
     "video_resolution",
     "video_fps",
