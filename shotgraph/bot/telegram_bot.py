@@ -107,6 +107,8 @@ class TelegramBot:
         self.settings = settings
         self.core = BotCore(settings, queue, self, settings.telegram_edit_interval_s)
         self.pastes = PasteJoiner(settings.telegram_paste_wait_s)
+        self._refusing: dict[str, str] = {}
+        """Chats that refused for good, and why: not called again by this process."""
         self.application = (
             Application.builder()
             .token(settings.telegram_bot_token.get_secret_value())
@@ -385,18 +387,21 @@ class TelegramBot:
     ) -> None:
         """Make `call` into the job's chat. A group that became a supergroup is followed to
         its new id (kept in the record, with a new progress message there); a chat that
-        refuses for good (bot blocked or kicked, chat gone) raises DeliveryRefused."""
+        refuses for good (bot blocked or kicked, chat gone) raises DeliveryRefused, and is not
+        called again for any of its jobs."""
+        chat = str(record.owner.chat_id)
+        if chat in self._refusing:
+            raise DeliveryRefused(self._refusing[chat])
         try:
             await call(record, argument)
         except ChatMigrated as moved:
             record = await self._move_chat(record, moved.new_chat_id)
             await call(record, argument)
-        except Forbidden as refusal:
-            raise DeliveryRefused(refusal.message) from refusal
-        except BadRequest as error:
-            if "chat not found" in error.message.lower():
-                raise DeliveryRefused(error.message) from error
-            raise
+        except (Forbidden, BadRequest) as error:
+            if isinstance(error, BadRequest) and "chat not found" not in error.message.lower():
+                raise
+            self._refusing[chat] = error.message
+            raise DeliveryRefused(error.message) from error
 
     async def _move_chat(self, record: JobRecord, new_chat_id: int) -> JobRecord:
         log.info("job %s: chat %s is now %s", record.job_id, record.owner.chat_id, new_chat_id)
