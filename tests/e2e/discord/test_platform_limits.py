@@ -122,3 +122,19 @@ async def test_synced_commands_keep_within_discords_limits(scene: Scene) -> None
     syncs = scene.fake.requests_to("PUT", "/commands")
     assert syncs
     assert all(r.status == 200 for r in syncs)
+
+
+async def test_a_deleted_channel_sends_the_film_to_the_authors_dms(scene: Scene) -> None:
+    await scene.bot(discord_interaction_token_s=0.3)
+    _, record = await queued_job(scene)
+    await asyncio.sleep(0.5)
+    scene.fake.delete_channel(scene.channel)
+
+    await finish_with_film(scene.queue, scene.settings, record)
+    uploads = await scene.fake.wait_for(
+        lambda: [r for r in film_uploads(scene.fake) if r.status == 200], timeout_s=30
+    )
+
+    dm = scene.fake.dm_channels[scene.ann.id]
+    assert uploads[0].path.startswith(f"/channels/{dm}/")
+    assert [r for r in scene.fake.requests if r.status == 404 and scene.channel.id in r.path]
