@@ -18,6 +18,7 @@ from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
 from shotgraph.queue import keys
 from shotgraph.queue.client import quick_redis
 from shotgraph.queue.worker import alive_workers
+from shotgraph.storage.disk import DiskFull, check_disk, worker_disks
 
 _TIMEOUT_S = 3
 
@@ -38,14 +39,18 @@ def check(role: Role, settings: Settings) -> tuple[bool, str]:
             beats = client.hgetall(keys.WORKERS) if role is Role.WORKER else {}
             reports = client.hgetall(keys.WORKER_MODELS) if role is Role.WORKER else {}
     except redis.RedisError as exc:
-        return False, f"{settings.redis_url}: {exc}"
+        return False, f"{settings.redis_address}: {exc}"
     if role is Role.REDIS:
-        return True, f"{settings.redis_url} answers"
+        return True, f"{settings.redis_address} answers"
     host = socket.gethostname()
     alive = alive_workers(beats, settings.job_heartbeat_ttl_s)
     mine = [name for name in alive if name.startswith(f"{host}-")]
     if not mine:
         return False, f"no worker on {host} has beaten in {settings.job_heartbeat_ttl_s:.0f}s"
+    try:
+        check_disk(worker_disks(settings), settings.min_free_disk_gb)
+    except DiskFull as low:
+        return False, f"worker {mine[0]}: {low}"
     raw = reports.get(mine[0].encode())
     fallbacks = (
         [note for r in WORKER_REPORTS.validate_json(raw) for note in r.fallbacks] if raw else []

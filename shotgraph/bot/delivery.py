@@ -17,6 +17,8 @@ from shotgraph.errors import BackendUnavailable
 from shotgraph.models import JobResult
 from shotgraph.pipeline.composition.ffmpeg import FfmpegFailed, run_ffmpeg
 from shotgraph.sizes import spell_bytes
+from shotgraph.storage import local_copy, open_storage
+from shotgraph.storage.retention import expired_sentence
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ _FIT_LONG_SIDE = 854
 class Delivery(BaseModel):
     """What to post: a file to upload, or a link (with why, for the message)."""
 
-    kind: Literal["upload", "link", "unavailable"]
+    kind: Literal["upload", "link", "unavailable", "expired"]
     path: Path | None = None
     url: str | None = None
     reduced: bool = False
@@ -43,12 +45,22 @@ class Delivery(BaseModel):
 
 
 async def plan_delivery(
-    settings: Settings, result: JobResult, limit_bytes: int, reserved_bytes: int = 0
+    settings: Settings,
+    result: JobResult,
+    limit_bytes: int,
+    expired: bool = False,
+    reserved_bytes: int = 0,
 ) -> Delivery:
     """The best way to get the film into a chat whose uploads stop at `limit_bytes`, of which
     `reserved_bytes` go to the rest of the request (Telegram counts the thumbnail and caption
-    against the same limit)."""
-    film = settings.storage_path / result.files.video
+    against the same limit); the film comes from the store (a copy is fetched when the store
+    is a bucket)."""
+    film = None
+    if not expired:
+        store = open_storage(settings)
+        film = await asyncio.to_thread(local_copy, store, result.files.video, settings)
+    if film is None:
+        return Delivery(kind="expired", note=expired_sentence(settings))
     room = max(limit_bytes - reserved_bytes, 0)
     if film.stat().st_size <= room:
         return Delivery(kind="upload", path=film)

@@ -529,7 +529,8 @@ class ShotGraphDiscord(discord.Client):
         (the token died, the channel refused) and the upload was too big, what fits the new
         route, or a link when even that was refused."""
         limit = ref.route_limit()
-        delivery = await plan_delivery(self.settings, result, limit)
+        expired = record.film_expired_at is not None
+        delivery = await plan_delivery(self.settings, result, limit, expired)
         try:
             await self._post_film(record, ref, result, delivery)
         except discord.HTTPException as error:

@@ -60,6 +60,8 @@ from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
 from shotgraph.sizes import spell_bytes
+from shotgraph.storage import local_copy, open_storage
+from shotgraph.storage.retention import FilmExpired, expired_sentence
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +261,14 @@ class TelegramBot:
             record = done[0]
         if record.result is None:
             raise InvalidStory(f'"{record.title}" has no subtitles: it is {record.status.value}.')
-        srt = self.settings.storage_path / record.result.files.subtitles
+        store = open_storage(self.settings)
+        srt = None
+        if record.film_expired_at is None:
+            srt = await asyncio.to_thread(
+                local_copy, store, record.result.files.subtitles, self.settings
+            )
+        if srt is None:
+            raise FilmExpired(expired_sentence(self.settings))
         with srt.open("rb") as handle:
             await message.reply_document(handle, filename=f"{_file_stem(record.title)}.srt")
 
@@ -342,11 +351,15 @@ class TelegramBot:
         await self._in_chat(record, self._deliver_to, result)
 
     async def _deliver_to(self, record: JobRecord, result: JobResult) -> None:
-        thumbnail = _thumbnail(self.settings.storage_path / result.files.thumbnail)
+        still = await asyncio.to_thread(
+            local_copy, open_storage(self.settings), result.files.thumbnail, self.settings
+        )
+        thumbnail = _thumbnail(still) if still is not None else None
         # The limit covers the whole request body, thumbnail and caption included.
         reserved = len(thumbnail or b"") + UPLOAD_OVERHEAD_BYTES
         limit = self.settings.telegram_upload_limit_bytes
-        delivery = await plan_delivery(self.settings, result, limit, reserved)
+        expired = record.film_expired_at is not None
+        delivery = await plan_delivery(self.settings, result, limit, expired, reserved)
         caption = _caption(record, result, delivery)
         chat_id, thread = record.owner.chat_id, _thread(record)
         bot = self.application.bot
