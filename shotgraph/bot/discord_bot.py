@@ -70,6 +70,9 @@ CONTENT_LIMIT = 2000
 FIELD_VALUE_LIMIT = 1024
 # Uploads in a DM stop here whatever the user's Nitro or the server's boosts.
 DM_UPLOAD_LIMIT = 10 * 1024 * 1024
+# A request body is capped at 25 MiB whatever the file limit says; room for the embed and
+# the multipart framing is left beside the film.
+UPLOAD_BODY_ROOM = 25 * 1024 * 1024 - 64 * 1024
 # Refusals that no retry, now or after a restart, gets past: cannot DM this user, unknown
 # channel, unknown message, missing access.
 PERMANENT_ERRORS = frozenset({50007, 10003, 10008, 50001})
@@ -110,8 +113,8 @@ class ProgressRef(BaseModel):
         if self.in_dm:
             return DM_UPLOAD_LIMIT
         if self.token_usable():
-            return self.upload_limit
-        return self.server_upload_limit or self.upload_limit
+            return min(self.upload_limit, UPLOAD_BODY_ROOM)
+        return min(self.server_upload_limit or self.upload_limit, UPLOAD_BODY_ROOM)
 
 
 class StoryOptions(BaseModel):

@@ -8,6 +8,7 @@ Modelled on Discord's documented behaviour (PLATFORM-FACTS.md): interaction toke
 (401, code 50027), channels can refuse the bot (403, code 50013), ephemeral replies are not
 channel messages. As strict as Discord: content over 2,000 characters, embeds over their
 limits, command names and descriptions and component custom ids out of range are a 400 (50035);
+a request body over 25 MiB is a 413 whatever the file limits;
 each route has its own upload limit (413): the interaction's (the larger of the user's Nitro
 limit and the server's), the server's on channel messages, 10 MiB in DMs; a user can close
 their DMs (50007) and a channel can be deleted (10003); every connected bot process gets every
@@ -49,6 +50,7 @@ EMBEDS_TOTAL_LIMIT = 6000
 COMMAND_NAME_LIMIT, COMMAND_DESCRIPTION_LIMIT = 32, 100
 CUSTOM_ID_LIMIT = 100
 DM_UPLOAD_LIMIT = 10 * 1024 * 1024
+REQUEST_BODY_LIMIT = 25 * 1024 * 1024
 EPHEMERAL_FLAG = 1 << 6
 LOADING_FLAG = 1 << 7
 # Interaction callback types (Discord's InteractionResponseType).
@@ -749,6 +751,8 @@ class FakeDiscord:
             "Authorization"
         ) != f"Bot {self.bot_token}" and not path.startswith(("/webhooks/", "/interactions/")):
             status, answer = 401, {"message": "401: Unauthorized", "code": 0}
+        elif files and (request.content_length or 0) > REQUEST_BODY_LIMIT:
+            status, answer = 413, {"message": "Request entity too large", "code": 40005}
         elif request.method in ("POST", "PATCH") and (bad := _message_refusal(body)):
             status, answer = 400, _invalid_form(bad)
         else:
