@@ -600,6 +600,9 @@ class ShotGraphDiscord(discord.Client):
                     attachments=files or discord.utils.MISSING,
                 )
                 return
+            except discord.NotFound:
+                # Someone deleted the progress message: the channel or a DM carries on.
+                log.info("job %s: its progress message is gone", record.job_id)
             except discord.HTTPException as error:
                 if error.status != 401:
                     raise

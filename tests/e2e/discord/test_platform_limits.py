@@ -138,3 +138,20 @@ async def test_a_deleted_channel_sends_the_film_to_the_authors_dms(scene: Scene)
     dm = scene.fake.dm_channels[scene.ann.id]
     assert uploads[0].path.startswith(f"/channels/{dm}/")
     assert [r for r in scene.fake.requests if r.status == 404 and scene.channel.id in r.path]
+
+
+async def test_a_deleted_progress_message_does_not_stop_the_film_reaching_the_author(
+    scene: Scene,
+) -> None:
+    await scene.bot()
+    interaction, record = await queued_job(scene)
+    original = scene.fake.original(interaction)
+    assert original is not None
+    del scene.fake.messages[original.id]  # the author deleted it
+
+    await finish_with_film(scene.queue, scene.settings, record)
+    uploads = await scene.fake.wait_for(
+        lambda: [r for r in film_uploads(scene.fake) if r.status == 200], timeout_s=30
+    )
+
+    assert uploads[0].path.startswith(f"/channels/{scene.fake.dm_channels[scene.ann.id]}/")
