@@ -22,6 +22,7 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.SHOTS: "Planning the shots",
     Stage.SAFETY: "Safety check",
     Stage.NARRATION: "Recording the narration",
+    Stage.STORYBOARD: "Drawing the storyboard",
     Stage.VISUALS: "Drawing the shots",
     Stage.MUSIC: "Scoring the music",
     Stage.COMPOSE: "Putting the film together",
