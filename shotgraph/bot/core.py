@@ -98,9 +98,10 @@ class BotCore:
 def quota_text(usage: QuotaUsage) -> str:
     left = max(usage.max_per_day - usage.today, 0)
     return (
-        f"Today you have made {usage.today} of {usage.max_per_day} films ({left} left; "
+        f"Today you have made {usage.today:g} of {usage.max_per_day} films ({left:g} left; "
         f"the count resets in {spell_seconds(usage.resets_in_s)}, at midnight UTC). "
-        f"In the works: {usage.active} of {usage.max_active}."
+        f"In the works: {usage.active} of {usage.max_active}. A retake counts as the share "
+        "of its film's shots it renders again."
     )
 
 

@@ -6,7 +6,7 @@ only ones we touch directly are named here too, taken from arq so they cannot dr
 
 from __future__ import annotations
 
-from arq.constants import in_progress_key_prefix, job_key_prefix
+from arq.constants import in_progress_key_prefix, job_key_prefix, result_key_prefix
 
 PREFIX = "shotgraph"
 
@@ -40,6 +40,11 @@ def delivery_lease(job_id: str) -> str:
     return f"{PREFIX}:delivering:{job_id}"
 
 
+def posted(job_id: str, what: str) -> str:
+    """String with a TTL: a front end has posted this storyboard sheet or film version."""
+    return f"{PREFIX}:posted:{job_id}:{what}"
+
+
 def owner_jobs(platform: str, user_id: str) -> str:
     """Sorted set (score: created time): every job of one user, newest last."""
     return f"{PREFIX}:owner:{platform}:{user_id}"
@@ -66,6 +71,10 @@ def arq_job(job_id: str) -> str:
 
 def arq_in_progress(job_id: str) -> str:
     return in_progress_key_prefix + job_id
+
+
+def arq_result(job_id: str) -> str:
+    return result_key_prefix + job_id
 
 
 # Discord bot: per-server settings and daily quota (see shotgraph/bot/discord_settings.py)
