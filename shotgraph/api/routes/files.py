@@ -12,6 +12,7 @@ from shotgraph.api.dependencies import OwnedJobDep, QueueDep, SettingsDep
 from shotgraph.api.errors import require_done
 from shotgraph.api.links import DownloadLinks
 from shotgraph.config import Settings
+from shotgraph.models import JobResult
 from shotgraph.queue.client import JobNotFound
 from shotgraph.queue.records import JobRecord
 
@@ -33,11 +34,18 @@ async def shared_video(token: str, queue: QueueDep, settings: SettingsDep) -> Fi
 def film(settings: Settings, record: JobRecord) -> FileResponse:
     require_done(record)
     assert record.result is not None
+    return film_file(settings, record, record.result)
+
+
+def film_file(
+    settings: Settings, record: JobRecord, result: JobResult, suffix: str = ""
+) -> FileResponse:
+    """One film of the job (its latest, or a version) as a download."""
     root = settings.storage_path.resolve()
-    path = (root / record.result.files.video).resolve()
+    path = (root / result.files.video).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise JobNotFound(record.job_id)
-    filename = f"{_safe_name(record.title)}.mp4"
+    filename = f"{_safe_name(record.title)}{suffix}.mp4"
     return FileResponse(path, media_type="video/mp4", filename=filename)
 
 
