@@ -93,3 +93,8 @@ def telegram_awaiting_story(chat_id: int) -> str:
     """String (StoryInput JSON) with a TTL: the options of a bare /story in a DM, waiting for
     the story in the chat's next message; kept here so that a restarted bot still has them."""
     return f"{PREFIX}:telegram:awaiting:{chat_id}"
+
+
+def telegram_chat_storyboard(chat_id: int) -> str:
+    """String, `ask` or `auto`: whether a chat's films stop at their storyboard (/storyboard)."""
+    return f"{PREFIX}:telegram:storyboard:{chat_id}"

@@ -178,6 +178,10 @@ class JobStore:
         )
         return bool(claimed)
 
+    async def release_post(self, job_id: str, what: str) -> None:
+        """Give up a claimed post that failed, so the next attempt may make it."""
+        await self.redis.delete(keys.posted(job_id, what))
+
     async def unfinished(self) -> list[JobRecord]:
         return await self.many(sorted(_decode_all(await self.redis.smembers(keys.UNFINISHED_JOBS))))
 

@@ -119,6 +119,8 @@ class Storyboards:
             delivered=False,
             cancel_requested=False,
             error=None,
+            # The new version gets a progress message of its own; the first one's stays.
+            progress_ref=None,
         )
         fresh = await self.queue.get(job_id)
         await self.queue.enqueue(fresh)
