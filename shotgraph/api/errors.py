@@ -10,7 +10,13 @@ from shotgraph.errors import BackendUnavailable, InvalidStory, ShotGraphError
 from shotgraph.queue.client import JobNotFound, NothingToCancel, StoryTooLong
 from shotgraph.queue.limits import QuotaExceeded
 from shotgraph.queue.records import JobRecord, JobStatus
-from shotgraph.queue.storyboard import NoSuchShot, NotAwaitingApproval, NothingToRetake, UnsafeEdit
+from shotgraph.queue.storyboard import (
+    ChangeInProgress,
+    NoSuchShot,
+    NotAwaitingApproval,
+    NothingToRetake,
+    UnsafeEdit,
+)
 
 
 class NotFinished(ShotGraphError):
@@ -22,6 +28,7 @@ _STATUS: list[tuple[type[ShotGraphError], int]] = [
     (NotFinished, 409),
     (NothingToCancel, 409),
     (NotAwaitingApproval, 409),
+    (ChangeInProgress, 409),
     (NothingToRetake, 409),
     (NoSuchShot, 404),
     (UnsafeEdit, 422),

@@ -45,6 +45,11 @@ def posted(job_id: str, what: str) -> str:
     return f"{PREFIX}:posted:{job_id}:{what}"
 
 
+def storyboard_lock(job_id: str) -> str:
+    """String with a TTL: someone is approving, editing or retaking this job right now."""
+    return f"{PREFIX}:storyboard-lock:{job_id}"
+
+
 def owner_jobs(platform: str, user_id: str) -> str:
     """Sorted set (score: created time): every job of one user, newest last."""
     return f"{PREFIX}:owner:{platform}:{user_id}"

@@ -9,12 +9,20 @@ before it is accepted; a refused edit changes nothing.
 
 from __future__ import annotations
 
+import contextlib
+import secrets
+from collections.abc import AsyncIterator
+
 from shotgraph.errors import ShotGraphError, UnsafeContent
 from shotgraph.models import CostReport, ShotEdit, StageEvent, Storyboard, StoryboardPanel
 from shotgraph.pipeline.backends import build_moderator
 from shotgraph.pipeline.moderation.protocol import Moderator
+from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
+
+# How long one action may hold a job (a moderation call included) before others may act.
+_LOCK_MS = 30_000
 
 
 class NotAwaitingApproval(ShotGraphError):
@@ -27,6 +35,10 @@ class NoSuchShot(ShotGraphError):
 
 class NothingToRetake(ShotGraphError):
     """Only a finished film can be retaken."""
+
+
+class ChangeInProgress(ShotGraphError):
+    """Another action on the same job is under way."""
 
 
 class UnsafeEdit(UnsafeContent):
@@ -46,27 +58,29 @@ class Storyboards:
 
     async def approve(self, job_id: str, user: Owner) -> JobRecord:
         """Render the film from the storyboard as it stands."""
-        record = await self._waiting(job_id, user)
-        record = await self._requeue(record, approved=True)
-        await self.queue.publish(
-            job_id,
-            StageEvent(
-                kind="queued",
-                message="Storyboard approved: the film is queued.",
-                position=await self.queue.position(job_id),
-            ),
-        )
-        return record
+        async with self._exclusive(job_id):
+            record = await self._waiting(job_id, user)
+            record = await self._requeue(record, approved=True)
+            await self.queue.publish(
+                job_id,
+                StageEvent(
+                    kind="queued",
+                    message="Storyboard approved: the film is queued.",
+                    position=await self.queue.position(job_id),
+                ),
+            )
+            return record
 
     async def reroll(self, job_id: str, user: Owner, number: int) -> JobRecord:
         """Draw shot `number` again with another seed; every other keyframe stays."""
-        record = await self._waiting(job_id, user)
-        panel = _panel(record.storyboard, number)
-        edit = _edit_of(record, panel)
-        edits = {**record.request.shot_edits, panel.shot_id: edit.model_copy(
-            update={"take": edit.take + 1}
-        )}  # fmt: skip
-        return await self._redraw(record, edits, f"Drawing shot {number} again.")
+        async with self._exclusive(job_id):
+            record = await self._waiting(job_id, user)
+            panel = _panel(record.storyboard, number)
+            edit = _edit_of(record, panel)
+            edits = {**record.request.shot_edits, panel.shot_id: edit.model_copy(
+                update={"take": edit.take + 1}
+            )}  # fmt: skip
+            return await self._redraw(record, edits, f"Drawing shot {number} again.")
 
     async def edit(
         self,
@@ -77,10 +91,11 @@ class Storyboards:
         narration: str | None = None,
     ) -> JobRecord:
         """Give shot `number` new words (its picture description, its narration, or both)."""
-        record = await self._waiting(job_id, user)
-        panel = _panel(record.storyboard, number)
-        edits = await self._edited(record, panel, visual_prompt, narration)
-        return await self._redraw(record, edits, f"Redrawing shot {number} with your changes.")
+        async with self._exclusive(job_id):
+            record = await self._waiting(job_id, user)
+            panel = _panel(record.storyboard, number)
+            edits = await self._edited(record, panel, visual_prompt, narration)
+            return await self._redraw(record, edits, f"Redrawing shot {number} with your changes.")
 
     async def retake(
         self,
@@ -94,53 +109,71 @@ class Storyboards:
         as another take) and the composition; the film becomes the job's next version.
 
         It counts against the daily limits as the share of the film's shots it renders."""
-        record = await self.queue.job_for(job_id, user)
-        if record.status is not JobStatus.DONE or record.result is None:
-            raise NothingToRetake(
-                f'"{record.title}" is not a finished film, so it has no shot to retake.'
+        async with self._exclusive(job_id):
+            record = await self.queue.job_for(job_id, user)
+            if record.status is not JobStatus.DONE or record.result is None:
+                raise NothingToRetake(
+                    f'"{record.title}" is not a finished film, so it has no shot to retake.'
+                )
+            panel = _panel(record.result.storyboard, number)
+            if visual_prompt is None and narration is None:
+                edit = _edit_of(record, panel)
+                edits = {
+                    **record.request.shot_edits,
+                    panel.shot_id: edit.model_copy(update={"take": edit.take + 1}),
+                }
+            else:
+                edits = await self._edited(record, panel, visual_prompt, narration)
+            shots = record.result.shot_count
+            await self.queue.limits.admit(job_id, record.owner, weight=1 / max(shots, 1))
+            request = record.request.model_copy(update={"shot_edits": edits})
+            await self.queue.store.reopen(
+                record,
+                status=JobStatus.QUEUED,
+                request=request,
+                approved=True,
+                delivered=False,
+                cancel_requested=False,
+                error=None,
+                # The new version gets a progress message of its own; the first one's stays.
+                progress_ref=None,
             )
-        panel = _panel(record.result.storyboard, number)
-        if visual_prompt is None and narration is None:
-            edit = _edit_of(record, panel)
-            edits = {
-                **record.request.shot_edits,
-                panel.shot_id: edit.model_copy(update={"take": edit.take + 1}),
-            }
-        else:
-            edits = await self._edited(record, panel, visual_prompt, narration)
-        shots = record.result.shot_count
-        await self.queue.limits.admit(job_id, record.owner, weight=1 / max(shots, 1))
-        request = record.request.model_copy(update={"shot_edits": edits})
-        await self.queue.store.reopen(
-            record,
-            status=JobStatus.QUEUED,
-            request=request,
-            approved=True,
-            delivered=False,
-            cancel_requested=False,
-            error=None,
-            # The new version gets a progress message of its own; the first one's stays.
-            progress_ref=None,
-        )
-        fresh = await self.queue.get(job_id)
-        await self.queue.enqueue(fresh)
-        version = len(record.versions) + 1
-        await self.queue.publish(
-            job_id,
-            StageEvent(
-                kind="queued",
-                message=f"Retaking shot {number}: version {version} is queued.",
-                position=await self.queue.position(job_id),
-            ),
-        )
-        return fresh
+            fresh = await self.queue.get(job_id)
+            await self.queue.enqueue(fresh)
+            version = len(record.versions) + 1
+            await self.queue.publish(
+                job_id,
+                StageEvent(
+                    kind="queued",
+                    message=f"Retaking shot {number}: version {version} is queued.",
+                    position=await self.queue.position(job_id),
+                ),
+            )
+            return fresh
+
+    @contextlib.asynccontextmanager
+    async def _exclusive(self, job_id: str) -> AsyncIterator[None]:
+        """One change to a job at a time: a double press or two people at once would
+        otherwise both read the same storyboard and queue the job twice."""
+        key, token = keys.storyboard_lock(job_id), secrets.token_hex(8)
+        if not await self.queue.redis.set(key, token, nx=True, px=_LOCK_MS):
+            raise ChangeInProgress("Another change to this film is being made; try again.")
+        try:
+            yield
+        finally:
+            if await self.queue.redis.get(key) == token.encode():
+                await self.queue.redis.delete(key)
 
     async def _waiting(self, job_id: str, user: Owner) -> JobRecord:
         record = await self.queue.job_for(job_id, user)
         if record.status is not JobStatus.AWAITING_APPROVAL or record.storyboard is None:
             state = {
-                JobStatus.QUEUED: "its storyboard is not ready yet",
-                JobStatus.RUNNING: "it is being drawn or rendered right now",
+                JobStatus.QUEUED: "it is approved and waiting to render"
+                if record.approved
+                else "its storyboard is being drawn",
+                JobStatus.RUNNING: "it is being rendered"
+                if record.approved
+                else "its storyboard is being drawn",
             }.get(record.status, f"it has {record.status.value}")
             raise NotAwaitingApproval(f'"{record.title}" has no storyboard waiting: {state}.')
         return record

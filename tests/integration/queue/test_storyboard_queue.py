@@ -15,7 +15,12 @@ from shotgraph.models import Stage, StageEvent, StoryRequest
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
-from shotgraph.queue.storyboard import NotAwaitingApproval, Storyboards, UnsafeEdit
+from shotgraph.queue.storyboard import (
+    ChangeInProgress,
+    NotAwaitingApproval,
+    Storyboards,
+    UnsafeEdit,
+)
 from tests.helpers.worker_process import WorkerProcess
 
 pytestmark = pytest.mark.slow
@@ -159,3 +164,30 @@ async def test_a_storyboard_left_waiting_expires(
     assert ended.kind == "cancelled"
     assert "expired" in ended.message
     assert (await job_queue.limits.usage(ALICE)).active == 0
+
+
+async def test_a_double_press_queues_once_and_a_waiting_storyboard_cancels_at_once(
+    queue_settings: Settings, job_queue: JobQueue, start_worker: StartWorker
+) -> None:
+    start_worker(queue_settings)
+    boards = Storyboards.from_queue(job_queue)
+    first = await job_queue.submit(StoryRequest(story=STORY, storyboard="ask"), ALICE)
+    second = await job_queue.submit(StoryRequest(story=STORY, storyboard="ask"), BOB)
+    seen, _ = await storyboard_of(job_queue, first.job_id)
+    await storyboard_of(job_queue, second.job_id)
+
+    answers = await asyncio.gather(
+        boards.approve(first.job_id, ALICE),
+        boards.approve(first.job_id, ALICE),
+        return_exceptions=True,
+    )
+
+    refused = [a for a in answers if isinstance(a, Exception)]
+    assert len(refused) == 1
+    assert isinstance(refused[0], (ChangeInProgress, NotAwaitingApproval))
+    _, done = await next_event(job_queue, first.job_id, seen, {"done", "failed"})
+    assert done.kind == "done", done.message
+
+    cancelled = await job_queue.cancel(second.job_id, BOB)
+    assert cancelled.status is JobStatus.CANCELLED
+    assert (await job_queue.limits.usage(BOB)).active == 0
