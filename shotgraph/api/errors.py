@@ -17,6 +17,8 @@ from shotgraph.queue.storyboard import (
     NothingToRetake,
     UnsafeEdit,
 )
+from shotgraph.storage.disk import DiskFull
+from shotgraph.storage.retention import FilmExpired
 
 
 class NotFinished(ShotGraphError):
@@ -37,7 +39,9 @@ _STATUS: list[tuple[type[ShotGraphError], int]] = [
     (QuotaExceeded, 429),
     (LinkInvalid, 403),
     (LinkExpired, 410),
+    (FilmExpired, 410),
     (BackendUnavailable, 503),
+    (DiskFull, 503),
 ]
 
 

@@ -24,6 +24,8 @@ class JobView(BaseModel):
     """The storyboard waiting for approval (status `awaiting_approval`)."""
     versions: int = 0
     """How many films the job has made (retakes add versions): see /jobs/{id}/versions."""
+    film_expired_at: float | None = None
+    """When retention deleted the film; the result stays for the record."""
 
     @classmethod
     def of(cls, record: JobRecord, position: int | None = None) -> JobView:
@@ -39,6 +41,7 @@ class JobView(BaseModel):
             result=record.result,
             storyboard=record.storyboard if record.status is JobStatus.AWAITING_APPROVAL else None,
             versions=len(record.versions),
+            film_expired_at=record.film_expired_at,
         )
 
 
@@ -51,3 +54,5 @@ class HealthView(BaseModel):
     status: str
     redis: bool
     workers: int
+    disk: str = "ok"
+    """"ok", or why new films are refused for want of disk space (MIN_FREE_DISK_GB)."""

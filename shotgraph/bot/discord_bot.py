@@ -38,6 +38,7 @@ from shotgraph.bot.progress import (
 from shotgraph.bot.story_input import StoryInput
 from shotgraph.bot.storyboard import (
     StoryboardAction,
+    sheet_on_disk,
     shot_label,
     shot_menu,
     storyboard_caption,
@@ -704,7 +705,7 @@ class ShotGraphDiscord(discord.Client):
         ref = _ref(record)
         if ref is None:
             raise RuntimeError(f"job {record.job_id} has no progress message to show it in")
-        sheet = discord.File(self.settings.storage_path / board.sheet, filename=_SHEET_NAME)
+        sheet = discord.File(await sheet_on_disk(self.settings, board), filename=_SHEET_NAME)
         fresh = record.model_copy(update={"storyboard": board})
         await self._edit(
             fresh, ref, storyboard_embed(fresh, board), storyboard_buttons(fresh, board), [sheet]
@@ -714,7 +715,8 @@ class ShotGraphDiscord(discord.Client):
         ref = _ref(record)
         if ref is None:
             raise RuntimeError(f"job {record.job_id} has no progress message to deliver to")
-        delivery = await plan_delivery(self.settings, result, ref.upload_limit)
+        expired = record.film_expired_at is not None
+        delivery = await plan_delivery(self.settings, result, ref.upload_limit, expired)
         try:
             await self._post_film(record, ref, result, delivery)
         except discord.HTTPException as error:

@@ -8,15 +8,19 @@ actions. Button ids carry the job id, so they keep working after a restart.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
 
+from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import ShotGraphError
 from shotgraph.models import JobResult, Storyboard, StoryboardPanel
 from shotgraph.pipeline.video.animatic.caption import SHOT_NAMES
+from shotgraph.storage import local_copy, open_storage
 
 # What a storyboard button does; `pick_*` opens the menu of shots for that action.
 ActionKind = Literal[
@@ -62,6 +66,14 @@ def parse_action(data: str) -> StoryboardAction | None:
         )
     except ValueError:
         return None
+
+
+async def sheet_on_disk(settings: Settings, board: Storyboard) -> Path:
+    """The contact sheet as a file on this machine, for an upload (fetched from an S3 store)."""
+    sheet = await asyncio.to_thread(local_copy, open_storage(settings), board.sheet, settings)
+    if sheet is None:
+        raise FileNotFoundError(f"the storyboard sheet {board.sheet} is not in the store")
+    return sheet
 
 
 def storyboard_caption(title: str, board: Storyboard, limit: int) -> str:

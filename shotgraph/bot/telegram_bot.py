@@ -55,6 +55,7 @@ from shotgraph.bot.storyboard import (
     edit_help,
     parse_action,
     parse_shot_command,
+    sheet_on_disk,
     shot_menu,
     storyboard_caption,
     version_label,
@@ -66,6 +67,8 @@ from shotgraph.queue import keys
 from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
 from shotgraph.sizes import spell_bytes
+from shotgraph.storage import local_copy, open_storage
+from shotgraph.storage.retention import FilmExpired, expired_sentence
 
 log = logging.getLogger(__name__)
 
@@ -267,7 +270,14 @@ class TelegramBot:
             record = done[0]
         if record.result is None:
             raise InvalidStory(f'"{record.title}" has no subtitles: it is {record.status.value}.')
-        srt = self.settings.storage_path / record.result.files.subtitles
+        store = open_storage(self.settings)
+        srt = None
+        if record.film_expired_at is None:
+            srt = await asyncio.to_thread(
+                local_copy, store, record.result.files.subtitles, self.settings
+            )
+        if srt is None:
+            raise FilmExpired(expired_sentence(self.settings))
         with srt.open("rb") as handle:
             await message.reply_document(handle, filename=f"{_file_stem(record.title)}.srt")
 
@@ -378,7 +388,7 @@ class TelegramBot:
     async def show_storyboard(self, record: JobRecord, board: Storyboard) -> None:
         """The contact sheet as a photo, with Render, Re-roll, Edit and Cancel."""
         caption = storyboard_caption(record.title, board, CAPTION_LIMIT)
-        sheet = self.settings.storage_path / board.sheet
+        sheet = await sheet_on_disk(self.settings, board)
         bot = self.application.bot
 
         async def send() -> Message:
@@ -430,7 +440,8 @@ class TelegramBot:
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
         """Post the film: uploaded when it fits, else a smaller encode, else a link."""
         limit = self.settings.telegram_upload_limit_bytes
-        delivery = await plan_delivery(self.settings, result, limit)
+        expired = record.film_expired_at is not None
+        delivery = await plan_delivery(self.settings, result, limit, expired)
         caption = _caption(record, result, delivery)
         chat_id = record.owner.chat_id
         bot = self.application.bot
@@ -438,7 +449,10 @@ class TelegramBot:
             text = f"{caption}\n{delivery.url}" if delivery.url else caption
             await _with_flood_wait(lambda: bot.send_message(chat_id, text))
             return
-        thumbnail = _thumbnail(self.settings.storage_path / result.files.thumbnail)
+        still = await asyncio.to_thread(
+            local_copy, open_storage(self.settings), result.files.thumbnail, self.settings
+        )
+        thumbnail = _thumbnail(still) if still is not None else None
         size = {} if delivery.reduced else {"width": result.width, "height": result.height}
         film = delivery.path
 

@@ -6,6 +6,7 @@ folder keyed by their inputs, so running the same job again skips everything alr
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ from shotgraph.pipeline.stages.scenes import run_scenes
 from shotgraph.pipeline.stages.shots import run_shots
 from shotgraph.pipeline.stages.storyboard import Boarded, run_storyboard
 from shotgraph.pipeline.stages.visuals import run_visuals
+from shotgraph.storage import publish_store, work_root
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class Orchestrator:
     def __init__(self, settings: Settings, backends: Backends | None = None) -> None:
         self.settings = settings
         self.backends = backends or build_backends(settings)
+        self.store = publish_store(settings)
 
     async def run(
         self,
@@ -55,6 +58,14 @@ class Orchestrator:
     ) -> JobResult:
         """The whole film: the storyboard phase (cached when it was approved), then the render."""
         job = self._start(request, progress, job_id)
+        try:
+            return await self._render(job)
+        finally:
+            # Whatever was finished is in the store; the scratch copy would only fill the disk.
+            job.folder.drop_scratch()
+
+    async def _render(self, job: JobRun) -> JobResult:
+        await self._fetch_stored(job)
         board = await self._storyboard(job)
         visuals = await run_visuals(job, board.plan, board.timeline, board.pictures)
         music = await run_music(job, board.plan, board.timeline)
@@ -84,7 +95,11 @@ class Orchestrator:
         """Only the storyboard phase: plan, safety, narration, keyframes and contact sheet,
         what a person approves before the GPU renders the film."""
         job = self._start(request, progress, job_id)
-        return (await self._storyboard(job)).pictures.storyboard
+        try:
+            await self._fetch_stored(job)
+            return (await self._storyboard(job)).pictures.storyboard
+        finally:
+            job.folder.drop_scratch()
 
     async def plan(
         self,
@@ -106,7 +121,9 @@ class Orchestrator:
             settings=self.settings,
             backends=self.backends,
             request=request,
-            folder=JobFolder(self.settings.storage_path, job_id),
+            folder=JobFolder(
+                work_root(self.settings), job_id, self.store, self.settings.min_free_disk_gb
+            ),
             reporter=StageReporter(progress),
             notes=list(self.backends.choice.notes),
         )
@@ -118,6 +135,11 @@ class Orchestrator:
         scenes = await run_scenes(job, digest)
         plan = await run_shots(job, digest, scenes, title)
         return digest, apply_edits(plan, job.request.shot_edits)
+
+    async def _fetch_stored(self, job: JobRun) -> None:
+        fetched = await asyncio.to_thread(job.folder.fetch_stored)
+        if fetched:
+            log.info("job %s: %d files fetched from the store", job.folder.job_id, fetched)
 
     async def _storyboard(self, job: JobRun) -> _Storyboarded:
         digest, plan = await self._plan(job)

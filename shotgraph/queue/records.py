@@ -86,6 +86,8 @@ class JobRecord(BaseModel):
     """When the storyboard started waiting for approval (it expires STORYBOARD_TTL_S later)."""
     versions: list[JobResult] = Field(default_factory=list)
     """Every film this job made, oldest first: v1, then each retake."""
+    film_expired_at: float | None = None
+    """When retention deleted the film (see storage/retention.py); the record stays."""
 
     @property
     def wants_storyboard(self) -> bool:
@@ -107,6 +109,14 @@ redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1
 """
 
+# Lua: set fields of a record only while it exists (a lapsed record must not come back as a
+# stub). KEYS: job hash; ARGV: field/value pairs.
+_SET_IF_RECORDED = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+"""
+
 
 class JobStore:
     """Reads and writes job records; every write goes through here."""
@@ -115,6 +125,7 @@ class JobStore:
         self.redis = redis
         self.record_ttl_s = record_ttl_s
         self._finish_once = redis.register_script(_FINISH_ONCE)
+        self._set_if_recorded = redis.register_script(_SET_IF_RECORDED)
 
     async def create(self, record: JobRecord) -> None:
         owner = record.owner
@@ -181,6 +192,12 @@ class JobStore:
     async def release_post(self, job_id: str, what: str) -> None:
         """Give up a claimed post that failed, so the next attempt may make it."""
         await self.redis.delete(keys.posted(job_id, what))
+
+    async def mark_film_expired(self, job_id: str) -> None:
+        """Say in the record that its film is gone; a record that expired itself stays gone."""
+        await self._set_if_recorded(
+            keys=[keys.job(job_id)], args=["film_expired_at", _encode(time.time())]
+        )
 
     async def unfinished(self) -> list[JobRecord]:
         return await self.many(sorted(_decode_all(await self.redis.smembers(keys.UNFINISHED_JOBS))))

@@ -7,23 +7,24 @@ are files served under the job, for the key that owns it.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
-from shotgraph.api.dependencies import OwnedJobDep, OwnerDep, QueueDep, SettingsDep
+from shotgraph.api.dependencies import OwnedJobDep, OwnerDep, QueueDep, StorageDep
 from shotgraph.api.errors import NotFinished
-from shotgraph.api.routes.files import film_file
+from shotgraph.api.routes.files import RangeHeader, film_filename, stored_film
 from shotgraph.api.schemas import JobView
-from shotgraph.config import Settings
 from shotgraph.models import JobResult, Storyboard
 from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord
 from shotgraph.queue.storyboard import NoSuchShot, Storyboards
+from shotgraph.storage import Storage
 
 router = APIRouter(tags=["storyboard"])
 
@@ -75,32 +76,32 @@ async def storyboard(record: OwnedJobDep) -> StoryboardView:
     )
 
 
-@router.get("/jobs/{job_id}/storyboard/sheet", response_class=FileResponse)
-async def storyboard_sheet(record: OwnedJobDep, settings: SettingsDep) -> FileResponse:
+@router.get("/jobs/{job_id}/storyboard/sheet")
+async def storyboard_sheet(record: OwnedJobDep, store: StorageDep) -> Response:
     """The contact sheet: every keyframe, numbered, on one JPEG."""
-    return _file(settings, record, _storyboard_of(record).sheet, "image/jpeg")
+    return await _picture(store, record, _storyboard_of(record).sheet, "image/jpeg")
 
 
-@router.get("/jobs/{job_id}/storyboard/shots/{number}", response_class=FileResponse)
+@router.get("/jobs/{job_id}/storyboard/shots/{number}")
 async def storyboard_keyframe(
-    record: OwnedJobDep, settings: SettingsDep, number: ShotNumber
-) -> FileResponse:
+    record: OwnedJobDep, store: StorageDep, number: ShotNumber
+) -> Response:
     """One shot's keyframe (PNG)."""
     panel = _storyboard_of(record).panel(number)
     if panel is None:
         raise NoSuchShot(f"There is no shot {number} on this storyboard.")
-    return _file(settings, record, panel.keyframe, "image/png")
+    return await _picture(store, record, panel.keyframe, "image/png")
 
 
-@router.get("/jobs/{job_id}/storyboard/references/{number}", response_class=FileResponse)
+@router.get("/jobs/{job_id}/storyboard/references/{number}")
 async def storyboard_reference(
-    record: OwnedJobDep, settings: SettingsDep, number: ShotNumber
-) -> FileResponse:
+    record: OwnedJobDep, store: StorageDep, number: ShotNumber
+) -> Response:
     """One recurring character's reference image (PNG), in the order the storyboard lists."""
     references = list(_storyboard_of(record).references.values())
     if number > len(references):
         raise NoSuchShot(f"There is no character reference {number}.")
-    return _file(settings, record, references[number - 1], "image/png")
+    return await _picture(store, record, references[number - 1], "image/png")
 
 
 @router.post("/jobs/{job_id}/approve", status_code=status.HTTP_202_ACCEPTED)
@@ -169,11 +170,14 @@ async def versions(record: OwnedJobDep) -> list[VersionView]:
 
 @router.get("/jobs/{job_id}/versions/{number}/video", response_class=FileResponse)
 async def version_video(
-    record: OwnedJobDep, settings: SettingsDep, number: ShotNumber
-) -> FileResponse:
+    record: OwnedJobDep, store: StorageDep, number: ShotNumber, range_: RangeHeader = None
+) -> Response:
+    """One version's film (Range requests work)."""
     if number > len(record.versions):
         raise NotFinished(f'"{record.title}" has no version {number}.')
-    return film_file(settings, record, record.versions[number - 1], f"-v{number}")
+    key = record.versions[number - 1].files.video
+    filename = film_filename(record, number)
+    return await stored_film(store, key, filename, range_, record.job_id)
 
 
 def _storyboard_of(record: JobRecord) -> Storyboard:
@@ -183,12 +187,15 @@ def _storyboard_of(record: JobRecord) -> Storyboard:
     return board
 
 
-def _file(settings: Settings, record: JobRecord, relative: str, media_type: str) -> FileResponse:
-    root = settings.storage_path.resolve()
-    path = (root / relative).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+async def _picture(store: Storage, record: JobRecord, key: str, media_type: str) -> Response:
+    """A storyboard picture from the store (small: read whole)."""
+    local = store.local_path(key)
+    if local is not None:
+        return FileResponse(local, media_type=media_type, filename=Path(key).name)
+    if await asyncio.to_thread(store.stat, key) is None:
         raise JobNotFound(record.job_id)
-    return FileResponse(path, media_type=media_type, filename=Path(relative).name)
+    data = await asyncio.to_thread(lambda: b"".join(store.read(key)))
+    return Response(data, media_type=media_type)
 
 
 async def _view(queue: JobQueue, record: JobRecord) -> JobView:

@@ -24,7 +24,6 @@ from shotgraph.models import (
     Storyboard,
     StoryboardPanel,
 )
-from shotgraph.pipeline.artefacts import atomic_output
 from shotgraph.pipeline.composition.timeline import Timeline
 from shotgraph.pipeline.job import JobRun
 from shotgraph.pipeline.planning.edits import shot_seed
@@ -121,7 +120,7 @@ async def _references(job: JobRun, plan: ShotPlan) -> dict[str, Path]:
         key = job.key(maker.name, character, plan.style, job.request.seed)
         out = job.folder.artefact(Stage.STORYBOARD, f"ref-{_slug(character.name)}", key, ".png")
         if not out.exists():
-            with atomic_output(out) as partial:
+            with job.folder.written(out) as partial:
                 await asyncio.to_thread(
                     maker.make, character, plan.style, job.request.seed, partial
                 )
@@ -140,7 +139,7 @@ async def _keyframe(job: JobRun, render: ShotRender) -> Path:
     )
     out = job.folder.artefact(Stage.STORYBOARD, render.ref.id, key, ".png")
     if not out.exists():
-        with atomic_output(out) as partial:
+        with job.folder.written(out) as partial:
             await asyncio.to_thread(backend.keyframe, render, partial)
         job.made_shot(Stage.STORYBOARD, render.ref.id)
     return out
@@ -165,7 +164,7 @@ def _sheet(
     key = job.key(plan.title, subtitle, sheet_panels, job.resolution)
     out = job.folder.artefact(Stage.STORYBOARD, "sheet", key, ".jpg")
     if not out.exists():
-        with atomic_output(out) as partial:
+        with job.folder.written(out) as partial:
             draw_contact_sheet(plan.title, subtitle, sheet_panels, job.resolution, partial)
         job.made.add(Stage.STORYBOARD)
     return out
