@@ -50,7 +50,7 @@ from shotgraph.errors import BackendUnavailable, InvalidStory
 from shotgraph.models import AspectRatio, JobResult, Storyboard, StoryboardPanel
 from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner, Platform
-from shotgraph.queue.storyboard import NotAwaitingApproval
+from shotgraph.queue.storyboard import NotAwaitingApproval, NothingToRetake
 
 log = logging.getLogger(__name__)
 
@@ -202,12 +202,15 @@ class ShotMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=SHOT_MEN
 
 
 class ShotEditModal(discord.ui.Modal):
-    """The shot's picture description and narration, to rewrite."""
+    """The shot's picture description and narration, to rewrite; for a retake, submitted
+    unchanged it asks for another take of the same words."""
 
-    def __init__(self, job_id: str, panel: StoryboardPanel) -> None:
-        super().__init__(title=f"Edit shot {panel.number}"[:_MODAL_TITLE], timeout=600)
+    def __init__(self, job_id: str, panel: StoryboardPanel, retake: bool = False) -> None:
+        verb = "Retake" if retake else "Edit"
+        super().__init__(title=f"{verb} shot {panel.number}"[:_MODAL_TITLE], timeout=600)
         self.job_id = job_id
         self.number = panel.number
+        self.retake = retake
         self.picture: discord.ui.TextInput[ShotEditModal] = discord.ui.TextInput(
             label="Picture description",
             style=discord.TextStyle.paragraph,
@@ -231,9 +234,8 @@ class ShotEditModal(discord.ui.Modal):
         # Only what the person changed counts as an edit.
         changed_picture = picture if picture != self.original[0] else None
         changed_narration = narration if narration != self.original[1] else None
-        await interaction.client.submit_edit(
-            interaction, self.job_id, self.number, changed_picture, changed_narration
-        )
+        submit = interaction.client.submit_retake if self.retake else interaction.client.submit_edit
+        await submit(interaction, self.job_id, self.number, changed_picture, changed_narration)
 
 
 def storyboard_embed(record: JobRecord, board: Storyboard) -> discord.Embed:
@@ -627,10 +629,13 @@ class ShotGraphDiscord(discord.Client):
                     raise NotAwaitingApproval(f'"{record.title}" has no storyboard waiting.')
                 await interaction.response.send_modal(ShotEditModal(job_id, panel))
             else:
-                # The retake counts against the global daily limit by the shots it renders.
                 await self._admit_member(interaction)
-                record = await self.core.retake(job_id, acting, number)
-                await self._post_retake(interaction, record, number)
+                record = await self.core.queue.job_for(job_id, acting)
+                board = record.result.storyboard if record.result else None
+                panel = board.panel(number) if board else None
+                if panel is None or record.status is not JobStatus.DONE:
+                    raise NothingToRetake(f'"{record.title}" has no finished film to retake.')
+                await interaction.response.send_modal(ShotEditModal(job_id, panel, retake=True))
         except JobNotFound:
             await interaction.response.send_message(NOT_YOURS, ephemeral=True)
         except Exception as error:
@@ -655,6 +660,26 @@ class ShotGraphDiscord(discord.Client):
             await interaction.response.send_message(
                 f"Shot {number}: changes taken; the storyboard is being redrawn.", ephemeral=True
             )
+
+    async def submit_retake(
+        self,
+        interaction: discord.Interaction,
+        job_id: str,
+        number: int,
+        picture: str | None,
+        narration: str | None,
+    ) -> None:
+        """Retake one shot (with the words changed in the form, if any); its version gets a
+        progress message of its own. It counts against the daily limit by the shots it renders."""
+        try:
+            acting = await self._acting_user(interaction, job_id)
+            record = await self.core.retake(job_id, acting, number, picture, narration)
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        except Exception as error:
+            await self._refuse(interaction, error)
+        else:
+            await self._post_retake(interaction, record, number)
 
     async def _post_retake(
         self, interaction: discord.Interaction, record: JobRecord, number: int

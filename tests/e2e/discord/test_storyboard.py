@@ -128,7 +128,10 @@ async def test_the_storyboard_in_discord(scene: Scene) -> None:
 
     # Retake the last shot from the film's menu: only it is rendered again; v2 is posted.
     last = str(len(done.result.storyboard.panels))
-    retake = await scene.fake.choose(scene.guild, scene.ann, film, f"sb:retake:{job}", last)
+    opened = await scene.fake.choose(scene.guild, scene.ann, film, f"sb:retake:{job}", last)
+    await scene.fake.wait_for(lambda: scene.fake.modal_of(opened))
+    assert scene.fake.modal_of(opened)["title"] == f"Retake shot {last}"
+    retake = await scene.fake.submit_modal(scene.guild, opened, {})  # unchanged: another take
     v2 = await scene.fake.wait_for(
         lambda: has_film(found := scene.fake.original(retake)) and found, timeout_s=90
     )
