@@ -191,3 +191,21 @@ async def test_a_double_press_queues_once_and_a_waiting_storyboard_cancels_at_on
     cancelled = await job_queue.cancel(second.job_id, BOB)
     assert cancelled.status is JobStatus.CANCELLED
     assert (await job_queue.limits.usage(BOB)).active == 0
+
+
+async def test_a_worker_restarted_while_the_storyboard_waits_renders_it_after_approval(
+    queue_settings: Settings, job_queue: JobQueue, start_worker: StartWorker
+) -> None:
+    first = start_worker(queue_settings)
+    record = await job_queue.submit(StoryRequest(story=STORY, storyboard="ask"), ALICE)
+    seen, _ = await storyboard_of(job_queue, record.job_id)
+    assert first.stop() == 0
+
+    start_worker(queue_settings)
+    await Storyboards.from_queue(job_queue).approve(record.job_id, ALICE)
+
+    _, done = await next_event(job_queue, record.job_id, seen, {"done", "failed"})
+    assert done.kind == "done", done.message
+    finished = await job_queue.get(record.job_id)
+    assert finished.result is not None
+    assert Stage.STORYBOARD in finished.result.cached_stages
