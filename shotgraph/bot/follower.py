@@ -108,11 +108,11 @@ class JobFollower:
         start = await self._resume_point(record.job_id)
 
         async def read() -> None:
-            async for _, event in self.queue.watch(record.job_id, start):
+            async for event_id, event in self.queue.watch(record.job_id, start):
                 tracker.apply(event)
                 changed.set()
                 if event.kind == "storyboard" and event.storyboard is not None:
-                    await self._post_storyboard(record.job_id, event.storyboard)
+                    await self._post_storyboard(record.job_id, event_id, event.storyboard)
             ended.set()
             changed.set()
 
@@ -142,10 +142,12 @@ class JobFollower:
         ends = [event_id for event_id, event in history if event.kind in events.TERMINAL_KINDS]
         return ends[-1] if ends else events.STREAM_START
 
-    async def _post_storyboard(self, job_id: str, board: Storyboard) -> None:
-        """Post each storyboard once, whoever reads its event (a restarted bot reads it again)."""
+    async def _post_storyboard(self, job_id: str, event_id: str, board: Storyboard) -> None:
+        """Post each storyboard once, whoever reads its event (a restarted bot reads it again):
+        the claim is on the event, so a storyboard edited back to an earlier one is posted too."""
         store = self.queue.store
-        if not await store.claim_post(job_id, f"sheet-{board.sheet.rsplit('/', 1)[-1]}"):
+        what = f"storyboard-{event_id}"
+        if not await store.claim_post(job_id, what):
             return
         record = await store.get(job_id)
         if record is None or record.status.finished:
@@ -153,7 +155,7 @@ class JobFollower:
         try:
             await self.surface.show_storyboard(record, board)
         except Exception:  # a later storyboard event, or a restart, gets another chance
-            await store.release_post(job_id, f"sheet-{board.sheet.rsplit('/', 1)[-1]}")
+            await store.release_post(job_id, what)
             log.warning("job %s: the storyboard could not be posted", job_id, exc_info=True)
 
     async def _show(self, record: JobRecord, view: ProgressView) -> None:

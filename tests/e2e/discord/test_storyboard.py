@@ -115,6 +115,12 @@ async def test_the_storyboard_in_discord(scene: Scene) -> None:
     assert record.storyboard.panels[0].narration == WORDS
     message = await sheet_shown(scene, story, record.storyboard.sheet)
 
+    # A moderator may act on a member's storyboard: a re-roll of shot 1.
+    await scene.fake.choose(scene.guild, mod, message, f"sb:reroll:{job}", "1")
+    record = await waiting_board(scene, after_sheet=record.storyboard.sheet)
+    assert record.request.shot_edits[record.storyboard.panels[0].shot_id].take == 1
+    message = await sheet_shown(scene, story, record.storyboard.sheet)
+
     # A restart while the storyboard waits loses nothing; the buttons still work.
     await bot.stop()
     await scene.bot()
