@@ -272,6 +272,10 @@ class Settings(BaseSettings):
     event_stream_maxlen: int = Field(default=2_000, ge=10)
     event_ttl_s: int = Field(default=7 * 86_400, ge=60)
 
+    # Storyboard first: approval before the render (per request, Discord server, Telegram chat)
+    storyboard_default: Literal["ask", "auto"] = "auto"
+    storyboard_ttl_s: int = Field(default=86_400, ge=60)
+
     # Limits checked when a story is submitted
     max_active_jobs_per_user: int = Field(default=1, ge=1)
     max_jobs_per_user_per_day: int = Field(default=10, ge=1)
@@ -317,7 +321,12 @@ class Settings(BaseSettings):
         default=False, description="true when the base URL is a self-hosted `--local` server"
     )
     telegram_upload_limit_bytes: int = Field(default=50_000_000, ge=10_000)
-    telegram_download_limit_bytes: int = Field(default=20_000_000, ge=1_000)
+    telegram_download_limit_bytes: int = Field(default=20 << 20, ge=1_000)
+    telegram_paste_wait_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="how long a story near 4,096 characters waits for the rest of a split paste",
+    )
     telegram_webhook_url: str | None = Field(
         default=None, description="public HTTPS URL of the webhook; unset means long polling"
     )

@@ -30,6 +30,8 @@ from shotgraph.bot.discord_settings import (
     ServerSettingsChange,
     ServerSettingsStore,
 )
+from shotgraph.bot.fallbacks import fallback_lines
+from shotgraph.bot.follower import DeliveryRefused
 from shotgraph.bot.progress import (
     ProgressView,
     film_summary,
@@ -37,12 +39,22 @@ from shotgraph.bot.progress import (
     status_line,
 )
 from shotgraph.bot.story_input import StoryInput
+from shotgraph.bot.storyboard import (
+    StoryboardAction,
+    sheet_on_disk,
+    shot_label,
+    shot_menu,
+    storyboard_caption,
+    version_label,
+)
 from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import BackendUnavailable, InvalidStory
-from shotgraph.models import AspectRatio, JobResult
+from shotgraph.models import AspectRatio, JobResult, Storyboard, StoryboardPanel
+from shotgraph.pipeline.llm.cost import spell_cost
 from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner, Platform
+from shotgraph.queue.storyboard import NotAwaitingApproval, NothingToRetake
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +73,32 @@ _COLOURS = {
     JobStatus.DONE: discord.Colour.green(),
     JobStatus.FAILED: discord.Colour.red(),
     JobStatus.CANCELLED: discord.Colour.dark_grey(),
+    JobStatus.AWAITING_APPROVAL: discord.Colour.gold(),
 }
+# Storyboard components: Render, and the menus of shots to re-roll, edit or retake.
+APPROVE_TEMPLATE = r"sb:approve:(?P<job_id>[0-9a-f]{16})"
+SHOT_MENU_TEMPLATE = r"sb:(?P<kind>reroll|edit|retake):(?P<job_id>[0-9a-f]{16})"
+ShotMenuKind = Literal["reroll", "edit", "retake"]
+_MENU_PLACEHOLDERS: dict[ShotMenuKind, str] = {
+    "reroll": "Re-roll a shot…",
+    "edit": "Edit a shot…",
+    "retake": "Retake a shot…",
+}
+# Discord's modal limits: a title of 45 characters, text inputs of 4,000.
+_MODAL_TITLE = 45
+_SHEET_NAME = "storyboard.jpg"
 NOT_YOURS = "That film is not yours: only its author or a moderator can do that."
+# Message and embed limits (PLATFORM-FACTS.md): longer is a 400, not a shorter message.
+CONTENT_LIMIT = 2000
+FIELD_VALUE_LIMIT = 1024
+# Uploads in a DM stop here whatever the user's Nitro or the server's boosts.
+DM_UPLOAD_LIMIT = 10 * 1024 * 1024
+# A request body is capped at 25 MiB whatever the file limit says; room for the embed and
+# the multipart framing is left beside the film.
+UPLOAD_BODY_ROOM = 25 * 1024 * 1024 - 64 * 1024
+# Refusals that no retry, now or after a restart, gets past: cannot DM this user, unknown
+# channel, unknown message, missing access.
+PERMANENT_ERRORS = frozenset({50007, 10003, 10008, 50001})
 Visibility = Literal["public", "only_me"]
 
 
@@ -83,10 +119,25 @@ class ProgressRef(BaseModel):
     message_id: int
     author_id: int
     upload_limit: int
+    """The interaction's: the larger of the user's Nitro limit and the server's; it holds
+    only for the interaction's own webhook."""
+    server_upload_limit: int | None = None
+    """What the bot's own messages in the channel may carry."""
     in_dm: bool = False
+    unreachable: bool = False
+    """Discord refused for good (DMs closed, channel gone): nothing more is sent."""
 
     def token_usable(self) -> bool:
         return self.interaction_token is not None and time.time() < self.token_valid_until
+
+    def route_limit(self) -> int:
+        """The upload limit of the route `_edit` takes first: the interaction's webhook while
+        its token lives, then the channel message, or the DM."""
+        if self.in_dm:
+            return DM_UPLOAD_LIMIT
+        if self.token_usable():
+            return min(self.upload_limit, UPLOAD_BODY_ROOM)
+        return min(self.server_upload_limit or self.upload_limit, UPLOAD_BODY_ROOM)
 
 
 class StoryOptions(BaseModel):
@@ -125,6 +176,119 @@ class JobButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_
             await interaction.client.press_retry(interaction, self.job_id)
 
 
+class ApproveButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=APPROVE_TEMPLATE):
+    """Render the film from the storyboard as it stands."""
+
+    def __init__(self, job_id: str) -> None:
+        action = StoryboardAction(kind="approve", job_id=job_id)
+        super().__init__(
+            discord.ui.Button(
+                label="Render", style=discord.ButtonStyle.success, custom_id=action.id
+            )
+        )
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> ApproveButton:
+        return cls(match["job_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert isinstance(interaction.client, ShotGraphDiscord)
+        await interaction.client.press_approve(interaction, self.job_id)
+
+
+class ShotMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=SHOT_MENU_TEMPLATE):
+    """A menu of the storyboard's shots: pick one to re-roll, edit or retake. The custom id
+    carries the job, the chosen value the shot's number."""
+
+    def __init__(self, kind: ShotMenuKind, job_id: str, board: Storyboard | None = None) -> None:
+        panels = shot_menu(board) if board is not None else []
+        options = [
+            discord.SelectOption(label=shot_label(panel, 100), value=str(panel.number))
+            for panel in panels
+        ] or [discord.SelectOption(label="1", value="1")]
+        action = StoryboardAction(kind=kind, job_id=job_id)
+        super().__init__(
+            discord.ui.Select(
+                custom_id=action.id, placeholder=_MENU_PLACEHOLDERS[kind], options=options
+            )
+        )
+        self.kind: ShotMenuKind = kind
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> ShotMenu:
+        return cls(match["kind"], match["job_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert isinstance(interaction.client, ShotGraphDiscord)
+        values = (interaction.data or {}).get("values") or []
+        number = int(values[0]) if values and str(values[0]).isdigit() else 0
+        await interaction.client.pick_shot(interaction, self.kind, self.job_id, number)
+
+
+class ShotEditModal(discord.ui.Modal):
+    """The shot's picture description and narration, to rewrite; for a retake, submitted
+    unchanged it asks for another take of the same words."""
+
+    def __init__(self, job_id: str, panel: StoryboardPanel, retake: bool = False) -> None:
+        verb = "Retake" if retake else "Edit"
+        super().__init__(title=f"{verb} shot {panel.number}"[:_MODAL_TITLE], timeout=600)
+        self.job_id = job_id
+        self.number = panel.number
+        self.retake = retake
+        self.picture: discord.ui.TextInput[ShotEditModal] = discord.ui.TextInput(
+            label="Picture description",
+            style=discord.TextStyle.paragraph,
+            default=panel.visual_prompt[:1000],
+            max_length=1000,
+        )
+        self.narration: discord.ui.TextInput[ShotEditModal] = discord.ui.TextInput(
+            label="Narration",
+            style=discord.TextStyle.paragraph,
+            default=panel.narration[:2000],
+            max_length=2000,
+            required=False,
+        )
+        self.add_item(self.picture)
+        self.add_item(self.narration)
+        self.original = (panel.visual_prompt[:1000], panel.narration[:2000])
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        assert isinstance(interaction.client, ShotGraphDiscord)
+        picture, narration = self.picture.value, self.narration.value
+        # Only what the person changed counts as an edit.
+        changed_picture = picture if picture != self.original[0] else None
+        changed_narration = narration if narration != self.original[1] else None
+        submit = interaction.client.submit_retake if self.retake else interaction.client.submit_edit
+        await submit(interaction, self.job_id, self.number, changed_picture, changed_narration)
+
+
+def storyboard_embed(record: JobRecord, board: Storyboard) -> discord.Embed:
+    """The progress message while the storyboard waits: its contact sheet and what it costs."""
+    embed = discord.Embed(
+        title=f"🎞 {record.title}"[:256],
+        description=storyboard_caption(record.title, board, 4096),
+        colour=_COLOURS[JobStatus.AWAITING_APPROVAL],
+    )
+    embed.set_image(url=f"attachment://{_SHEET_NAME}")
+    embed.set_footer(text=f"job {record.job_id}")
+    return embed
+
+
+def storyboard_buttons(record: JobRecord, board: Storyboard) -> discord.ui.View:
+    buttons = discord.ui.View(timeout=None)
+    buttons.add_item(ApproveButton(record.job_id))
+    buttons.add_item(JobButton("cancel", record.job_id))
+    buttons.add_item(ShotMenu("reroll", record.job_id, board))
+    buttons.add_item(ShotMenu("edit", record.job_id, board))
+    return buttons
+
+
 def progress_embed(view: ProgressView) -> discord.Embed:
     """The progress message: status line, the stages with ticks and bar, then the result."""
     embed = discord.Embed(
@@ -133,9 +297,8 @@ def progress_embed(view: ProgressView) -> discord.Embed:
         colour=_COLOURS[view.status],
     )
     if view.status is not JobStatus.QUEUED or any(line.state != "waiting" for line in view.stages):
-        embed.add_field(
-            name="Stages", value="\n".join(stage_text(line) for line in view.stages), inline=False
-        )
+        stages = "\n".join(stage_text(line) for line in view.stages)
+        embed.add_field(name="Stages", value=_clip(stages, FIELD_VALUE_LIMIT), inline=False)
     if view.result is not None:
         _add_result_fields(embed, view.result)
     embed.set_footer(text=f"job {view.job_id}")
@@ -144,8 +307,7 @@ def progress_embed(view: ProgressView) -> discord.Embed:
 
 def _add_result_fields(embed: discord.Embed, result: JobResult) -> None:
     embed.add_field(name="Length", value=spell_seconds(result.duration_s))
-    cost = f"${result.cost.total_dollars:.4f}" if result.cost.lines else "none"
-    embed.add_field(name="LLM cost", value=cost)
+    embed.add_field(name="LLM cost", value=spell_cost(result.cost)[:1024])
 
 
 def progress_buttons(view: ProgressView) -> discord.ui.View:
@@ -159,15 +321,19 @@ def progress_buttons(view: ProgressView) -> discord.ui.View:
 
 
 def result_embed(record: JobRecord, result: JobResult, delivery: Delivery) -> discord.Embed:
+    version = version_label(record.versions)
     embed = discord.Embed(
-        title=f"🎬 {result.title}"[:256],
+        title=f"🎬 {result.title} {version}".strip()[:256],
         description="\n".join(filter(None, [f"Done: {film_summary(result)}.", delivery.note])),
         colour=_COLOURS[JobStatus.DONE],
         url=delivery.url,
     )
     _add_result_fields(embed, result)
     if delivery.url:
-        embed.add_field(name="Watch", value=delivery.url, inline=False)
+        embed.add_field(name="Watch", value=_clip(delivery.url, FIELD_VALUE_LIMIT), inline=False)
+    if fell_back := fallback_lines(result):
+        notes = "\n".join(f"⚠️ {line}" for line in fell_back)
+        embed.add_field(name="Fell back", value=_clip(notes, FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=f"job {record.job_id}")
     return embed
 
@@ -195,7 +361,7 @@ class ShotGraphDiscord(discord.Client):
         self._add_commands()
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(JobButton)
+        self.add_dynamic_items(JobButton, ApproveButton, ShotMenu)
         if self.settings.discord_test_guild_id is not None:
             guild = discord.Object(self.settings.discord_test_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -277,14 +443,19 @@ class ShotGraphDiscord(discord.Client):
             everyone="Let every member make films again",
             daily_quota="Films each member may make per day here",
             max_story_length="Longest story accepted here, in characters",
+            storyboard="Show each film's storyboard for approval first, or render at once",
             gallery="A web page listing this server's public films (a new link revokes the old)",
         )
         @app_commands.choices(
+            storyboard=[
+                app_commands.Choice(name="ask: approve the storyboard first", value="ask"),
+                app_commands.Choice(name="auto: render at once", value="auto"),
+            ],
             gallery=[
                 app_commands.Choice(name="on", value="on"),
                 app_commands.Choice(name="off", value="off"),
                 app_commands.Choice(name="new link", value="new_link"),
-            ]
+            ],
         )
         async def settings(
             interaction: discord.Interaction,
@@ -294,6 +465,7 @@ class ShotGraphDiscord(discord.Client):
             everyone: bool | None = None,
             daily_quota: app_commands.Range[int, 1, 1000] | None = None,
             max_story_length: app_commands.Range[int, 50, 200_000] | None = None,
+            storyboard: str | None = None,
             gallery: str | None = None,
         ) -> None:
             changes = ServerSettingsChange(
@@ -303,6 +475,7 @@ class ShotGraphDiscord(discord.Client):
                 everyone=bool(everyone),
                 daily_quota=daily_quota,
                 max_story_length=max_story_length,
+                storyboard=storyboard,
                 gallery=gallery,
             )
             await self.change_settings(interaction, changes)
@@ -323,6 +496,8 @@ class ShotGraphDiscord(discord.Client):
                 if file is not None
                 else "Give the story as text, or attach it as a .txt or .md file."
             )
+        if file is not None:  # by its announced size: an attachment may be 500 MiB
+            self.core.check_document(file.filename, file.size)
         ephemeral = options.visibility == "only_me"
         callback = await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         text = options.text
@@ -339,7 +514,7 @@ class ShotGraphDiscord(discord.Client):
         )
         owner = _owner(interaction)
         record = await self._within_quota(
-            interaction, server, lambda: self.core.submit(story, owner)
+            interaction, server, lambda: self.core.submit(story, owner, server.storyboard)
         )
         if options.visibility == "public" and owner.server_id is not None:
             await self.gallery.add(owner.server_id, record.job_id)
@@ -390,6 +565,7 @@ class ShotGraphDiscord(discord.Client):
             message_id=message_id,
             author_id=interaction.user.id,
             upload_limit=interaction.filesize_limit,
+            server_upload_limit=_server_upload_limit(interaction),
         )
         record = await self.core.follower.remember_message(record, ref.model_dump_json())
         self.core.follow(record)
@@ -405,7 +581,7 @@ class ShotGraphDiscord(discord.Client):
             else f"{position}. a film from elsewhere"
             for position, record in enumerate(waiting, start=1)
         ]
-        text = "\n".join(lines) or "Nothing is waiting: a new story starts at once."
+        text = fit_lines(lines, CONTENT_LIMIT) or "Nothing is waiting: a new story starts at once."
         await interaction.response.send_message(text, ephemeral=True)
 
     async def cancel_latest(self, interaction: discord.Interaction) -> None:
@@ -452,7 +628,17 @@ class ShotGraphDiscord(discord.Client):
 
     async def press_retry(self, interaction: discord.Interaction, job_id: str) -> None:
         """Queue the story again, under the same server rules as a new `/story`; the new
-        job's progress is a new message, as private as the failed one was."""
+        job's progress is a new message, as private as the failed one was.
+
+        The press is acknowledged first: a second bot process with the same token gets the
+        same press, and only one acknowledgement of it succeeds; the other process stops
+        there (and the core queues a job's retry once in any case)."""
+        private = interaction.message is not None and interaction.message.flags.ephemeral
+        try:
+            callback = await interaction.response.defer(ephemeral=private, thinking=True)
+        except discord.HTTPException as error:
+            log.info("press on %s answered elsewhere (%s); leaving it", job_id, error.code)
+            return
         try:
             server = await self._admit_member(interaction)
             acting = await self._acting_user(interaction, job_id)
@@ -460,18 +646,114 @@ class ShotGraphDiscord(discord.Client):
                 interaction, server, lambda: self.core.retry(job_id, acting)
             )
         except JobNotFound:
-            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            await self._tell(interaction, NOT_YOURS)
         except Exception as error:
             await self._refuse(interaction, error)
         else:
             view = ProgressView(
                 job_id=record.job_id, title=record.title, status=record.status, stages=[]
             )
-            private = interaction.message is not None and interaction.message.flags.ephemeral
-            callback = await interaction.response.send_message(
-                embed=progress_embed(view), view=progress_buttons(view), ephemeral=private
+            await interaction.edit_original_response(
+                embed=progress_embed(view), view=progress_buttons(view)
             )
             await self._follow(interaction, record, callback)
+
+    async def press_approve(self, interaction: discord.Interaction, job_id: str) -> None:
+        try:
+            acting = await self._acting_user(interaction, job_id)
+            await self.core.storyboards.approve(job_id, acting)
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        except Exception as error:
+            await self._refuse(interaction, error)
+        else:
+            await interaction.response.send_message("Rendering the film.", ephemeral=True)
+
+    async def pick_shot(
+        self, interaction: discord.Interaction, kind: ShotMenuKind, job_id: str, number: int
+    ) -> None:
+        """A shot chosen in one of the menus: re-roll it, open its edit form, or retake it."""
+        try:
+            acting = await self._acting_user(interaction, job_id)
+            if kind == "reroll":
+                await self.core.storyboards.reroll(job_id, acting, number)
+                await interaction.response.send_message(
+                    f"Drawing shot {number} again.", ephemeral=True
+                )
+            elif kind == "edit":
+                record = await self.core.queue.job_for(job_id, acting)
+                panel = record.storyboard.panel(number) if record.storyboard else None
+                if panel is None or record.status is not JobStatus.AWAITING_APPROVAL:
+                    raise NotAwaitingApproval(f'"{record.title}" has no storyboard waiting.')
+                await interaction.response.send_modal(ShotEditModal(job_id, panel))
+            else:
+                await self._admit_member(interaction)
+                record = await self.core.queue.job_for(job_id, acting)
+                board = record.result.storyboard if record.result else None
+                panel = board.panel(number) if board else None
+                if panel is None or record.status is not JobStatus.DONE:
+                    raise NothingToRetake(f'"{record.title}" has no finished film to retake.')
+                await interaction.response.send_modal(ShotEditModal(job_id, panel, retake=True))
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        except Exception as error:
+            await self._refuse(interaction, error)
+
+    async def submit_edit(
+        self,
+        interaction: discord.Interaction,
+        job_id: str,
+        number: int,
+        picture: str | None,
+        narration: str | None,
+    ) -> None:
+        try:
+            acting = await self._acting_user(interaction, job_id)
+            await self.core.storyboards.edit(job_id, acting, number, picture, narration)
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        except Exception as error:
+            await self._refuse(interaction, error)
+        else:
+            await interaction.response.send_message(
+                f"Shot {number}: changes taken; the storyboard is being redrawn.", ephemeral=True
+            )
+
+    async def submit_retake(
+        self,
+        interaction: discord.Interaction,
+        job_id: str,
+        number: int,
+        picture: str | None,
+        narration: str | None,
+    ) -> None:
+        """Retake one shot (with the words changed in the form, if any); its version gets a
+        progress message of its own. It counts against the daily limit by the shots it renders."""
+        try:
+            acting = await self._acting_user(interaction, job_id)
+            record = await self.core.retake(job_id, acting, number, picture, narration)
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        except Exception as error:
+            await self._refuse(interaction, error)
+        else:
+            await self._post_retake(interaction, record, number)
+
+    async def _post_retake(
+        self, interaction: discord.Interaction, record: JobRecord, number: int
+    ) -> None:
+        """The retake's own progress message, in the channel, followed like a new film's."""
+        view = ProgressView(
+            job_id=record.job_id,
+            title=record.title,
+            status=record.status,
+            note=f"Retaking shot {number}.",
+            stages=[],
+        )
+        callback = await interaction.response.send_message(
+            embed=progress_embed(view), view=progress_buttons(view)
+        )
+        await self._follow(interaction, record, callback)
 
     async def _acting_user(self, interaction: discord.Interaction, job_id: str) -> Owner:
         """The presser; for a moderator of the job's own server, the job's author, since
@@ -488,26 +770,59 @@ class ShotGraphDiscord(discord.Client):
         ref = _ref(record)
         if ref is None:
             return
+        board = record.storyboard
         try:
-            await self._edit(record, ref, progress_embed(view), progress_buttons(view), [])
+            if view.status is JobStatus.AWAITING_APPROVAL and board is not None:
+                # The storyboard is the progress message now (its sheet attached by
+                # show_storyboard): keep it, and its buttons, in place.
+                embed, buttons = storyboard_embed(record, board), storyboard_buttons(record, board)
+                await self._edit(record, ref, embed, buttons, [])
+            else:
+                await self._edit(record, ref, progress_embed(view), progress_buttons(view), [])
+        except DeliveryRefused as refusal:
+            log.debug("job %s: not shown: %s", record.job_id, refusal)
         except Exception:  # a lost edit is not worth stopping the job's follower for
             log.warning("could not show job %s anywhere", record.job_id, exc_info=True)
+
+    async def show_storyboard(self, record: JobRecord, board: Storyboard) -> None:
+        """The progress embed becomes the storyboard: the contact sheet, Render, Cancel, and
+        the menus to re-roll or edit a shot."""
+        ref = _ref(record)
+        if ref is None:
+            raise RuntimeError(f"job {record.job_id} has no progress message to show it in")
+        sheet = discord.File(await sheet_on_disk(self.settings, board), filename=_SHEET_NAME)
+        fresh = record.model_copy(update={"storyboard": board})
+        await self._edit(
+            fresh, ref, storyboard_embed(fresh, board), storyboard_buttons(fresh, board), [sheet]
+        )
 
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
         ref = _ref(record)
         if ref is None:
             raise RuntimeError(f"job {record.job_id} has no progress message to deliver to")
+        await self._deliver_by_route(record, ref, result)
+
+    async def _deliver_by_route(
+        self, record: JobRecord, ref: ProgressRef, result: JobResult
+    ) -> None:
+        """Upload what fits the route that will carry it; when the route changed on the way
+        (the token died, the channel refused) and the upload was too big, what fits the new
+        route, or a link when even that was refused."""
+        limit = ref.route_limit()
         expired = record.film_expired_at is not None
-        delivery = await plan_delivery(self.settings, result, ref.upload_limit, expired)
+        delivery = await plan_delivery(self.settings, result, limit, expired)
         try:
             await self._post_film(record, ref, result, delivery)
         except discord.HTTPException as error:
             if delivery.kind != "upload" or error.status != 413:
                 raise
-            # The channel's real limit is lower than the interaction said: no upload fits.
-            link = await plan_delivery(self.settings, result, limit_bytes=0)
             moved = _ref(await self.core.queue.get(record.job_id)) or ref
-            await self._post_film(record, moved, result, link)
+            # The route after the channel is a DM: plan for the smaller of the two.
+            smaller = min(moved.route_limit(), DM_UPLOAD_LIMIT)
+            if smaller >= limit:  # the limit is lower than Discord said: no upload fits
+                smaller = 0
+            retry = await plan_delivery(self.settings, result, smaller)
+            await self._post_film(record, moved, result, retry)
 
     async def _post_film(
         self, record: JobRecord, ref: ProgressRef, result: JobResult, delivery: Delivery
@@ -516,10 +831,13 @@ class ShotGraphDiscord(discord.Client):
         if delivery.kind == "upload" and delivery.path is not None:
             files.append(discord.File(delivery.path, filename=film_filename(result)))
         embed = result_embed(record, result, delivery)
+        buttons = discord.ui.View(timeout=None)
+        if result.storyboard is not None:
+            buttons.add_item(ShotMenu("retake", record.job_id, result.storyboard))
         # A link in the message's text (not only in the embed) is what Discord unfurls into
         # the watch page's preview, which plays the film inline.
         content = delivery.url or discord.utils.MISSING
-        await self._edit(record, ref, embed, discord.ui.View(timeout=None), files, content)
+        await self._edit(record, ref, embed, buttons, files, content)
 
     async def _edit(
         self,
@@ -530,9 +848,31 @@ class ShotGraphDiscord(discord.Client):
         files: list[discord.File],
         content: str = discord.utils.MISSING,
     ) -> None:
+        """Edit the progress message, unless Discord refused the job's last way for good;
+        such a refusal is remembered, so it is met once, not at every edit (repeated
+        refusals count towards a ban, PLATFORM-FACTS.md)."""
+        if ref.unreachable:
+            raise DeliveryRefused(f"job {record.job_id}: no way left into the chat")
+        try:
+            await self._edit_by_route(record, ref, embed, buttons, files, content)
+        except discord.HTTPException as error:
+            if error.code not in PERMANENT_ERRORS:
+                raise
+            latest = _ref(await self.core.queue.get(record.job_id)) or ref
+            await self._move(record, latest, unreachable=True)
+            raise DeliveryRefused(f"{error.code}: {error.text}") from error
+
+    async def _edit_by_route(
+        self,
+        record: JobRecord,
+        ref: ProgressRef,
+        embed: discord.Embed,
+        buttons: discord.ui.View,
+        files: list[discord.File],
+        content: str = discord.utils.MISSING,
+    ) -> None:
         """Edit the progress message by the best way still open: the interaction's webhook
         while its token lives, then the channel message, then a DM to the author."""
-        attachments = files or discord.utils.MISSING
         if ref.token_usable():
             webhook = discord.Webhook.partial(
                 ref.application_id, ref.interaction_token or "", client=self
@@ -543,9 +883,12 @@ class ShotGraphDiscord(discord.Client):
                     content=content,
                     embed=embed,
                     view=buttons,
-                    attachments=attachments,
+                    attachments=files or discord.utils.MISSING,
                 )
                 return
+            except discord.NotFound:
+                # Someone deleted the progress message: the channel or a DM carries on.
+                log.info("job %s: its progress message is gone", record.job_id)
             except discord.HTTPException as error:
                 if error.status != 401:
                     raise
@@ -554,16 +897,21 @@ class ShotGraphDiscord(discord.Client):
             # Never call an expired token again: repeated 401s count towards a ban
             # (PLATFORM-FACTS.md).
             ref = await self._move(record, ref, interaction_token=None)
-        _rewind(files)
+        files = _reopen(files)
         message = self.get_partial_messageable(ref.channel_id).get_partial_message(ref.message_id)
         try:
-            await message.edit(content=content, embed=embed, view=buttons, attachments=attachments)
+            await message.edit(
+                content=content,
+                embed=embed,
+                view=buttons,
+                attachments=files or discord.utils.MISSING,
+            )
             return
         except (discord.Forbidden, discord.NotFound):
             if ref.in_dm:
                 raise
             log.info("job %s: cannot edit in channel %s; DMing", record.job_id, ref.channel_id)
-        _rewind(files)
+        files = _reopen(files)
         dm = await self.create_dm(discord.Object(ref.author_id))
         sent = await dm.send(
             content or None, embed=embed, view=buttons, files=files or discord.utils.MISSING
@@ -585,7 +933,10 @@ class ShotGraphDiscord(discord.Client):
 
     async def _refuse(self, interaction: discord.Interaction, error: Exception) -> None:
         """Tell only the user what went wrong (their error's sentence, or a generic one)."""
-        text = reply_for(error)
+        await self._tell(interaction, reply_for(error))
+
+    async def _tell(self, interaction: discord.Interaction, text: str) -> None:
+        """Answer only the user, before or after the interaction was deferred."""
         try:
             if not interaction.response.is_done():
                 await interaction.response.send_message(text, ephemeral=True)
@@ -600,6 +951,30 @@ class ShotGraphDiscord(discord.Client):
         if interaction.guild_id is None:
             return ServerSettings()
         return await self.servers.get(str(interaction.guild_id))
+
+
+def fit_lines(lines: list[str], limit: int) -> str:
+    """As many whole lines as fit in `limit` characters, then how many were left out."""
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        more = f"… and {len(lines) - index} more"
+        if len("\n".join([*kept, line, more if index < len(lines) - 1 else ""])) > limit:
+            return "\n".join([*kept, more])
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _server_upload_limit(interaction: discord.Interaction) -> int:
+    """What the bot's own channel messages may carry: the server's boost limit. The
+    interaction's own limit is no higher for a member without Nitro, so the smaller of the two
+    is the server's whether or not the guild is cached."""
+    guild = interaction.guild
+    server = guild.filesize_limit if guild is not None else interaction.filesize_limit
+    return min(server, interaction.filesize_limit)
 
 
 def _owner(interaction: discord.Interaction) -> Owner:
@@ -622,10 +997,13 @@ def _role_ids(interaction: discord.Interaction) -> list[str]:
     return [str(role.id) for role in roles]
 
 
-def _rewind(files: list[discord.File]) -> None:
-    """Files a failed request has read are read again from their start by the next one."""
+def _reopen(files: list[discord.File]) -> list[discord.File]:
+    """The same files for the next route: discord.py closes a request's files when Discord
+    refuses it, so they are opened again from their paths (and the old ones closed)."""
+    reopened = [discord.File(file.fp.name, filename=file.filename) for file in files]
     for file in files:
-        file.reset()
+        file.close()
+    return reopened
 
 
 def _ref(record: JobRecord) -> ProgressRef | None:

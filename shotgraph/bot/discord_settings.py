@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import ShotGraphError
+from shotgraph.models import StoryboardMode
 from shotgraph.queue import keys
 from shotgraph.queue.limits import seconds_to_midnight
 
@@ -37,6 +38,8 @@ class ServerSettings(BaseModel):
     """Only members with this role may use the bot; None means everyone."""
     daily_quota_per_user: Annotated[int, Field(ge=1, le=1000)] | None = None
     max_story_chars: Annotated[int, Field(ge=50)] | None = None
+    storyboard: StoryboardMode | None = None
+    """`ask`: films stop at their storyboard for approval; None: the bot's default."""
     gallery_key: str | None = None
     """Set while the server's gallery is on; its links are signed over it (api/pages/gallery)."""
 
@@ -56,9 +59,14 @@ class ServerSettings(BaseModel):
         role = f"<@&{self.allowed_role_id}>" if self.allowed_role_id else "everyone"
         quota = self.daily_quota_per_user or "the bot's default"
         length = f"{self.max_story_chars} characters" if self.max_story_chars else "the default"
+        storyboard = {
+            "ask": "shown for approval before each film",
+            "auto": "films are rendered straight away",
+        }.get(self.storyboard or "", "the bot's default")
         return (
             f"Channels: {channels}\nWho may use it: {role}\nFilms per member per day: {quota}\n"
-            f"Longest story: {length}\nGallery of public films: {gallery_url or 'off'}"
+            f"Longest story: {length}\nStoryboard: {storyboard}\n"
+            f"Gallery of public films: {gallery_url or 'off'}"
         )
 
 
@@ -71,6 +79,7 @@ class ServerSettingsChange(BaseModel):
     everyone: bool = False
     daily_quota: int | None = None
     max_story_length: int | None = None
+    storyboard: StoryboardMode | None = None
     gallery: Literal["on", "off", "new_link"] | None = None
 
     def apply(self, server: ServerSettings) -> ServerSettings:
@@ -86,6 +95,7 @@ class ServerSettingsChange(BaseModel):
                 "allowed_role_id": role,
                 "daily_quota_per_user": self.daily_quota or server.daily_quota_per_user,
                 "max_story_chars": self.max_story_length or server.max_story_chars,
+                "storyboard": self.storyboard or server.storyboard,
                 "gallery_key": self._gallery_key(server.gallery_key),
             }
         )

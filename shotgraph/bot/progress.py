@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from shotgraph.durations import spell_seconds
 from shotgraph.models import JobResult, Stage, StageEvent
+from shotgraph.pipeline.llm.cost import spell_cost
 from shotgraph.queue.records import JobRecord, JobStatus
 
 STAGE_LABELS: dict[Stage, str] = {
@@ -22,6 +23,7 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.SHOTS: "Planning the shots",
     Stage.SAFETY: "Safety check",
     Stage.NARRATION: "Recording the narration",
+    Stage.STORYBOARD: "Drawing the storyboard",
     Stage.VISUALS: "Drawing the shots",
     Stage.MUSIC: "Scoring the music",
     Stage.COMPOSE: "Putting the film together",
@@ -90,6 +92,10 @@ class ProgressTracker:
             self.status = JobStatus.QUEUED
             self.position = event.position
             self.note = event.message
+        elif event.kind == "storyboard":
+            self.status = JobStatus.AWAITING_APPROVAL
+            self.position = None
+            self.note = event.message
         elif event.kind in ("stage_started", "stage_progress", "stage_finished"):
             self.status = JobStatus.RUNNING
             self.position = None
@@ -139,8 +145,7 @@ def bar(fraction: float) -> str:
 
 def film_summary(result: JobResult) -> str:
     """Length, size and LLM cost of a finished film, in one line."""
-    cost = result.cost.total_dollars
-    spent = f"LLM cost ${cost:.4f}" if result.cost.lines else "no LLM cost"
+    spent = f"LLM cost {spell_cost(result.cost)}" if result.cost.lines else "no LLM cost"
     return (
         f"{spell_seconds(result.duration_s)} of film, {result.scene_count} scenes, "
         f"{result.shot_count} shots, {result.size_bytes / 1e6:.1f} MB, {spent}"
@@ -157,7 +162,9 @@ def status_line(view: ProgressView) -> str:
     if view.status is JobStatus.FAILED:
         return f"Failed: {view.error or 'the worker gave up'}"
     if view.status is JobStatus.CANCELLED:
-        return "Cancelled."
+        return f"Cancelled. {view.note}".strip() if view.note != "Cancelled." else "Cancelled."
+    if view.status is JobStatus.AWAITING_APPROVAL:
+        return "The storyboard is ready: render it, or re-roll or edit a shot first."
     return "Rendering…"
 
 

@@ -5,8 +5,10 @@ Each handler is one small function registered in `_register`; everything a Disco
 do the same way (options, documents, quotas, progress text, delivery choice, exactly-once
 delivery, re-attaching after a restart) lives in `shotgraph.bot.core`. This module only turns
 updates into core calls and core views into Bot API calls. Limits it respects are in
-PLATFORM-FACTS.md: 50 MB uploads, 20 MB downloads, 1,024-character captions, and flood
-control answered with RetryAfter.
+PLATFORM-FACTS.md: 50 MB uploads (the whole request body), 20 MiB downloads, 4,096-character
+messages (the apps split a longer paste, `bot/paste.py` joins it back), 1,024-character
+captions, one answer per button press, forum topics, flood control answered with RetryAfter,
+and the refusals that end a delivery (blocked, chat gone) or move it (group migrated).
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from PIL import Image
 from redis.asyncio import Redis
 from telegram import (
     BotCommand,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -45,13 +48,28 @@ from telegram.ext import (
 
 from shotgraph.bot.core import BotCore, job_line, quota_text, reply_for
 from shotgraph.bot.delivery import Delivery, plan_delivery
+from shotgraph.bot.fallbacks import fallback_lines
+from shotgraph.bot.follower import DeliveryRefused
+from shotgraph.bot.paste import PasteJoiner
 from shotgraph.bot.progress import ProgressView, film_summary, render_text
 from shotgraph.bot.story_input import StoryInput, parse_story_command
+from shotgraph.bot.storyboard import (
+    NOT_YOURS,
+    ActionKind,
+    StoryboardAction,
+    edit_help,
+    parse_action,
+    parse_shot_command,
+    sheet_on_disk,
+    shot_menu,
+    storyboard_caption,
+    version_label,
+)
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, InvalidStory
-from shotgraph.models import JobResult
+from shotgraph.models import JobResult, Storyboard, StoryboardMode
 from shotgraph.queue import keys
-from shotgraph.queue.client import JobQueue
+from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
 from shotgraph.sizes import spell_bytes
 from shotgraph.storage import local_copy, open_storage
@@ -68,6 +86,10 @@ COMMANDS = [
     BotCommand("cancel", "Stop the film in the works"),
     BotCommand("quota", "How many films you have left today"),
     BotCommand("subtitles", "The .srt of a film: /subtitles <job>"),
+    BotCommand("storyboard", "Storyboard first in this chat: /storyboard ask or auto"),
+    BotCommand("edit", "Change a storyboard shot: /edit N new narration"),
+    BotCommand("reroll", "Draw a storyboard shot again: /reroll N"),
+    BotCommand("retake", "Render one shot of your last film again: /retake N"),
     BotCommand("help", "What I do, the limits, the options"),
 ]
 CAPTION_LIMIT = 1024
@@ -81,6 +103,9 @@ UPLOAD_TIMEOUT_S = 600.0
 FLOOD_RETRIES = 5
 # How long a bare /story's options wait for the story before they are forgotten.
 AWAITING_STORY_TTL_S = 86_400
+# The 50 MB upload limit covers the whole request body: room for the thumbnail (added
+# exactly), the caption (at most 4 KB in UTF-8) and the multipart framing.
+UPLOAD_OVERHEAD_BYTES = 8 * 1024
 _UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -99,6 +124,9 @@ class TelegramBot:
             )
         self.settings = settings
         self.core = BotCore(settings, queue, self, settings.telegram_edit_interval_s)
+        self.pastes = PasteJoiner(settings.telegram_paste_wait_s)
+        self._refusing: dict[str, str] = {}
+        """Chats that refused for good, and why: not called again by this process."""
         self.application = (
             Application.builder()
             .token(settings.telegram_bot_token.get_secret_value())
@@ -120,6 +148,10 @@ class TelegramBot:
         add(CommandHandler("cancel", self._replying(self.on_cancel)))
         add(CommandHandler("quota", self._replying(self.on_quota)))
         add(CommandHandler("subtitles", self._replying(self.on_subtitles)))
+        add(CommandHandler("storyboard", self._replying(self.on_storyboard_setting)))
+        add(CommandHandler("edit", self._replying(self.on_edit)))
+        add(CommandHandler("reroll", self._replying(self.on_reroll)))
+        add(CommandHandler("retake", self._replying(self.on_retake)))
         add(MessageHandler(dm & filters.Document.ALL, self._replying(self.on_document)))
         add(MessageHandler(dm & filters.TEXT & ~filters.COMMAND, self._replying(self.on_text)))
         add(CallbackQueryHandler(self.on_button))
@@ -157,6 +189,7 @@ class TelegramBot:
             await app.updater.stop()
         if app.running:
             await app.stop()
+        await self.pastes.close()
         await self.core.close()
         await app.shutdown()
 
@@ -164,13 +197,17 @@ class TelegramBot:
 
     async def on_help(self, message: Message, owner: Owner, context: Context) -> None:
         usage = await self.core.quota(owner)
-        extra = "/subtitles <job> sends a film's subtitles as an .srt file."
+        extra = (
+            "/subtitles <job> sends a film's subtitles as an .srt file. /storyboard ask shows "
+            "each film's storyboard in this chat before it is rendered; /storyboard auto "
+            "renders straight on."
+        )
         await message.reply_text(f"{self.core.help_text(usage)}\n{extra}")
 
     async def on_story(self, message: Message, owner: Owner, context: Context) -> None:
         story = parse_story_command(_after_command(message.text or ""))
         if story.story:
-            await self._submit(story, owner)
+            await self._submit_whole(message, story, owner)
         elif message.chat.type == ChatType.PRIVATE:
             await self._redis.set(
                 keys.telegram_awaiting_story(message.chat_id),
@@ -182,11 +219,13 @@ class TelegramBot:
             raise InvalidStory("In a group, put the story right after /story in one message.")
 
     async def on_text(self, message: Message, owner: Owner, context: Context) -> None:
+        if self.pastes.continues(message.chat_id, message.text or ""):
+            return
         awaiting = await self._awaiting_options(message.chat_id)
         if awaiting is None:
             await message.reply_text("Send /story and your story to make a film; /help says more.")
             return
-        await self._submit(awaiting.with_story(message.text or ""), owner)
+        await self._submit_whole(message, awaiting.with_story(message.text or ""), owner)
 
     async def on_document(self, message: Message, owner: Owner, context: Context) -> None:
         document = message.document
@@ -198,6 +237,7 @@ class TelegramBot:
                 f"{name} is {spell_bytes(document.file_size)}; I can read files up to "
                 f"{spell_bytes(limit)}. Send the story as a .txt file."
             )
+        self.core.check_document(name, document.file_size)
         data = await (await document.get_file()).download_as_bytearray()
         text = self.core.story_from_document(bytes(data), name)
         # The caption's options win; without a caption, those of a bare /story before it.
@@ -256,41 +296,147 @@ class TelegramBot:
         with srt.open("rb") as handle:
             await message.reply_document(handle, filename=f"{_file_stem(record.title)}.srt")
 
+    async def on_storyboard_setting(self, message: Message, owner: Owner, context: Context) -> None:
+        """`/storyboard ask|auto`: whether this chat's films stop at their storyboard."""
+        choice = _after_command(message.text or "").strip().lower()
+        key = keys.telegram_chat_storyboard(message.chat_id)
+        if choice in ("ask", "auto"):
+            await self._redis.set(key, choice)
+        elif choice:
+            raise InvalidStory("Say /storyboard ask or /storyboard auto.")
+        mode = await self._storyboard_mode(message.chat_id)
+        await message.reply_text(
+            "Films in this chat stop at their storyboard for you to approve."
+            if mode == "ask"
+            else "Films in this chat are rendered straight away (/storyboard ask to check the "
+            "storyboard first)."
+        )
+
+    async def on_edit(self, message: Message, owner: Owner, context: Context) -> None:
+        number, picture, narration = parse_shot_command(
+            _after_command(message.text or ""), needs_words=True
+        )
+        record = await self.core.latest_storyboard(owner)
+        await self.core.storyboards.edit(record.job_id, owner, number, picture, narration)
+        what = "picture" if picture is not None else "narration"
+        await message.reply_text(f"Shot {number}: new {what} taken; redrawing the storyboard.")
+
+    async def on_reroll(self, message: Message, owner: Owner, context: Context) -> None:
+        number, _, _ = parse_shot_command(_after_command(message.text or ""), needs_words=False)
+        record = await self.core.latest_storyboard(owner)
+        await self.core.storyboards.reroll(record.job_id, owner, number)
+        await message.reply_text(f"Drawing shot {number} again.")
+
+    async def on_retake(self, message: Message, owner: Owner, context: Context) -> None:
+        number, picture, narration = parse_shot_command(
+            _after_command(message.text or ""), needs_words=False
+        )
+        record = await self.core.latest_film(owner)
+        await self.core.retake(record.job_id, owner, number, picture, narration)
+        await message.reply_text(f'Retaking shot {number} of "{record.title}".')
+
     async def on_button(self, update: Update, context: Context) -> None:
-        """Cancel and Try again, whose callback data carry the job id (`cancel:<job>`)."""
+        """Cancel, Try again and the storyboard's buttons, whose callback data carry the job
+        id (`cancel:<job>`, `sb:reroll:<job>:<shot>`)."""
         query = update.callback_query
         assert query is not None
         assert query.data is not None
         action, _, job_id = query.data.partition(":")
         owner = _owner(update)
+        answer, retried = "", False
         try:
+            storyboard_action = parse_action(query.data)
+            if storyboard_action is not None:  # its handler answers the press itself
+                await self._on_storyboard_button(query, storyboard_action, owner)
+                return
             if action == "cancel":
-                record = await self.core.cancel(job_id, owner)
-                await query.answer(_cancel_reply(record))
+                answer = _cancel_reply(await self.core.cancel(job_id, owner))
             elif action == "retry":
-                record = await self.core.retry(job_id, owner)
-                await query.answer("Queued again.")
-                if query.message is not None:
-                    await query.edit_message_reply_markup(reply_markup=None)
-                self.core.follow(record)
-            else:
-                await query.answer()
+                # Once per job (the core's claim): a double press queues one film.
+                self.core.follow(await self.core.retry(job_id, owner))
+                answer, retried = "Queued again.", True
+        except JobNotFound:
+            await _answer_once(query, NOT_YOURS, alert=True)
+            return
         except Exception as error:  # the user's click always gets an answer
-            await query.answer(_shorten(reply_for(error), CALLBACK_ANSWER_LIMIT), show_alert=True)
+            text = _shorten(reply_for(error), CALLBACK_ANSWER_LIMIT)
+            await _answer_once(query, text, alert=True)
+            return
+        # A press is answered exactly once (a second answer is a 400); tidying the keyboard
+        # comes after, and its failure ("not modified" on a double press) changes nothing.
+        await _answer_once(query, answer, alert=False)
+        if retried and query.message is not None:
+            try:
+                await query.edit_message_reply_markup(reply_markup=None)
+            except TelegramError as error:
+                log.info("job %s: Try again's button stays: %s", job_id, error)
+
+    async def _on_storyboard_button(
+        self, query: CallbackQuery, action: StoryboardAction, owner: Owner
+    ) -> None:
+        boards, job_id = self.core.storyboards, action.job_id
+        record = await self.core.queue.job_for(job_id, owner)  # others are told it is not theirs
+        if action.kind == "approve":
+            await boards.approve(job_id, owner)
+            await query.answer("Rendering the film.")
+            await query.edit_message_reply_markup(reply_markup=None)
+        elif action.kind == "reroll" and action.number is not None:
+            await boards.reroll(job_id, owner, action.number)
+            await query.answer(f"Drawing shot {action.number} again.")
+            await query.edit_message_reply_markup(reply_markup=None)
+        elif action.kind == "retake" and action.number is not None:
+            await self.core.retake(job_id, owner, action.number)
+            await query.answer(f"Retaking shot {action.number}.")
+            await query.edit_message_reply_markup(reply_markup=_retake_button(job_id))
+        elif action.kind in ("pick_reroll", "pick_retake"):
+            board = record.storyboard if action.kind == "pick_reroll" else _film_board(record)
+            kind = "reroll" if action.kind == "pick_reroll" else "retake"
+            await query.answer("Which shot?")
+            await query.edit_message_reply_markup(reply_markup=_shot_buttons(board, kind, job_id))
+        elif action.kind == "pick_edit":
+            await query.answer(_shorten(edit_help(), CALLBACK_ANSWER_LIMIT), show_alert=True)
+        elif action.kind == "menu":
+            await query.answer()
+            waiting = record.status is JobStatus.AWAITING_APPROVAL
+            menu = _storyboard_buttons(job_id) if waiting else _retake_button(job_id)
+            await query.edit_message_reply_markup(reply_markup=menu)
+        else:
+            await query.answer()
 
     async def on_error(self, update: object, context: Context) -> None:
         log.error("telegram handler failed", exc_info=context.error)
 
     # -- ChatSurface: what the core's follower calls ------------------------------------------
 
+    async def show_storyboard(self, record: JobRecord, board: Storyboard) -> None:
+        """The contact sheet as a photo, with Render, Re-roll, Edit and Cancel."""
+        caption = storyboard_caption(record.title, board, CAPTION_LIMIT)
+        sheet = await sheet_on_disk(self.settings, board)
+        bot = self.application.bot
+
+        async def send() -> Message:
+            with sheet.open("rb") as handle:
+                return await bot.send_photo(
+                    record.owner.chat_id,
+                    handle,
+                    message_thread_id=_thread(record),
+                    caption=caption,
+                    reply_markup=_storyboard_buttons(record.job_id),
+                    write_timeout=UPLOAD_TIMEOUT_S,
+                )
+
+        await _with_flood_wait(send)
+
     async def show(self, record: JobRecord, view: ProgressView) -> None:
         """Post the job's progress message, or edit it in place; never raises."""
         try:
             if view.status.finished:
                 # The last view must land: wait out flood control rather than skip it.
-                await _with_flood_wait(lambda: self._show_once(record, view))
+                await _with_flood_wait(lambda: self._in_chat(record, self._show_once, view))
             else:
-                await self._show_once(record, view)
+                await self._in_chat(record, self._show_once, view)
+        except DeliveryRefused as refusal:
+            log.info("job %s: the chat refuses its progress: %s", record.job_id, refusal)
         except RetryAfter as flood:
             # Skip this view and back off; the follower shows a newer one afterwards.
             await asyncio.sleep(_retry_after_s(flood))
@@ -308,7 +454,12 @@ class TelegramBot:
         bot = self.application.bot
         text, buttons = render_text(view), _buttons(view)
         if record.progress_ref is None:
-            sent = await bot.send_message(record.owner.chat_id, text, reply_markup=buttons)
+            sent = await bot.send_message(
+                record.owner.chat_id,
+                text,
+                reply_markup=buttons,
+                message_thread_id=_thread(record),
+            )
             ref = f"{sent.chat_id}:{sent.message_id}"
             await self.core.follower.remember_message(record, ref)
             return
@@ -319,20 +470,27 @@ class TelegramBot:
 
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
         """Post the film: uploaded when it fits, else a smaller encode, else a link."""
-        limit = self.settings.telegram_upload_limit_bytes
-        expired = record.film_expired_at is not None
-        delivery = await plan_delivery(self.settings, result, limit, expired)
-        caption = _caption(record, result, delivery)
-        chat_id = record.owner.chat_id
-        bot = self.application.bot
-        if delivery.kind != "upload" or delivery.path is None:
-            text = f"{caption}\n{delivery.url}" if delivery.url else caption
-            await _with_flood_wait(lambda: bot.send_message(chat_id, text))
-            return
+        await self._in_chat(record, self._deliver_to, result)
+
+    async def _deliver_to(self, record: JobRecord, result: JobResult) -> None:
         still = await asyncio.to_thread(
             local_copy, open_storage(self.settings), result.files.thumbnail, self.settings
         )
         thumbnail = _thumbnail(still) if still is not None else None
+        # The limit covers the whole request body, thumbnail and caption included.
+        reserved = len(thumbnail or b"") + UPLOAD_OVERHEAD_BYTES
+        limit = self.settings.telegram_upload_limit_bytes
+        expired = record.film_expired_at is not None
+        delivery = await plan_delivery(self.settings, result, limit, expired, reserved)
+        caption = _caption(record, result, delivery)
+        chat_id, thread = record.owner.chat_id, _thread(record)
+        bot = self.application.bot
+        if delivery.kind != "upload" or delivery.path is None:
+            text = f"{caption}\n{delivery.url}" if delivery.url else caption
+            await _with_flood_wait(
+                lambda: bot.send_message(chat_id, text, message_thread_id=thread)
+            )
+            return
         size = {} if delivery.reduced else {"width": result.width, "height": result.height}
         film = delivery.path
 
@@ -341,6 +499,7 @@ class TelegramBot:
                 return await bot.send_video(
                     chat_id,
                     handle,
+                    message_thread_id=thread,
                     caption=caption,
                     supports_streaming=True,
                     duration=round(result.duration_s),
@@ -348,12 +507,59 @@ class TelegramBot:
                     filename=f"{_file_stem(record.title)}.mp4",
                     write_timeout=UPLOAD_TIMEOUT_S,
                     read_timeout=UPLOAD_TIMEOUT_S,
+                    reply_markup=_retake_button(record.job_id) if result.storyboard else None,
                     **size,
                 )
 
         await _with_flood_wait(send)
 
     # -- plumbing ---------------------------------------------------------------------------
+
+    async def _in_chat(
+        self,
+        record: JobRecord,
+        call: Callable[[JobRecord, Any], Awaitable[None]],
+        argument: Any,
+    ) -> None:
+        """Make `call` into the job's chat. A group that became a supergroup is followed to
+        its new id (kept in the record, with a new progress message there); a chat that
+        refuses for good (bot blocked or kicked, chat gone) raises DeliveryRefused, and is not
+        called again for any of its jobs."""
+        chat = str(record.owner.chat_id)
+        if chat in self._refusing:
+            raise DeliveryRefused(self._refusing[chat])
+        try:
+            await call(record, argument)
+        except ChatMigrated as moved:
+            record = await self._move_chat(record, moved.new_chat_id)
+            await call(record, argument)
+        except (Forbidden, BadRequest) as error:
+            if isinstance(error, BadRequest) and "chat not found" not in error.message.lower():
+                raise
+            self._refusing[chat] = error.message
+            raise DeliveryRefused(error.message) from error
+
+    async def _move_chat(self, record: JobRecord, new_chat_id: int) -> JobRecord:
+        log.info("job %s: chat %s is now %s", record.job_id, record.owner.chat_id, new_chat_id)
+        owner = record.owner.model_copy(update={"chat_id": str(new_chat_id)})
+        await self.core.queue.store.update(record.job_id, owner=owner, progress_ref=None)
+        return record.model_copy(update={"owner": owner, "progress_ref": None})
+
+    async def _submit_whole(self, message: Message, story: StoryInput, owner: Owner) -> None:
+        """Queue the story at once when it cannot be the first part of a split paste, else
+        once the rest has come in; a refusal then is told in one sentence, as by a handler."""
+        text = story.story or ""
+        if not self.pastes.may_continue(text):
+            await self._submit(story, owner)
+            return
+
+        async def submit(whole: str) -> None:
+            try:
+                await self._submit(story.model_copy(update={"story": whole}), owner)
+            except Exception as error:
+                await message.reply_text(reply_for(error))
+
+        self.pastes.start(message.chat_id, text, submit)
 
     def _replying(
         self, handler: Callable[[Message, Owner, Context], Awaitable[None]]
@@ -372,8 +578,21 @@ class TelegramBot:
         return run
 
     async def _submit(self, story: StoryInput, owner: Owner) -> None:
-        record = await self.core.submit(story, owner)
+        assert owner.chat_id is not None
+        mode = await self._storyboard_mode(int(owner.chat_id))
+        record = await self.core.submit(story, owner, mode)
         self.core.follow(record)
+
+    async def _storyboard_mode(self, chat_id: int) -> StoryboardMode:
+        """The chat's `/storyboard` choice, else the settings' default."""
+        raw = await self._redis.get(keys.telegram_chat_storyboard(chat_id))
+        return (
+            "ask"
+            if raw == b"ask"
+            else "auto"
+            if raw == b"auto"
+            else (self.settings.storyboard_default)
+        )
 
 
 async def serve(settings: Settings) -> None:
@@ -395,10 +614,12 @@ async def serve(settings: Settings) -> None:
 
 
 def _owner(update: Update) -> Owner:
-    user, chat = update.effective_user, update.effective_chat
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
     assert user is not None
     assert chat is not None
+    topic = message is not None and message.is_topic_message and message.message_thread_id
     return Owner(
+        thread_id=str(topic) if topic else None,
         platform="telegram",
         user_id=str(user.id),
         chat_id=str(chat.id),
@@ -406,6 +627,20 @@ def _owner(update: Update) -> Owner:
         server_id=None if chat.type == ChatType.PRIVATE else str(chat.id),
         display_name=user.full_name[:100],
     )
+
+
+def _thread(record: JobRecord) -> int | None:
+    """The forum topic to post in, so progress and film land where the story was told."""
+    return int(record.owner.thread_id) if record.owner.thread_id else None
+
+
+async def _answer_once(query: CallbackQuery, text: str, alert: bool) -> None:
+    """Answer a button press; a press another process (or Telegram's timeout) already
+    answered is left as it is."""
+    try:
+        await query.answer(text or None, show_alert=alert)
+    except BadRequest as error:
+        log.info("button press %s not answered: %s", query.id, error)
 
 
 def _after_command(text: str) -> str:
@@ -424,6 +659,46 @@ def _buttons(view: ProgressView) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([[button]])
 
 
+def _storyboard_buttons(job_id: str) -> InlineKeyboardMarkup:
+    def button(text: str, kind: ActionKind) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            text, callback_data=StoryboardAction(kind=kind, job_id=job_id).id
+        )
+
+    return InlineKeyboardMarkup(
+        [
+            [button("Render ▶", "approve")],
+            [button("Re-roll a shot", "pick_reroll"), button("Edit a shot", "pick_edit")],
+            [InlineKeyboardButton("Cancel", callback_data=f"cancel:{job_id}")],
+        ]
+    )
+
+
+def _shot_buttons(board: Storyboard | None, kind: ActionKind, job_id: str) -> InlineKeyboardMarkup:
+    """One button per shot, five to a row, and a way back."""
+    panels = shot_menu(board) if board is not None else []
+    buttons = [
+        InlineKeyboardButton(
+            str(panel.number),
+            callback_data=StoryboardAction(kind=kind, job_id=job_id, number=panel.number).id,
+        )
+        for panel in panels
+    ]
+    rows = [buttons[start : start + 5] for start in range(0, len(buttons), 5)]
+    back = StoryboardAction(kind="menu", job_id=job_id)
+    rows.append([InlineKeyboardButton("Back", callback_data=back.id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def _retake_button(job_id: str) -> InlineKeyboardMarkup:
+    action = StoryboardAction(kind="pick_retake", job_id=job_id)
+    return InlineKeyboardMarkup([[InlineKeyboardButton("Retake a shot", callback_data=action.id)]])
+
+
+def _film_board(record: JobRecord) -> Storyboard | None:
+    return record.result.storyboard if record.result is not None else None
+
+
 def _cancel_reply(record: JobRecord) -> str:
     if record.status is JobStatus.CANCELLED:
         return f'Cancelled "{record.title}".'
@@ -431,10 +706,13 @@ def _cancel_reply(record: JobRecord) -> str:
 
 
 def _caption(record: JobRecord, result: JobResult, delivery: Delivery) -> str:
-    lines = [f"🎬 {record.title}", film_summary(result)]
+    version = version_label(record.versions)
+    lines = [f"🎬 {record.title} {version}".strip(), film_summary(result)]
     if delivery.note:
         lines.append(delivery.note)
     lines.append(f"Subtitles: /subtitles {record.job_id}")
+    # Last, so that a caption over Telegram's limit loses these rather than the rest.
+    lines += [f"⚠️ {line}" for line in fallback_lines(result)]
     return _shorten("\n".join(lines), CAPTION_LIMIT)
 
 

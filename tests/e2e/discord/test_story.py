@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from shotgraph.bot.discord_bot import NOT_YOURS
+from shotgraph.models import Stage
 from shotgraph.queue.records import JobStatus
 from tests.e2e.discord.conftest import SHORT_STORY, Scene, film_uploads, has_film
 from tests.fakes.discord_api import DEFERRED_CHANNEL_MESSAGE, EPHEMERAL_FLAG, FakeMessage, FakeUser
@@ -44,9 +45,9 @@ async def test_a_story_in_text_becomes_a_film_posted_in_the_channel(
     # Progress edits in order: stages ticking off one by one, then done; Cancel meanwhile.
     record = await scene.only_job_of(scene.ann)
     assert stage_ticks(message) == sorted(stage_ticks(message))
-    assert stage_ticks(message)[-1] == 8
+    assert stage_ticks(message)[-1] == len(Stage)
     assert any(f"story:cancel:{record.job_id}" in state["custom_ids"] for state in message.history)
-    assert message.custom_ids() == []
+    assert message.custom_ids() == [f"sb:retake:{record.job_id}"]  # retake a shot
     assert message.history[-1]["embeds"][0]["description"].startswith("Done")
     # The film: an MP4 that libav reads, vertical as asked; title, length and cost shown.
     name, data = next((n, d) for n, d in message.attachments if n.endswith(".mp4"))
@@ -244,6 +245,7 @@ async def test_an_unsafe_story_fails_with_its_category_and_can_be_tried_again(
     record = await scene.only_job_of(scene.ann)
     assert message.custom_ids() == [f"story:retry:{record.job_id}"]
     again = await scene.fake.click(scene.guild, scene.ann, message, f"story:retry:{record.job_id}")
-    retried = await scene.fake.wait_for(lambda: scene.fake.original(again))
-    assert retried.embeds
+    # Acknowledged at once ("thinking"), then the new job's progress replaces it.
+    retried = await scene.fake.wait_for(lambda: (m := scene.fake.original(again)) and m.embeds)
+    assert retried
     assert len(await scene.queue.list_jobs(record.owner)) == 2
