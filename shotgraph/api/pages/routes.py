@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
@@ -17,10 +18,16 @@ from shotgraph.api.errors import NotFinished, status_code
 from shotgraph.api.links import DownloadLinks, LinkExpired, LinkInvalid, SignedLink
 from shotgraph.api.pages.gallery import Gallery, GalleryClosed, open_gallery
 from shotgraph.api.pages.negotiation import wants_page
-from shotgraph.api.pages.stills import StillMaker, shot_times
+from shotgraph.api.pages.stills import PORTRAIT_BOX, StillMaker, shot_times
 from shotgraph.api.pages.watch import load_plan, watch_page
 from shotgraph.api.pages.webvtt import srt_to_webvtt
-from shotgraph.api.routes.files import RangeHeader, film_behind_link, film_key
+from shotgraph.api.routes.files import (
+    RangeHeader,
+    film_behind_link,
+    film_filename,
+    film_key,
+    stored_film,
+)
 from shotgraph.config import Settings
 from shotgraph.errors import ShotGraphError
 from shotgraph.models import JobResult
@@ -124,11 +131,21 @@ def dead_link(request: Request, error: ShotGraphError) -> HTMLResponse:
 @router.get("/v/{token}/film.mp4", response_class=FileResponse)
 @router.head("/v/{token}/film.mp4", include_in_schema=False)
 async def shared_video(
-    shared: SharedFilmDep, settings: SettingsDep, store: StorageDep, range_: RangeHeader = None
+    shared: SharedFilmDep,
+    settings: SettingsDep,
+    store: StorageDep,
+    range_: RangeHeader = None,
+    v: Annotated[int | None, Query(ge=1, le=1000, description="an earlier version")] = None,
 ) -> Response:
-    """The film itself, whoever asks: the page's player, a chat's inline preview, a download.
-    Range requests work, so players seek."""
-    return await film_behind_link(settings, store, shared.record, shared.token, range_)
+    """The film itself, whoever asks: the page's player, a chat's inline preview, a download;
+    with `v`, that version of it (after retakes). Range requests work, so players seek."""
+    if v is None:
+        return await film_behind_link(settings, store, shared.record, shared.token, range_)
+    versions = shared.record.versions
+    if v > len(versions):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"This film has no version {v}.")
+    key, filename = versions[v - 1].files.video, film_filename(shared.record, v)
+    return await stored_film(store, key, filename, range_, shared.record.job_id)
 
 
 @router.get("/v/{token}/subtitles.vtt", response_class=Response)
@@ -156,15 +173,41 @@ async def shot_still(
     store: StorageDep,
     request: Request,
 ) -> FileResponse:
-    """A storyboard panel: the middle frame of the shot, taken from the film."""
+    """A storyboard panel: the shot's keyframe, or for a film made without a storyboard, the
+    middle frame of the shot, taken from the film."""
+    stills: StillMaker = request.app.state.stills
+    board = shared.result.storyboard
+    panel = next((p for p in board.panels if p.shot_id == shot_id), None) if board else None
+    if panel is not None:
+        keyframe = await stored_file(settings, store, shared.record, panel.keyframe)
+        return FileResponse(await stills.picture(keyframe), media_type="image/jpeg")
     plan = await load_plan(settings, store, shared.result)
     times = shot_times(plan, shared.result.fps) if plan else {}
     if shot_id not in times:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"This film has no shot {shot_id!r}.")
     video = await stored_file(settings, store, shared.record, shared.result.files.video)
-    stills: StillMaker = request.app.state.stills
-    still = await stills.still(video, shot_id, times[shot_id].middle_s)
+    still = await stills.frame(video, shot_id, times[shot_id].middle_s)
     return FileResponse(still, media_type="image/jpeg")
+
+
+@router.get("/v/{token}/cast/{number}.jpg", response_class=FileResponse)
+async def cast_picture(
+    number: Annotated[int, PathParam(ge=1, le=1000)],
+    shared: SharedFilmDep,
+    settings: SettingsDep,
+    store: StorageDep,
+    request: Request,
+) -> FileResponse:
+    """Character `number` of the cast (as the page lists it): its reference image."""
+    plan = await load_plan(settings, store, shared.result)
+    references = shared.result.storyboard.references if shared.result.storyboard else {}
+    characters = plan.characters if plan else []
+    key = references.get(characters[number - 1].name) if number <= len(characters) else None
+    if key is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"This film has no cast picture {number}.")
+    reference = await stored_file(settings, store, shared.record, key)
+    stills: StillMaker = request.app.state.stills
+    return FileResponse(await stills.picture(reference, PORTRAIT_BOX), media_type="image/jpeg")
 
 
 @router.get("/g/{token}", response_class=HTMLResponse)

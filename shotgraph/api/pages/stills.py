@@ -1,8 +1,9 @@
-"""A still per shot for the storyboard, taken from the film itself, so every backend's film has
-one: the frame in the middle of the shot, clear of the transitions at either end.
+"""The storyboard's pictures, sized for the page: each shot's keyframe and each character's
+reference image when the storyboard made them, else a frame taken from the film itself (the
+middle of the shot, clear of the transitions at either end), so every film has a storyboard.
 
-Stills are made on first view and kept beside the film (in `page/`, named after the film, so
-each version of a film has its own), one ffmpeg seek each.
+They are made on first view and kept beside their source (in `page/`, named after it, so each
+version of a film has its own), one ffmpeg call each.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from shotgraph.pipeline.composition.ffmpeg import run_ffmpeg
 from shotgraph.pipeline.composition.timeline import build_timeline
 
 # Stills fit this box: sharp on a phone's screen at two pixels per point, small to send.
-_STILL_BOX = 480
+STILL_BOX = 480
+# The cast's pictures are shown smaller.
+PORTRAIT_BOX = 240
 
 
 class ShotTime(NamedTuple):
@@ -49,20 +52,26 @@ class StillMaker:
     def __init__(self) -> None:
         self._lock = asyncio.Lock()
 
-    async def still(self, film: Path, shot_id: str, at_s: float) -> Path:
+    async def frame(self, film: Path, shot_id: str, at_s: float) -> Path:
+        """The film's frame at `at_s`, standing for shot `shot_id`."""
         target = film.parent / "page" / f"{film.stem}-{shot_id}.jpg"
-        if target.is_file():
-            return target
+        return await self._make(target, ["-ss", f"{at_s:.3f}", "-i", film], STILL_BOX)
+
+    async def picture(self, image: Path, box: int = STILL_BOX) -> Path:
+        """A picture (a keyframe, a reference image) as a JPEG that fits `box`."""
+        target = image.parent / "page" / f"{image.stem}-{box}.jpg"
+        return await self._make(target, ["-i", image], box)
+
+    async def _make(self, target: Path, source: list[str | Path], box: int) -> Path:
         async with self._lock:
-            if not target.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                await asyncio.to_thread(_extract, film, at_s, target)
+            await asyncio.to_thread(_make_once, source, box, target)
         return target
 
 
-def _extract(film: Path, at_s: float, target: Path) -> None:
-    fit = f"scale=w={_STILL_BOX}:h={_STILL_BOX}:force_original_aspect_ratio=decrease"
+def _make_once(source: list[str | Path], box: int, target: Path) -> None:
+    if target.is_file():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fit = f"scale=w={box}:h={box}:force_original_aspect_ratio=decrease"
     with atomic_output(target) as partial:
-        run_ffmpeg(
-            "-ss", f"{at_s:.3f}", "-i", film, "-frames:v", "1", "-vf", fit, "-q:v", "4", partial
-        )
+        run_ffmpeg(*source, "-frames:v", "1", "-vf", fit, "-q:v", "4", partial)

@@ -47,6 +47,13 @@ class CastCard(BaseModel):
     image_url: str | None = None
 
 
+class VersionLink(BaseModel):
+    number: int
+    length: str
+    url: str
+    playing: bool
+
+
 class CostRow(BaseModel):
     stage: str
     model: str
@@ -78,6 +85,7 @@ class WatchPage(BaseModel):
     expires_label: str
     shots: list[ShotCard]
     cast: list[CastCard]
+    versions: list[VersionLink]
     backends: dict[str, str]
     cost_rows: list[CostRow]
     cost_total: str
@@ -113,7 +121,8 @@ def watch_page(
         expires_at=link.expires_at,
         expires_label=_expiry(link.expires_at, now),
         shots=_shots(plan, result, token) if plan else [],
-        cast=_cast(plan, settings) if plan else [],
+        cast=_cast(plan, settings, result, token) if plan else [],
+        versions=_versions(record, result, token),
         backends=result.backends,
         cost_rows=[_cost_row(line) for line in result.cost.lines],
         cost_total=f"${result.cost.total_dollars:.4f}",
@@ -176,15 +185,32 @@ def _clock(seconds: float) -> str:
     return f"{minutes}:{secs:02d}"
 
 
-def _cast(plan: ShotPlan, settings: Settings) -> list[CastCard]:
+def _cast(plan: ShotPlan, settings: Settings, result: JobResult, token: str) -> list[CastCard]:
     casting = cast_plan(plan) if settings.tts_character_voices else Casting()
+    references = result.storyboard.references if result.storyboard else {}
     return [
         CastCard(
             name=character.name,
             description=character.description,
             voice=_voice(casting.part(character.name)),
+            image_url=f"{token}/cast/{number}.jpg" if character.name in references else None,
         )
-        for character in plan.characters
+        for number, character in enumerate(plan.characters, start=1)
+    ]
+
+
+def _versions(record: JobRecord, result: JobResult, token: str) -> list[VersionLink]:
+    """Every film the job made (after retakes), when there is more than the one playing."""
+    if len(record.versions) < 2:
+        return []
+    return [
+        VersionLink(
+            number=number,
+            length=spell_seconds(version.duration_s),
+            url=f"{token}/film.mp4?v={number}",
+            playing=version.files.video == result.files.video,
+        )
+        for number, version in enumerate(record.versions, start=1)
     ]
 
 

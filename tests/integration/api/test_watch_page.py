@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 
 from shotgraph.config import Settings
+from shotgraph.durations import spell_seconds
 from shotgraph.models import CostLine, CostReport, ShotPlan
 from shotgraph.pipeline.composition.timeline import END_CARD_S
 from shotgraph.queue import keys
@@ -161,10 +162,51 @@ async def test_subtitles_are_served_as_webvtt(
     assert "," not in vtt.split("\n")[3]
 
 
-async def test_each_shot_still_is_the_middle_of_its_shot(
+def picture(content: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(content)).convert("RGB"), dtype=float)
+
+
+def stored_picture(settings: Settings, key: str, size: tuple[int, int]) -> np.ndarray:
+    image = Image.open(settings.storage_path / key).convert("RGB").resize(size)
+    return np.asarray(image, dtype=float)
+
+
+async def test_the_storyboard_shows_each_keyframe_and_the_cast_their_references(
     client: httpx.AsyncClient, film: SharedFilm, film_settings: Settings
 ) -> None:
+    board = film.result.storyboard
+    assert board is not None
     html = (await client.get(film.path, headers=BROWSER)).text
+    for panel in board.panels:
+        assert f'src="{film.token}/shots/{panel.shot_id}.jpg"' in html
+        still = picture((await client.get(f"{film.path}/shots/{panel.shot_id}.jpg")).content)
+        assert max(still.shape[:2]) == 480
+        keyframe = stored_picture(film_settings, panel.keyframe, (still.shape[1], still.shape[0]))
+        assert np.abs(still - keyframe).mean() < 6
+    plan = ShotPlan.model_validate_json(
+        (film_settings.storage_path / film.result.files.plan).read_bytes()
+    )
+    for number, character in enumerate(plan.characters, start=1):
+        assert f'src="{film.token}/cast/{number}.jpg" alt="{character.name}"' in html
+        portrait = picture((await client.get(f"{film.path}/cast/{number}.jpg")).content)
+        assert max(portrait.shape[:2]) == 240
+        size = (portrait.shape[1], portrait.shape[0])
+        reference = stored_picture(film_settings, board.references[character.name], size)
+        assert np.abs(portrait - reference).mean() < 6
+    missing = await client.get(f"{film.path}/cast/{len(plan.characters) + 1}.jpg")
+    assert missing.status_code == 404
+
+
+async def test_a_film_without_a_storyboard_shows_the_middle_of_each_shot(
+    client: httpx.AsyncClient, film: SharedFilm, film_settings: Settings
+) -> None:
+    queue = await JobQueue.connect(film_settings)
+    await queue.store.update(
+        film.record.job_id, result=film.result.model_copy(update={"storyboard": None})
+    )
+    await queue.close()
+    html = (await client.get(film.path, headers=BROWSER)).text
+    assert "monogram" in html  # no reference images: the cast shows initials
     plan = ShotPlan.model_validate_json(
         (film_settings.storage_path / film.result.files.plan).read_bytes()
     )
@@ -175,7 +217,7 @@ async def test_each_shot_still_is_the_middle_of_its_shot(
     for ref, start, end in zip(plan.shots(), starts, ends, strict=True):
         answer = await client.get(f"{film.path}/shots/{ref.id}.jpg")
         assert answer.headers["content-type"] == "image/jpeg"
-        still = np.asarray(Image.open(io.BytesIO(answer.content)).convert("RGB"), dtype=float)
+        still = picture(answer.content)
         assert still.shape == (270, 480, 3)
         # The panels' times are rounded: the still is the middle frame or a neighbour of it.
         middle = (start + end) / 2
@@ -269,7 +311,35 @@ async def test_the_page_and_its_files_come_from_a_bucket(
         poster = await client.get(f"{film.path}/thumbnail.jpg")
         assert poster.headers["content-type"] == "image/jpeg"
         still = await client.get(f"{film.path}/shots/s000-00.jpg")
-        assert Image.open(io.BytesIO(still.content)).size == (480, 270)
+        assert max(Image.open(io.BytesIO(still.content)).size) == 480
         part = await client.get(f"{film.path}/film.mp4", headers={"Range": "bytes=0-99"})
         assert part.status_code == 206
         assert len(part.content) == 100
+
+
+async def test_every_version_after_retakes_is_listed_and_served(
+    client: httpx.AsyncClient, film: SharedFilm, film_settings: Settings
+) -> None:
+    first = film.result
+    retake = film_settings.storage_path / first.files.video.replace("film.mp4", "film-v2.mp4")
+    retake.write_bytes(b"a retaken film " * 100)
+    second = first.model_copy(
+        update={
+            "files": first.files.model_copy(
+                update={"video": f"{first.files.video[:-8]}film-v2.mp4"}
+            )
+        }
+    )
+    queue = await JobQueue.connect(film_settings)
+    await queue.store.update(film.record.job_id, result=second, versions=[first, second])
+    await queue.close()
+
+    html = (await client.get(film.path, headers=BROWSER)).text
+    assert "<h2>Versions</h2>" in html
+    assert f'<a href="{film.token}/film.mp4?v=1" download>v1</a>' in html
+    assert f"v2</a> · {spell_seconds(second.duration_s)} · <b>playing above</b>" in html
+    v1 = await client.get(f"{film.path}/film.mp4?v=1")
+    assert v1.content == (film_settings.storage_path / first.files.video).read_bytes()
+    assert "-v1.mp4" in v1.headers["content-disposition"]
+    assert (await client.get(f"{film.path}/film.mp4")).content == retake.read_bytes()
+    assert (await client.get(f"{film.path}/film.mp4?v=3")).status_code == 404
