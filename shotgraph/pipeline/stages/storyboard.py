@@ -75,9 +75,7 @@ async def run_storyboard(job: JobRun, plan: ShotPlan, timeline: Timeline) -> Boa
             for number, ref in enumerate(refs, start=1)
         ]
         film_s = sum(panel.duration_s for panel in panels)
-        estimate = RenderSpeed(work_root(job.settings)).estimate_s(
-            job.backends.video.name, film_s
-        )
+        estimate = RenderSpeed(work_root(job.settings)).estimate_s(job.backends.video.name, film_s)
         sheet = _sheet(job, plan, panels, keyframes, film_s)
     storyboard = Storyboard(
         job_id=job.folder.job_id,
