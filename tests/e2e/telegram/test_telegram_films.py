@@ -263,6 +263,7 @@ async def test_a_film_over_the_upload_limit_arrives_as_a_signed_link(
     job_id = DownloadLinks(telegram_settings).job_id_from(url.rsplit("/", 1)[1])
     assert job_id in text
     assert not api.calls_to("sendVideo")
+    assert "link_preview_options" not in link.params  # Telegram shows the page's preview
     # The link is the film's watch page, with the tags a chat's link preview reads.
     page = await open_in_browser(telegram_settings, url)
     assert f'<meta property="og:url" content="{url}">' in page
