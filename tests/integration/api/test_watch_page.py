@@ -343,3 +343,15 @@ async def test_every_version_after_retakes_is_listed_and_served(
     assert "-v1.mp4" in v1.headers["content-disposition"]
     assert (await client.get(f"{film.path}/film.mp4")).content == retake.read_bytes()
     assert (await client.get(f"{film.path}/film.mp4?v=3")).status_code == 404
+
+
+async def test_behind_https_the_preview_names_the_secure_video_url(
+    film: SharedFilm, film_settings: Settings
+) -> None:
+    public = film_settings.model_copy(update={"api_public_url": "https://films.example/shotgraph"})
+    async with api_client(public) as client:
+        meta = parse((await client.get(film.path, headers=DISCORD_CRAWLER)).text).meta
+    page = f"https://films.example/shotgraph/v/{film.token}"
+    assert meta["og:url"] == page
+    assert meta["og:video:secure_url"] == meta["og:video"] == f"{page}/film.mp4"
+    assert meta["og:image"] == f"{page}/thumbnail.jpg"
