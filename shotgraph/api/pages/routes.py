@@ -91,6 +91,7 @@ SharedFilmDep = Annotated[SharedFilm, Depends(shared_film)]
     response_class=HTMLResponse,
     responses={200: {"content": {"text/html": {}, "video/mp4": {}}}},
 )
+@router.head("/v/{token}", include_in_schema=False)
 async def watch(
     token: str,
     request: Request,

@@ -98,6 +98,9 @@ async def test_a_browser_gets_the_page_and_curl_gets_the_film(
     assert part.status_code == 206
     assert part.headers["content-type"] == "video/mp4"
     assert part.content == stored[100:]
+    page_head = await client.head(film.path, headers=DISCORD_CRAWLER)
+    assert page_head.status_code == 200
+    assert page_head.headers["content-type"].startswith("text/html")
     head = await client.head(f"{film.path}/film.mp4", headers=DISCORD_CRAWLER)
     assert head.status_code == 200
     assert head.headers["content-length"] == str(len(stored))
