@@ -67,13 +67,13 @@ class ModelRuntime(BaseModel):
 
     def lowered(self) -> ModelRuntime:
         """The same runtime with every memory saver on: what a shot that ran out of GPU memory
-        is retried with. Slower, but SVD-XT then fits cards far smaller than its default needs."""
+        is retried with (that shot only). Slower, but SVD-XT then fits far smaller cards."""
         return self.model_copy(
             update={
                 "cpu_offload": self.on_cuda,
                 "vae_slicing": True,
                 "vae_tiling": True,
-                "decode_chunk_size": 1,
+                "decode_chunk_size": 2,
                 "compile": False,
                 "lowered_for_memory": True,
             }

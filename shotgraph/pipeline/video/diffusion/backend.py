@@ -17,7 +17,6 @@ from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, StageFailed
 from shotgraph.models import Stage, seed_of
 from shotgraph.pipeline.gpu.manager import ModelManager, process_models, run_with_memory_retry
-from shotgraph.pipeline.gpu.placement import attention_kernels
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
 from shotgraph.pipeline.gpu.weights import LTX_MODEL, SVD_MODEL
 from shotgraph.pipeline.video.diffusion.clips import (
@@ -76,8 +75,9 @@ class DiffusionBackend:
 
     def render(self, job: ShotRender, out: Path) -> None:
         frames = run_with_memory_retry(
-            lambda: self._shot_frames(job),
-            self._lower_memory,
+            lambda runtime: self._shot_frames(job, runtime),
+            self.runtime,
+            self.manager,
             f"shot {job.ref.id}",
             lambda reason: StageFailed(Stage.VISUALS.value, reason),
         )
@@ -99,24 +99,15 @@ class DiffusionBackend:
             init_image=last_frame(job.previous) if job.previous is not None else None,
         )
 
-    def _shot_frames(self, job: ShotRender) -> list[np.ndarray]:
+    def _shot_frames(self, job: ShotRender, runtime: ModelRuntime) -> list[np.ndarray]:
         start = self.keyframe_request(job)
         frame_count = source_frame_count(job.duration_s, self.fps)
-        with attention_kernels(self.runtime):
-            if self.text_to_video is not None:
-                return self.text_to_video.generate(start, frame_count, self.runtime)
-            request = AnimationRequest(
-                keyframe=self.painter.paint(start, self.runtime),
-                motion=motion_conditioning(job),
-                frame_count=frame_count,
-                seed=seed_of(job.seed, "motion", job.ref.id),
-            )
-            return self.animator.animate(request, self.runtime)
-
-    def _lower_memory(self) -> bool:
-        """Switch to the low-memory runtime; False when it is already in use."""
-        if self.runtime.lowered_for_memory:
-            return False
-        self.runtime = self.runtime.lowered()
-        self.manager.release()
-        return True
+        if self.text_to_video is not None:
+            return self.text_to_video.generate(start, frame_count, runtime)
+        request = AnimationRequest(
+            keyframe=self.painter.paint(start, runtime),
+            motion=motion_conditioning(job),
+            frame_count=frame_count,
+            seed=seed_of(job.seed, "motion", job.ref.id),
+        )
+        return self.animator.animate(request, runtime)

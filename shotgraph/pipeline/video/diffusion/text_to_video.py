@@ -101,5 +101,6 @@ class LtxVideo:
             runtime,
             "image-to-video",
             self.model_id,
-            lambda: LTXImageToVideoPipeline.from_pipe(self._text_to_video(runtime)),
+            LTXImageToVideoPipeline,
+            lambda: self._text_to_video(runtime),
         )
