@@ -221,7 +221,9 @@ class Settings(BaseSettings):
 
     # Queue and worker (arq on Redis; see PLATFORM-FACTS.md for why these differ from arq's)
     queue_name: str = "shotgraph:queue"
-    worker_max_jobs: int = Field(default=1, ge=1, le=64, description="1 per GPU")
+    worker_max_jobs: int | None = Field(
+        default=None, ge=1, le=64, description="jobs at once; unset: one per GPU (1 without)"
+    )
     job_timeout_s: int = Field(default=3 * 3600, ge=1)
     job_keep_result_s: int = Field(default=86_400, ge=0)
     job_heartbeat_s: float = Field(default=5.0, gt=0)
@@ -322,6 +324,23 @@ class Settings(BaseSettings):
             for name in type(self).model_fields
             if name.startswith(prefixes)
         }
+
+    @property
+    def wants_cuda(self) -> bool:
+        """Whether the configured backends would run on a CUDA GPU."""
+        gpu_backend = self.video_backend == "diffusion" or self.music_backend == "musicgen"
+        return gpu_backend and self.diffusion_device.startswith("cuda")
+
+    @property
+    def job_slots(self) -> int:
+        """Jobs one worker runs at once: WORKER_MAX_JOBS, else one per GPU the backends use
+        (each in its own pipeline process on its own device), else one. The GPU is looked
+        for only when a GPU backend is configured, so an animatic worker never imports torch."""
+        if self.worker_max_jobs is not None:
+            return self.worker_max_jobs
+        if self.wants_cuda and self.gpu is not None:
+            return self.gpu.device_count
+        return 1
 
     @cached_property
     def gpu(self) -> GpuInfo | None:

@@ -88,3 +88,6 @@ class ModelRuntime(BaseModel):
                 f"{backend} needs a CUDA GPU and torch sees none; use the offline backend, "
                 "or set DIFFUSION_DEVICE=cpu to run it (very slowly) on the CPU"
             )
+        if self.on_cuda:
+            # This process's default device too, so offload hooks and memory reports use it.
+            torch.cuda.set_device(torch.device(self.device))
