@@ -159,10 +159,13 @@ def plan(
 @app.command()
 def worker(profile: ProfileOption = None) -> None:
     """Run a worker: take stories from the Redis queue and render them, until stopped."""
+    from shotgraph.pipeline.gpu.readiness import require_gpu
     from shotgraph.queue.worker import run
 
+    settings = _settings(profile)
     try:
-        run(_settings(profile))
+        require_gpu(settings)
+        run(settings)
     except ShotGraphError as error:
         raise _fail(error) from error
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 import redis
 
 from shotgraph.config import Settings
+from shotgraph.pipeline.gpu.readiness import gpu_problem
 from shotgraph.queue import keys
 from shotgraph.queue.client import quick_redis
 from shotgraph.queue.worker import alive_workers
@@ -39,6 +40,9 @@ def check(role: Role, settings: Settings) -> tuple[bool, str]:
         return False, f"{settings.redis_url}: {exc}"
     if role is Role.REDIS:
         return True, f"{settings.redis_url} answers"
+    problem = gpu_problem(settings)
+    if problem is not None:
+        return False, problem
     host = socket.gethostname()
     alive = alive_workers(beats, settings.job_heartbeat_ttl_s)
     mine = [name for name in alive if name.startswith(f"{host}-")]

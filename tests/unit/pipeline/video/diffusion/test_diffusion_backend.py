@@ -204,7 +204,8 @@ def test_a_shot_out_of_gpu_memory_is_retried_with_every_memory_saver_for_that_sh
     # The next shot runs on the fast settings again, with its models warm from then on.
     backend.render(shot_render(diffusion_settings, 1), tmp_path / "next.mp4")
     assert [runtime.lowered_for_memory for runtime in painter.runtimes] == [False, True, False]
-    assert manager.loaded() and all(m.key.endswith(":fast") for m in manager.loaded())
+    assert manager.loaded()
+    assert all(m.key.endswith(":fast") for m in manager.loaded())
 
 
 def test_svd_decodes_no_frame_alone(diffusion_settings: Settings, tmp_path: Path) -> None:
@@ -222,7 +223,8 @@ def test_svd_decodes_no_frame_alone(diffusion_settings: Settings, tmp_path: Path
     chunks: list[int] = []
     decoder.register_forward_pre_hook(lambda module, args: chunks.append(args[0].shape[0]))
     backend.render(shot_render(settings, 0), tmp_path / "shot.mp4")
-    assert chunks and 1 not in chunks
+    assert chunks
+    assert 1 not in chunks
 
 
 def test_a_shot_out_of_gpu_memory_twice_fails_the_job(
