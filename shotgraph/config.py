@@ -143,7 +143,10 @@ class Settings(BaseSettings):
     safety_backend: SafetyBackendName | None = None
 
     # Video
-    video_model: str = "stable-video-diffusion"
+    video_model: str = Field(
+        default="preset",
+        description="preset: references, keyframes and image-to-video from GPU_PRESET",
+    )
     # NoDecode: the environment spells it 1024x576, not JSON.
     video_resolution: Annotated[Resolution, NoDecode] = Resolution(width=1024, height=576)
     video_fps: int = Field(default=24, ge=1, le=60)
@@ -158,6 +161,18 @@ class Settings(BaseSettings):
         default="cuda", description="torch device; cpu runs float32 (tests, debugging)"
     )
     diffusion_dtype: Literal["float16", "bfloat16"] = "float16"
+    gpu_preset: Literal["auto", "24gb", "48gb", "80gb"] = Field(
+        default="auto", description="model lineup per card size; auto: from the GPU's memory"
+    )
+    diffusion_picture_model: str | None = Field(
+        default=None, description="references and keyframes; unset: the preset's"
+    )
+    diffusion_picture_steps: int | None = Field(default=None, ge=1, le=100)
+    diffusion_i2v_model: str | None = Field(
+        default=None, description="image-to-video model; unset: the preset's"
+    )
+    diffusion_i2v_steps: int | None = Field(default=None, ge=1, le=100)
+    diffusion_i2v_max_frames: int | None = Field(default=None, ge=9, le=257)
     diffusion_weights_variant: str | None = Field(
         default=None, description="weights variant to load, e.g. fp16; unset loads the default"
     )
@@ -173,7 +188,9 @@ class Settings(BaseSettings):
     diffusion_t2v_steps: int = Field(default=30, ge=1, le=100)
     diffusion_t2v_frames: int = Field(default=121, ge=9, le=257)
     diffusion_decode_chunk_size: int = Field(default=8, ge=1, le=64)
-    diffusion_cpu_offload: bool = False
+    diffusion_cpu_offload: bool | None = Field(
+        default=None, description="unset: as the preset plans it (on for 24gb)"
+    )
     diffusion_vae_slicing: bool = False
     diffusion_vae_tiling: bool = False
     diffusion_attention_backend: str | None = Field(

@@ -70,6 +70,12 @@ def _planner(settings: Settings, choice: BackendChoice) -> Planner:
 
 def _video(settings: Settings, choice: BackendChoice) -> VideoBackend:
     if choice.video == "diffusion":
+        from shotgraph.pipeline.gpu.weights import PRESET_MODEL
+
+        if settings.video_model == PRESET_MODEL:
+            from shotgraph.pipeline.video.diffusion.reference_video import ReferenceVideoBackend
+
+            return ReferenceVideoBackend(settings)
         from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
 
         return DiffusionBackend(settings)

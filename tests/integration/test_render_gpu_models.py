@@ -61,6 +61,7 @@ def gpu_settings(
         **device_settings(),
         storage_path=tmp_path / "output",
         video_backend="diffusion",
+        video_model="stable-video-diffusion",
         music_backend="musicgen",
         diffusion_keyframe_model=str(tiny_sdxl_keyframe_model),  # SDXL-Turbo's architecture
         diffusion_svd_model=str(tiny_svd_model),

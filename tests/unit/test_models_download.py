@@ -27,7 +27,12 @@ def run_cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
 
 def test_the_profile_decides_which_models_are_wanted(tmp_path: Path) -> None:
     assert configured_weights(offline_settings(tmp_path)) == []
-    gpu = offline_settings(tmp_path, video_backend="diffusion", music_backend="musicgen")
+    gpu = offline_settings(
+        tmp_path,
+        video_backend="diffusion",
+        video_model="stable-video-diffusion",
+        music_backend="musicgen",
+    )
     assert [w.model_id for w in configured_weights(gpu)] == [
         "stabilityai/sdxl-turbo",
         "stabilityai/stable-video-diffusion-img2vid-xt",
@@ -43,7 +48,7 @@ def test_dry_run_lists_the_models_and_local_folders_are_left_alone(tmp_path: Pat
     local.mkdir()
     done = run_cli(tmp_path, "--profile", "prod_gpu", "--dry-run", MUSICGEN_MODEL=str(local))
     assert done.returncode == 0, done.stderr
-    assert "stabilityai/stable-video-diffusion-img2vid-xt: would be downloaded (video)" in (
+    assert "black-forest-labs/FLUX.2-klein-4B: would be downloaded (video)" in (
         done.stdout
     )
     assert f"{local}: a local folder, used as it is" in done.stdout

@@ -43,7 +43,7 @@ class ModelRuntime(BaseModel):
             dtype=settings.diffusion_dtype if on_cuda else "float32",
             variant=settings.diffusion_weights_variant,
             offline=settings.hf_hub_offline,
-            cpu_offload=settings.diffusion_cpu_offload and on_cuda,
+            cpu_offload=bool(settings.diffusion_cpu_offload) and on_cuda,
             vae_slicing=settings.diffusion_vae_slicing,
             vae_tiling=settings.diffusion_vae_tiling,
             decode_chunk_size=settings.diffusion_decode_chunk_size,

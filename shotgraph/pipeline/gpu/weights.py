@@ -22,6 +22,7 @@ class Purpose(StrEnum):
 
 
 # The video model families the diffusion backend runs (VIDEO_MODEL).
+PRESET_MODEL = "preset"
 SVD_MODEL = "stable-video-diffusion"
 LTX_MODEL = "ltx-video"
 # Weights of other frameworks that repositories often carry beside the PyTorch ones.
@@ -43,11 +44,15 @@ def configured_weights(settings: Settings, only: Purpose | None = None) -> list[
     """The models the configured GPU backends will load, in the order they load them."""
     wanted: list[ModelWeights] = []
     if settings.video_backend == "diffusion" and only in (None, Purpose.VIDEO):
-        ids = (
-            [settings.diffusion_t2v_model]
-            if settings.video_model == LTX_MODEL
-            else [settings.diffusion_keyframe_model, settings.diffusion_svd_model]
-        )
+        if settings.video_model == PRESET_MODEL:
+            from shotgraph.pipeline.gpu.presets import lineup
+
+            chosen = lineup(settings)
+            ids = [chosen.picture_model, chosen.video_model]
+        elif settings.video_model == LTX_MODEL:
+            ids = [settings.diffusion_t2v_model]
+        else:
+            ids = [settings.diffusion_keyframe_model, settings.diffusion_svd_model]
         wanted += [
             ModelWeights(purpose=Purpose.VIDEO, model_id=i, marker="model_index.json") for i in ids
         ]

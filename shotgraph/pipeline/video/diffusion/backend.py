@@ -18,13 +18,15 @@ from shotgraph.errors import BackendUnavailable, StageFailed
 from shotgraph.models import Stage, seed_of
 from shotgraph.pipeline.gpu.manager import ModelManager, process_models, run_with_memory_retry
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
-from shotgraph.pipeline.gpu.weights import LTX_MODEL, SVD_MODEL
+from shotgraph.pipeline.gpu.weights import LTX_MODEL, PRESET_MODEL, SVD_MODEL
 from shotgraph.pipeline.video.diffusion.clips import (
     ClipFootage,
     generation_size,
     last_frame,
+    read_rgb,
     source_frame_count,
     write_clip,
+    write_png,
 )
 from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
 from shotgraph.pipeline.video.diffusion.prompts import (
@@ -54,7 +56,7 @@ class DiffusionBackend:
         if settings.video_model not in VIDEO_MODELS:
             raise BackendUnavailable(
                 f"VIDEO_MODEL={settings.video_model} is not a model this backend runs; "
-                f"use one of {', '.join(VIDEO_MODELS)}"
+                f"use {PRESET_MODEL} or one of {', '.join(VIDEO_MODELS)}"
             )
         self.runtime = ModelRuntime.from_settings(settings)
         self.runtime.require_device("VIDEO_BACKEND=diffusion")
@@ -83,6 +85,15 @@ class DiffusionBackend:
         )
         write_clip(frames, self.fps, out)
 
+    def keyframe(self, job: ShotRender, out: Path) -> None:
+        """The keyframe SVD animates (VIDEO_MODEL=ltx-video draws none: it starts from text)."""
+        if self.text_to_video is not None:
+            raise BackendUnavailable(
+                "VIDEO_MODEL=ltx-video makes no keyframes; use VIDEO_MODEL=preset for a storyboard"
+            )
+        picture = self.painter.paint(self.keyframe_request(job), self.runtime)
+        write_png(picture, out)
+
     def footage(self, artefact: Path, job: ShotRender) -> ClipFootage:
         return ClipFootage(artefact, job.resolution)
 
@@ -104,8 +115,9 @@ class DiffusionBackend:
         frame_count = source_frame_count(job.duration_s, self.fps)
         if self.text_to_video is not None:
             return self.text_to_video.generate(start, frame_count, runtime)
+        approved = read_rgb(job.keyframe) if job.keyframe is not None else None
         request = AnimationRequest(
-            keyframe=self.painter.paint(start, runtime),
+            keyframe=self.painter.paint(start, runtime) if approved is None else approved,
             motion=motion_conditioning(job),
             frame_count=frame_count,
             seed=seed_of(job.seed, "motion", job.ref.id),

@@ -35,6 +35,7 @@ def diffusion_settings(tiny_keyframe_model: Path, tiny_svd_model: Path) -> Setti
     return Settings(
         _env_file=None,
         **device_settings(),
+        video_model="stable-video-diffusion",
         diffusion_keyframe_model=str(tiny_keyframe_model),
         diffusion_svd_model=str(tiny_svd_model),
         diffusion_svd_frames=4,
@@ -111,6 +112,7 @@ def test_missing_weights_name_the_model_and_the_fetch_command(tmp_path: Path) ->
     settings = Settings(
         _env_file=None,
         diffusion_device="cpu",
+        video_model="stable-video-diffusion",
         hf_hub_offline=True,
         diffusion_keyframe_model="shotgraph-tests/absent-keyframe-model",
         video_resolution="128x64",
@@ -125,7 +127,9 @@ def test_without_cuda_the_backend_refuses_to_start() -> None:
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
     with pytest.raises(BackendUnavailable, match="needs a CUDA GPU"):
-        DiffusionBackend(Settings(_env_file=None, diffusion_device="cuda"))
+        DiffusionBackend(
+            Settings(_env_file=None, diffusion_device="cuda", video_model="stable-video-diffusion")
+        )
 
 
 def test_an_unknown_video_model_is_refused() -> None:
@@ -249,6 +253,7 @@ def test_a_keyframe_prompt_past_clips_77_tokens_is_read_whole(
     settings = Settings(
         _env_file=None,
         **device_settings(),
+        video_model="stable-video-diffusion",
         diffusion_keyframe_model=str(request.getfixturevalue(fixture)),
         diffusion_svd_model=str(tiny_svd_model),
     )
