@@ -64,6 +64,13 @@ def explain_missing_weights(model_id: str, runtime: ModelRuntime) -> Iterator[No
         yield
     except OSError as exc:
         raise WeightsMissing(model_id, runtime.offline) from exc
+    except ValueError as exc:
+        if runtime.variant is None or "variant" not in str(exc):
+            raise
+        raise BackendUnavailable(
+            f"The model {model_id} has no {runtime.variant} weights for every part; unset "
+            "DIFFUSION_WEIGHTS_VARIANT to load its default ones."
+        ) from exc
 
 
 class LoadedModel(BaseModel):
