@@ -196,7 +196,7 @@ def repo_listing(weights: ModelWeights, settings: Settings) -> RepoListing:
         if any(f.path == "model_index.json" for f in files):
             index = Path(hf_hub_download(weights.model_id, "model_index.json"))
             model_index = json.loads(index.read_text())
-    except Exception as exc:  # noqa: BLE001 (no connection, no such repository, no access)
+    except Exception as exc:  # no connection, no such repository, no access
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise BackendUnavailable(
             f"The files of {weights.model_id} could not be listed on the Hugging Face hub "
