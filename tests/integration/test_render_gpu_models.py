@@ -21,6 +21,7 @@ from shotgraph.pipeline.orchestrator import Orchestrator
 from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
 from shotgraph.pipeline.video.diffusion.clips import last_frame
 from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
+from shotgraph.pipeline.video.diffusion.reference_video import ReferenceVideoBackend
 from shotgraph.queue.pipeline_process import PipelineFailed, PipelineProcess
 from tests.helpers.media import probe
 from tests.helpers.tiny_models import TEST_DEVICE, TINY_MUSIC_RATE, device_settings
@@ -156,3 +157,40 @@ async def test_a_started_pipeline_process_reports_the_models_it_holds(
         assert (pipeline.models.gpu is not None) == TEST_DEVICE.startswith("cuda")
     finally:
         await pipeline.close()
+
+
+async def test_a_story_renders_through_the_preset_path(
+    tmp_path: Path, tiny_flux2_klein_model: Path, tiny_ltx_condition_model: Path
+) -> None:
+    """VIDEO_MODEL=preset (the default) end to end: every clip at the image-to-video model's
+    native 24 fps with the shot's frames and no more, conformed into a valid film."""
+    settings = Settings(
+        _env_file=None,
+        **device_settings(),
+        storage_path=tmp_path / "output",
+        video_backend="diffusion",
+        music_backend="synth",
+        gpu_preset="24gb",
+        diffusion_picture_model=str(tiny_flux2_klein_model),
+        diffusion_picture_steps=1,
+        diffusion_i2v_model=str(tiny_ltx_condition_model),
+        diffusion_i2v_steps=1,
+        diffusion_i2v_max_frames=97,
+        video_resolution="128x64",
+        video_fps=12,
+    )
+    backends = build_backends(settings)
+    assert isinstance(backends.video, ReferenceVideoBackend)
+
+    result = await Orchestrator(settings, backends).run(StoryRequest(story=STORY, seed=4))
+
+    film = probe(settings.storage_path / result.files.video)
+    picture = film.stream("video")
+    assert (picture.width, picture.height, picture.fps) == (128, 64, 12)
+    plan = ShotPlan.model_validate_json((settings.storage_path / result.files.plan).read_text())
+    clips = sorted((settings.storage_path / "jobs" / result.job_id / "visuals").glob("*.mp4"))
+    assert len(clips) == plan.shot_count
+    for clip in clips:
+        video = probe(clip).stream("video")
+        assert (video.width, video.height, video.fps) == (128, 64, 24)
+    assert film.duration_s > 5
