@@ -340,6 +340,48 @@ def tiny_musicgen_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _saved(tmp_path_factory, "musicgen", _save_musicgen_model)
 
 
+TINY_LTX: dict[str, dict[str, Any]] = {
+    "ltx_transformer": {
+        "in_channels": 8,
+        "out_channels": 8,
+        "patch_size": 1,
+        "patch_size_t": 1,
+        "num_attention_heads": 2,
+        "attention_head_dim": 8,
+        "cross_attention_dim": 16,
+        "num_layers": 1,
+        "caption_channels": 32,
+    },
+    # Four-fold in space and time: 8k+1 frames and sizes in multiples of 32 still divide.
+    "ltx_vae": {
+        "latent_channels": 8,
+        "block_out_channels": [8, 8, 8, 8],
+        "decoder_block_out_channels": [8, 8, 8, 8],
+        "layers_per_block": [1, 1, 1, 1, 1],
+        "decoder_layers_per_block": [1, 1, 1, 1, 1],
+        "spatio_temporal_scaling": [True, True, False, False],
+        "decoder_spatio_temporal_scaling": [True, True, False, False],
+        "decoder_inject_noise": [False, False, False, False, False],
+        "upsample_residual": [False, False, False, False],
+        "upsample_factor": [1, 1, 1, 1],
+        "timestep_conditioning": False,
+        "patch_size": 1,
+        "patch_size_t": 1,
+        "encoder_causal": True,
+        "decoder_causal": False,
+    },
+    "ltx_text_encoder": {
+        "vocab_size": 64,
+        "d_model": 32,
+        "d_ff": 37,
+        "d_kv": 8,
+        "num_layers": 2,
+        "num_heads": 4,
+    },
+}
+"""The tiny LTX-Video's parts, keyed as bench/gpu_models.json keys the full-size ones."""
+
+
 def _save_ltx_model(folder: Path) -> None:
     import torch
     from diffusers import (
@@ -351,38 +393,9 @@ def _save_ltx_model(folder: Path) -> None:
     from transformers import T5Config, T5EncoderModel
 
     torch.manual_seed(0)
-    transformer = LTXVideoTransformer3DModel(
-        in_channels=8,
-        out_channels=8,
-        patch_size=1,
-        patch_size_t=1,
-        num_attention_heads=2,
-        attention_head_dim=8,
-        cross_attention_dim=16,
-        num_layers=1,
-        caption_channels=32,
-    )
-    # Four-fold in space and time: 8k+1 frames and sizes in multiples of 32 still divide.
-    vae = AutoencoderKLLTXVideo(
-        latent_channels=8,
-        block_out_channels=(8, 8, 8, 8),
-        decoder_block_out_channels=(8, 8, 8, 8),
-        layers_per_block=(1, 1, 1, 1, 1),
-        decoder_layers_per_block=(1, 1, 1, 1, 1),
-        spatio_temporal_scaling=(True, True, False, False),
-        decoder_spatio_temporal_scaling=(True, True, False, False),
-        decoder_inject_noise=(False, False, False, False, False),
-        upsample_residual=(False, False, False, False),
-        upsample_factor=(1, 1, 1, 1),
-        timestep_conditioning=False,
-        patch_size=1,
-        patch_size_t=1,
-        encoder_causal=True,
-        decoder_causal=False,
-    )
-    text_encoder = T5EncoderModel(
-        T5Config(vocab_size=64, d_model=32, d_ff=37, d_kv=8, num_layers=2, num_heads=4)
-    )
+    transformer = LTXVideoTransformer3DModel(**TINY_LTX["ltx_transformer"])
+    vae = AutoencoderKLLTXVideo(**TINY_LTX["ltx_vae"])
+    text_encoder = T5EncoderModel(T5Config(**TINY_LTX["ltx_text_encoder"]))
     pipe = LTXPipeline(
         scheduler=FlowMatchEulerDiscreteScheduler(),
         vae=vae,
