@@ -316,6 +316,7 @@ def bench_preset(
     from shotgraph.config import Resolution
     from shotgraph.pipeline.gpu.placement import place_pipeline
     from shotgraph.pipeline.gpu.runtime import ModelRuntime
+    from shotgraph.pipeline.video.diffusion.image_to_video import LTX_FPS
     from shotgraph.pipeline.video.diffusion.reference_video import native_size
 
     picture, video = build_preset(configs, transformer_key, workload)
@@ -367,7 +368,7 @@ def bench_preset(
             width=width,
             height=height,
             num_frames=frames,
-            frame_rate=preset.video_fps,
+            frame_rate=LTX_FPS,
             num_inference_steps=steps,
             decode_timestep=0.05,
             image_cond_noise_scale=0.025,
@@ -381,7 +382,7 @@ def bench_preset(
     clip_s, clip_peak = _timed(
         lambda: clip(workload.preset_steps(preset), workload.clip_frames), workload
     )
-    film_s = workload.clip_frames / preset.video_fps
+    film_s = workload.clip_frames / LTX_FPS
     print(f"  keyframe {keyframe_s:.1f} s, clip {clip_s:.1f} s", flush=True)
     return {
         "preset_keyframe_seconds": keyframe_s,

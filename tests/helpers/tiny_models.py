@@ -531,3 +531,65 @@ def _save_flux2_klein_model(folder: Path) -> None:
 @pytest.fixture(scope="session")
 def tiny_flux2_klein_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _saved(tmp_path_factory, "flux2-klein", _save_flux2_klein_model)
+
+
+def _save_wan_ti2v_model(folder: Path) -> None:
+    """Wan2.2 TI2V-5B's shape: one transformer reading the image through its latents (no
+    CLIP image encoder), timesteps expanded per token, a VAE 16-fold in space and 4 in time."""
+    import torch
+    from diffusers import (
+        AutoencoderKLWan,
+        UniPCMultistepScheduler,
+        WanImageToVideoPipeline,
+        WanTransformer3DModel,
+    )
+    from transformers import UMT5Config, UMT5EncoderModel
+
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(
+        base_dim=3,
+        z_dim=48,
+        in_channels=12,
+        out_channels=12,
+        is_residual=True,
+        patch_size=2,
+        latents_mean=[0.0] * 48,
+        latents_std=[1.0] * 48,
+        dim_mult=[1, 1, 1, 1],
+        num_res_blocks=1,
+        scale_factor_spatial=16,
+        scale_factor_temporal=4,
+        temperal_downsample=[False, True, True],
+    )
+    transformer = WanTransformer3DModel(
+        patch_size=(1, 2, 2),
+        num_attention_heads=2,
+        attention_head_dim=12,
+        in_channels=48,
+        out_channels=48,
+        text_dim=32,
+        freq_dim=256,
+        ffn_dim=32,
+        num_layers=2,
+        cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads",
+        rope_max_seq_len=32,
+    )
+    pipe = WanImageToVideoPipeline(
+        tokenizer=_t5_tokenizer(),
+        text_encoder=UMT5EncoderModel(
+            UMT5Config(vocab_size=64, d_model=32, d_ff=37, d_kv=8, num_layers=2, num_heads=4)
+        ),
+        vae=vae,
+        scheduler=UniPCMultistepScheduler(
+            prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0
+        ),
+        transformer=transformer,
+        expand_timesteps=True,
+    )
+    pipe.save_pretrained(folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_wan_ti2v_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _saved(tmp_path_factory, "wan-ti2v", _save_wan_ti2v_model)

@@ -10,6 +10,8 @@ Why these models (the README's GPU section has the figures and the licences):
 - LTX-Video (LTXConditionPipeline) animates a keyframe, or continues from the previous clip's
   last frames, with the shot's action as text, at 24 fps; 5 s of 768x512 in about 2 s on an
   H100 (its report), two orders of magnitude ahead of the other open image-to-video models.
+  Wan2.2 (WanImageToVideoPipeline, Apache-2.0) runs in its place when DIFFUSION_I2V_MODEL
+  names it, for servers whose licence needs outweigh its speed.
 """
 
 from __future__ import annotations
@@ -37,8 +39,6 @@ class Lineup(BaseModel):
     video_model: str
     """Shots: a text-conditioned image-to-video model."""
     video_steps: int
-    video_fps: int
-    """The video model's own frame rate: clips are made at it, not at the film's."""
     video_pixels: int
     """The most pixels a clip's frame has at the model's native size."""
     max_frames: int
@@ -47,43 +47,32 @@ class Lineup(BaseModel):
     """Planned up front where both models do not fit the card together, not after an OOM."""
 
 
+# FLUX.2 klein 4B (~16 GB in bf16 with its Qwen3 encoder) and LTX 2B (~14 GB with T5-XXL)
+# do not share 24 GB: each moves to the GPU only while it runs.
+_24GB = Lineup(
+    name="24gb",
+    picture_model=FLUX2_KLEIN_4B,
+    picture_steps=4,
+    video_model=LTX_VIDEO_2B,
+    video_steps=40,
+    video_pixels=768 * 512,
+    max_frames=121,
+    cpu_offload=True,
+)
 PRESETS: dict[PresetName, Lineup] = {
-    # FLUX.2 klein 4B (~16 GB in bf16 with its Qwen3 encoder) and LTX 2B (~14 GB with T5-XXL)
-    # do not share 24 GB: each moves to the GPU only while it runs.
-    "24gb": Lineup(
-        name="24gb",
-        picture_model=FLUX2_KLEIN_4B,
-        picture_steps=4,
-        video_model=LTX_VIDEO_2B,
-        video_steps=40,
-        video_fps=24,
-        video_pixels=768 * 512,
-        max_frames=121,
-        cpu_offload=True,
-    ),
-    # The same two models, both resident: no transfers between shots.
-    "48gb": Lineup(
-        name="48gb",
-        picture_model=FLUX2_KLEIN_4B,
-        picture_steps=4,
-        video_model=LTX_VIDEO_2B,
-        video_steps=40,
-        video_fps=24,
-        video_pixels=768 * 512,
-        max_frames=161,
-        cpu_offload=False,
-    ),
+    "24gb": _24GB,
+    # The same two models, both resident: no transfers between shots, longer passes.
+    "48gb": _24GB.model_copy(update={"name": "48gb", "max_frames": 161, "cpu_offload": False}),
     # LTX-Video 13B (~26 GB transformer) at its native 1216x704, both models resident.
-    "80gb": Lineup(
-        name="80gb",
-        picture_model=FLUX2_KLEIN_4B,
-        picture_steps=4,
-        video_model=LTX_VIDEO_13B,
-        video_steps=30,
-        video_fps=24,
-        video_pixels=1216 * 704,
-        max_frames=161,
-        cpu_offload=False,
+    "80gb": _24GB.model_copy(
+        update={
+            "name": "80gb",
+            "video_model": LTX_VIDEO_13B,
+            "video_steps": 30,
+            "video_pixels": 1216 * 704,
+            "max_frames": 161,
+            "cpu_offload": False,
+        }
     ),
 }
 

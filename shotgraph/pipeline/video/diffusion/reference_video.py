@@ -12,7 +12,10 @@ text-conditioned image-to-video model at its own frame rate; the GPU preset pick
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -50,6 +53,8 @@ from shotgraph.pipeline.video.diffusion.prompts import (
 )
 from shotgraph.pipeline.video.protocol import ShotRender
 
+T = TypeVar("T")
+
 
 def native_size(resolution: Resolution, pixels: int, multiple: int) -> tuple[int, int]:
     """The film's frame shape at no more than the model's native pixel count, on its grid."""
@@ -82,36 +87,39 @@ class ReferenceVideoBackend:
         self.manager = manager or process_models()
         self.painter = PicturePainter(self.lineup, self.manager)
         self.video = ImageToVideo(self.lineup, self.manager)
-        self.fps = self.lineup.video_fps
         # A reference sheet is a 3:4 portrait as tall as the film is wide, at most the
         # model's native pixel count.
         long = settings.video_resolution.for_landscape().width
         portrait = Resolution(width=long * 3 // 4 // 2 * 2, height=long)
         self.reference_size = native_size(portrait, self.lineup.video_pixels, PICTURE_MULTIPLE)
 
+    @property
+    def fps(self) -> int:
+        """The image-to-video model's own frame rate (its pipeline is loaded to tell)."""
+        return self.video.fps(self.runtime)
+
     def load_models(self) -> None:
         self.painter.load(self.runtime)
         self.video.load(self.runtime)
 
     def keyframe(self, job: ShotRender, out: Path) -> None:
-        picture = run_with_memory_retry(
-            lambda runtime: self._keyframe(job, runtime),
-            self.runtime,
-            self.manager,
-            f"the keyframe of shot {job.ref.id}",
-            lambda reason: StageFailed(Stage.VISUALS.value, reason),
-        )
+        picture = self.retrying(f"the keyframe of shot {job.ref.id}", partial(self._keyframe, job))
         write_png(picture, out)
 
     def render(self, job: ShotRender, out: Path) -> None:
-        frames = run_with_memory_retry(
-            lambda runtime: self._clip(job, runtime),
+        frames = self.retrying(f"shot {job.ref.id}", partial(self._clip, job))
+        write_clip(frames, self.fps, out)
+
+    def retrying(self, what: str, work: Callable[[ModelRuntime], T]) -> T:
+        """`work` on the warm models, retried once with every memory saver on when the GPU
+        runs out of memory (that call only)."""
+        return run_with_memory_retry(
+            work,
             self.runtime,
             self.manager,
-            f"shot {job.ref.id}",
+            what,
             lambda reason: StageFailed(Stage.VISUALS.value, reason),
         )
-        write_clip(frames, self.fps, out)
 
     def footage(self, artefact: Path, job: ShotRender) -> ClipFootage:
         return ClipFootage(artefact, job.resolution)
@@ -140,7 +148,7 @@ class ReferenceVideoBackend:
             seed=seed_of(job.seed, "motion", job.ref.id),
             width=width,
             height=height,
-            frame_count=source_frame_count(job.duration_s, self.fps),
+            frame_count=source_frame_count(job.duration_s, self.video.fps(runtime)),
         )
         if continues_previous(job) and job.previous is not None:
             lead_in = tail_frames(job.previous, self.video.lead_in_frames(runtime))
@@ -166,11 +174,7 @@ class DiffusionReferenceMaker:
         request = PictureRequest(
             prompt=reference_prompt(character, style), seed=seed, width=width, height=height
         )
-        picture = run_with_memory_retry(
-            lambda runtime: backend.painter.paint(request, runtime),
-            backend.runtime,
-            backend.manager,
-            f"the reference of {character.name}",
-            lambda reason: StageFailed(Stage.VISUALS.value, reason),
+        picture = backend.retrying(
+            f"the reference of {character.name}", partial(backend.painter.paint, request)
         )
         write_png(picture, out)

@@ -100,7 +100,7 @@ def render_of(
         fps=24,
         duration_s=LENGTH_S,
         previous=previous,
-        references={c.name: references[c.name] for c in cast},
+        references={c.name: references[c.name] for c in cast if c.name in references},
     )
 
 
@@ -190,18 +190,19 @@ def test_a_film_through_the_preset_path(preset_settings: Settings, tmp_path: Pat
             video = probe(clip).stream("video")
             assert (video.width, video.height, video.fps, video.frames) == (128, 64, 24, needed)
             lead = recorder.grid + 1 if continuing else 0
-            assert decoded == pass_lengths(needed, 17, recorder.grid, lead)
+            assert decoded == pass_lengths(needed, 17, recorder.grid, lead, recorder.grid + 1)
             overlaps = lead + (recorder.grid + 1) * (len(decoded) - 1)
             assert 0 <= sum(decoded) - overlaps - needed < recorder.grid
             previous = clip
 
 
 def test_pass_lengths_follow_the_grid() -> None:
-    assert pass_lengths(24, 121, 8, 0) == [25]  # one pass, one surplus frame
-    assert pass_lengths(121, 121, 8, 0) == [121]
-    assert pass_lengths(130, 121, 8, 0) == [121, 25]  # 9 repeated, 16 new (7 spare)
-    assert pass_lengths(24, 121, 8, 9) == [33]  # a continuation regenerates its lead-in
-    assert all(n % 8 == 1 for n in pass_lengths(500, 161, 8, 9))
+    assert pass_lengths(24, 121, 8, 0, 9) == [25]  # one pass, one surplus frame
+    assert pass_lengths(121, 121, 8, 0, 9) == [121]
+    assert pass_lengths(130, 121, 8, 0, 9) == [121, 25]  # 9 repeated, 16 new (7 spare)
+    assert pass_lengths(24, 121, 8, 9, 9) == [33]  # a continuation regenerates its lead-in
+    assert all(n % 8 == 1 for n in pass_lengths(500, 161, 8, 9, 9))
+    assert pass_lengths(24, 81, 4, 1, 1) == [25]  # Wan: one frame carried over
 
 
 def test_clips_are_made_at_the_models_native_size() -> None:
@@ -210,3 +211,25 @@ def test_clips_are_made_at_the_models_native_size() -> None:
     assert native_size(Resolution(width=1024, height=576), 768 * 512, 32) == (832, 480)
     assert native_size(Resolution(width=576, height=1024), 768 * 512, 32) == (480, 832)
     assert native_size(Resolution(width=128, height=64), 768 * 512, 32) == (128, 64)
+
+
+def test_wan_takes_ltx_videos_place_when_named(
+    preset_settings: Settings, tiny_wan_ti2v_model: Path, tmp_path: Path
+) -> None:
+    """DIFFUSION_I2V_MODEL naming a Wan2.2 TI2V model (Apache-2.0) runs the same path: 24 fps,
+    the shot's frames on Wan's 4k+1 grid, a continuation started from the last frame."""
+    settings = preset_settings.model_copy(
+        update={"diffusion_i2v_model": str(tiny_wan_ti2v_model), "diffusion_i2v_max_frames": 13}
+    )
+    backend = ReferenceVideoBackend(settings, ModelManager())
+    assert backend.fps == 24
+    scene = film()[0]
+    previous: Path | None = None
+    for shot in scene.shots[:2]:
+        job = render_of(settings, scene, shot, {}, previous)
+        clip = tmp_path / f"{job.ref.id}.mp4"
+        backend.render(job, clip)
+        video = probe(clip).stream("video")
+        assert (video.width, video.height, video.fps, video.frames) == (128, 64, 24, 24)
+        previous = clip
+    assert backend.video.lead_in_frames(backend.runtime) == 1
