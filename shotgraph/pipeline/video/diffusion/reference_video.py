@@ -178,3 +178,10 @@ class DiffusionReferenceMaker:
             f"the reference of {character.name}", partial(backend.painter.paint, request)
         )
         write_png(picture, out)
+
+
+def reference_maker(settings: Settings) -> DiffusionReferenceMaker:
+    """The GPU ReferenceMaker for `backends._references` under VIDEO_MODEL=preset: a backend of
+    its own on the process's shared model manager, so the picture model is loaded once for
+    both the references and the keyframes."""
+    return DiffusionReferenceMaker(ReferenceVideoBackend(settings))

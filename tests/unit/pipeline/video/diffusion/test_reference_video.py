@@ -23,6 +23,7 @@ from shotgraph.pipeline.video.diffusion.reference_video import (
     DiffusionReferenceMaker,
     ReferenceVideoBackend,
     native_size,
+    reference_maker,
 )
 from shotgraph.pipeline.video.protocol import ShotRender
 from tests.helpers.media import probe
@@ -142,7 +143,9 @@ def test_a_film_through_the_preset_path(preset_settings: Settings, tmp_path: Pat
     recorder = Recorder(backend)
     maker = DiffusionReferenceMaker(backend)
 
-    # One reference sheet per recurring character, a 3:4 portrait.
+    # One reference sheet per recurring character, a 3:4 portrait, on the same warm weights
+    # the keyframes use.
+    assert isinstance(reference_maker(preset_settings), DiffusionReferenceMaker)
     references = {c.name: tmp_path / f"{c.name}.png" for c in (FOX, PELL)}
     for character in (FOX, PELL):
         maker.make(character, "storybook", seed=11, out=references[character.name])
