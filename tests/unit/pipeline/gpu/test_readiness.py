@@ -14,6 +14,7 @@ import pytest
 import redis
 
 from shotgraph.config import ExecutionProfile, Settings
+from shotgraph.doctor import run_checks
 from shotgraph.health import Role, check
 from shotgraph.pipeline.gpu.readiness import gpu_problem
 from shotgraph.queue import keys
@@ -67,3 +68,12 @@ def test_what_is_refused_and_what_is_not(tmp_path: Path) -> None:
     assert gpu_problem(animatic) is None  # prod_gpu with every GPU backend set aside
     disabled = Settings(_env_file=None, execution_profile="prod_gpu", gpu_enabled=False)
     assert "GPU_ENABLED=false, but EXECUTION_PROFILE=prod_gpu" in (gpu_problem(disabled) or "")
+
+
+def test_the_doctor_says_why_the_gpu_cannot_be_used(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, execution_profile="prod_gpu", storage_path=tmp_path)
+    check = next(c for c in run_checks(settings) if c.name == "gpu")
+    assert not check.ok
+    assert "cannot use a GPU here" in check.detail
+    calm = next(c for c in run_checks(offline_settings(tmp_path)) if c.name == "gpu")
+    assert calm.ok
