@@ -53,9 +53,15 @@ def test_the_configs_are_the_full_size_public_models() -> None:
 
 def test_the_preset_configs_are_the_full_size_public_models() -> None:
     """LTX-Video 0.9.5's 1.92 B transformer (the report's 1.9 B) and the 13 B one, T5 v1.1 XXL's
-    4.76 B encoder, Qwen3-4B's 4.02 B, and FLUX.2 [klein] 4B's transformer (reconstructed: its
-    3.88 B match the card's 4 B and the 7.75 GB bf16 file tests/helpers/hub_repos.py lists)."""
-    from diffusers import AutoencoderKLFlux2, Flux2Transformer2DModel, LTXVideoTransformer3DModel
+    4.76 B encoder, Qwen3-4B's 4.02 B, FLUX.2 [klein] 4B's transformer (reconstructed: its
+    3.88 B match the card's 4 B and the 7.75 GB bf16 file tests/helpers/hub_repos.py lists),
+    its VAE, and Wan2.2 TI2V-5B's 5.00 B transformer."""
+    from diffusers import (
+        AutoencoderKLFlux2,
+        Flux2Transformer2DModel,
+        LTXVideoTransformer3DModel,
+        WanTransformer3DModel,
+    )
     from transformers import Qwen3Config, Qwen3ForCausalLM, T5Config, T5EncoderModel
 
     configs = json.loads(gpu_video.CONFIGS.read_text())
@@ -67,8 +73,10 @@ def test_the_preset_configs_are_the_full_size_public_models() -> None:
             Qwen3ForCausalLM(Qwen3Config(**configs["flux2_text_encoder"])),
             Flux2Transformer2DModel(**configs["flux2_transformer"]),
             AutoencoderKLFlux2(**configs["flux2_vae"]),
+            WanTransformer3DModel(**configs["wan22_ti2v_transformer"]),
         )
-    assert [_millions_of_parameters(m) for m in parts] == [1923, 13043, 4762, 4022, 3876, 84]
+    sizes = [_millions_of_parameters(m) for m in parts]
+    assert sizes == [1923, 13043, 4762, 4022, 3876, 84, 5000]
 
 
 def test_the_preset_timings_run_end_to_end_on_tiny_models() -> None:
