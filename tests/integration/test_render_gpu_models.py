@@ -18,15 +18,20 @@ from shotgraph.pipeline.gpu.manager import ModelManager, process_models
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
 from shotgraph.pipeline.music.musicgen import MusicgenMusic
 from shotgraph.pipeline.orchestrator import Orchestrator
+from shotgraph.pipeline.stages.storyboard import recurring_characters
 from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
-from shotgraph.pipeline.video.diffusion.clips import last_frame
+from shotgraph.pipeline.video.diffusion.clips import last_frame, read_rgb
 from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
-from shotgraph.pipeline.video.diffusion.reference_video import ReferenceVideoBackend
+from shotgraph.pipeline.video.diffusion.reference_video import (
+    DiffusionReferenceMaker,
+    ReferenceVideoBackend,
+)
 from shotgraph.queue.pipeline_process import PipelineFailed, PipelineProcess
 from tests.helpers.media import probe
 from tests.helpers.tiny_models import TEST_DEVICE, TINY_MUSIC_RATE, device_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.gpu_models]
+torch = pytest.importorskip("torch", reason="the GPU backends' tests need torch")
 
 STORY = """The Lantern
 
@@ -162,8 +167,9 @@ async def test_a_started_pipeline_process_reports_the_models_it_holds(
 async def test_a_story_renders_through_the_preset_path(
     tmp_path: Path, tiny_flux2_klein_model: Path, tiny_ltx_condition_model: Path
 ) -> None:
-    """VIDEO_MODEL=preset (the default) end to end: every clip at the image-to-video model's
-    native 24 fps with the shot's frames and no more, conformed into a valid film."""
+    """VIDEO_MODEL=preset (the default) end to end, storyboard included: one reference sheet per
+    recurring character in the result, each reaching the keyframe of every shot that shows
+    that character, every clip at the image-to-video model's native 24 fps, a valid film."""
     settings = Settings(
         _env_file=None,
         **device_settings(),
@@ -181,13 +187,40 @@ async def test_a_story_renders_through_the_preset_path(
     )
     backends = build_backends(settings)
     assert isinstance(backends.video, ReferenceVideoBackend)
+    assert isinstance(backends.references, DiffusionReferenceMaker)
+    # What the picture model's VAE encodes: the reference images handed to a keyframe.
+    encoded: list[np.ndarray] = []
+    picture = backends.video.painter._pipeline(backends.video.runtime)
+
+    def record(module: object, args: tuple[torch.Tensor, ...]) -> None:
+        pixels = args[0][0].permute(1, 2, 0).float().cpu().numpy()
+        encoded.append(np.clip((pixels + 1) * 127.5, 0, 255))
+
+    picture.vae.encoder.register_forward_pre_hook(record)
 
     result = await Orchestrator(settings, backends).run(StoryRequest(story=STORY, seed=4))
 
+    assert result.storyboard is not None
+    plan = result.storyboard.plan
+    sheets = {
+        name: read_rgb(settings.storage_path / path)
+        for name, path in result.storyboard.references.items()
+    }
+    assert set(sheets) == {c.name for c in recurring_characters(plan)}
+    assert sheets
+    expected = [
+        (ref.id, c.name)
+        for ref in plan.shots()
+        for c in plan.characters
+        if c.name in ref.shot.characters and c.name in sheets
+    ]
+    assert len(encoded) == len(expected)
+    for (shot, name), pixels in zip(expected, encoded, strict=True):
+        assert np.abs(pixels - sheets[name]).max() <= 1.0, (shot, name)
+
     film = probe(settings.storage_path / result.files.video)
-    picture = film.stream("video")
-    assert (picture.width, picture.height, picture.fps) == (128, 64, 12)
-    plan = ShotPlan.model_validate_json((settings.storage_path / result.files.plan).read_text())
+    picture_stream = film.stream("video")
+    assert (picture_stream.width, picture_stream.height, picture_stream.fps) == (128, 64, 12)
     clips = sorted((settings.storage_path / "jobs" / result.job_id / "visuals").glob("*.mp4"))
     assert len(clips) == plan.shot_count
     for clip in clips:

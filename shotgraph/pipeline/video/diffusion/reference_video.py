@@ -103,22 +103,24 @@ class ReferenceVideoBackend:
         self.video.load(self.runtime)
 
     def keyframe(self, job: ShotRender, out: Path) -> None:
-        picture = self.retrying(f"the keyframe of shot {job.ref.id}", partial(self._keyframe, job))
+        picture = self.retrying(
+            Stage.STORYBOARD, f"the keyframe of shot {job.ref.id}", partial(self._keyframe, job)
+        )
         write_png(picture, out)
 
     def render(self, job: ShotRender, out: Path) -> None:
-        frames = self.retrying(f"shot {job.ref.id}", partial(self._clip, job))
+        frames = self.retrying(Stage.VISUALS, f"shot {job.ref.id}", partial(self._clip, job))
         write_clip(frames, self.fps, out)
 
-    def retrying(self, what: str, work: Callable[[ModelRuntime], T]) -> T:
+    def retrying(self, stage: Stage, what: str, work: Callable[[ModelRuntime], T]) -> T:
         """`work` on the warm models, retried once with every memory saver on when the GPU
-        runs out of memory (that call only)."""
+        runs out of memory (that call only); running out again fails `stage`."""
         return run_with_memory_retry(
             work,
             self.runtime,
             self.manager,
             what,
-            lambda reason: StageFailed(Stage.VISUALS.value, reason),
+            lambda reason: StageFailed(stage.value, reason),
         )
 
     def footage(self, artefact: Path, job: ShotRender) -> ClipFootage:
@@ -175,7 +177,9 @@ class DiffusionReferenceMaker:
             prompt=reference_prompt(character, style), seed=seed, width=width, height=height
         )
         picture = backend.retrying(
-            f"the reference of {character.name}", partial(backend.painter.paint, request)
+            Stage.STORYBOARD,
+            f"the reference of {character.name}",
+            partial(backend.painter.paint, request),
         )
         write_png(picture, out)
 
