@@ -86,12 +86,13 @@ class DiffusionBackend:
         write_clip(frames, self.fps, out)
 
     def keyframe(self, job: ShotRender, out: Path) -> None:
-        """The keyframe SVD animates (VIDEO_MODEL=ltx-video draws none: it starts from text)."""
+        """The keyframe the clip starts from: SDXL-Turbo's picture for SVD, the first frame of
+        a short text-to-video pass for VIDEO_MODEL=ltx-video."""
+        request = self.keyframe_request(job)
         if self.text_to_video is not None:
-            raise BackendUnavailable(
-                "VIDEO_MODEL=ltx-video makes no keyframes; use VIDEO_MODEL=preset for a storyboard"
-            )
-        picture = self.painter.paint(self.keyframe_request(job), self.runtime)
+            picture = self.text_to_video.first_frame(request, self.runtime)
+        else:
+            picture = self.painter.paint(request, self.runtime)
         write_png(picture, out)
 
     def footage(self, artefact: Path, job: ShotRender) -> ClipFootage:
@@ -114,6 +115,8 @@ class DiffusionBackend:
         start = self.keyframe_request(job)
         frame_count = source_frame_count(job.duration_s, self.fps)
         if self.text_to_video is not None:
+            if job.keyframe is not None and job.previous is None:  # a scene's first shot
+                start = start.model_copy(update={"init_image": read_rgb(job.keyframe)})
             return self.text_to_video.generate(start, frame_count, runtime)
         approved = read_rgb(job.keyframe) if job.keyframe is not None else None
         request = AnimationRequest(

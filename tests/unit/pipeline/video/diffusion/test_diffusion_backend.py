@@ -16,7 +16,7 @@ from shotgraph.models import Character, Scene, Setting, Shot, ShotRef, ShotType
 from shotgraph.pipeline.gpu.manager import ModelManager, WeightsMissing
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
 from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
-from shotgraph.pipeline.video.diffusion.clips import last_frame, source_frame_count
+from shotgraph.pipeline.video.diffusion.clips import last_frame, read_rgb, source_frame_count
 from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
 from shotgraph.pipeline.video.diffusion.svd import decode_chunk
 from shotgraph.pipeline.video.diffusion.text_to_video import LtxVideo, ltx_runtime
@@ -108,6 +108,23 @@ def test_the_next_shot_in_a_scene_starts_from_the_last_frame(
     assert len(clip_frames(tmp_path / "second.mp4")) == 8
 
 
+def test_the_storyboard_keyframe_is_painted_once_and_animated(
+    diffusion_settings: Settings, tmp_path: Path
+) -> None:
+    """The storyboard asks for the keyframe; the clip then animates that approved picture
+    instead of painting another."""
+    manager = ModelManager()
+    painter = OutOfMemoryPainter(diffusion_settings, manager, failures=0)
+    backend = DiffusionBackend(diffusion_settings, manager, painter=painter)
+    job = shot_render(diffusion_settings, 0)
+    keyframe = tmp_path / "keyframe.png"
+    backend.keyframe(job, keyframe)
+    assert read_rgb(keyframe).shape == (64, 128, 3)
+    backend.render(job.model_copy(update={"keyframe": keyframe}), tmp_path / "shot.mp4")
+    assert len(painter.runtimes) == 1
+    assert len(clip_frames(tmp_path / "shot.mp4")) == 8
+
+
 def test_missing_weights_name_the_model_and_the_fetch_command(tmp_path: Path) -> None:
     settings = Settings(
         _env_file=None,
@@ -162,6 +179,9 @@ def test_ltx_video_makes_the_clip_from_text_then_from_the_previous_shot(
     follower = shot_render(settings, 1, previous=first)
     assert np.array_equal(backend.keyframe_request(follower).init_image, last_frame(first))
     backend.render(follower, second)
+    # Its storyboard keyframe: the first frame of a short text-to-video pass.
+    backend.keyframe(shot_render(settings, 0), tmp_path / "keyframe.png")
+    assert read_rgb(tmp_path / "keyframe.png").shape == (64, 128, 3)
     for clip in (first, second):
         frames = clip_frames(clip)
         assert len(frames) == source_frame_count(2.5, 6) == 15  # two chained 9-frame passes
