@@ -25,15 +25,15 @@ musicgen_realtime_factor
     Seconds of audio per second of wall time for MusicGen-small in fp16 generating a 30 s
     window with guidance 3, the way the music backend calls it.
 
-preset_keyframe_seconds, preset_clip_seconds, preset_peak_gpu_mem_gib
-    The default lineup of the GPU preset (--preset, else the one this card's memory picks),
+<preset>_keyframe_seconds, <preset>_clip_seconds, <preset>_peak_gpu_mem_gib
+    The default lineup of each GPU preset this card holds (24gb, 48gb, 80gb; --preset for one),
     with production's defaults: one FLUX.2 [klein] keyframe drawn from two reference images,
     and one 5 s LTX-Video clip (121 frames at 24 fps) from it, at the preset's native size for
     a 16:9 film, in bfloat16, placed by `place_pipeline` (CPU offload where the preset plans
     it). Text embeddings are given, not encoded: the encoders run once a shot, not per step.
 
-film_seconds_per_gpu_minute, svd_film_seconds_per_gpu_minute
-    Seconds of finished film one GPU-minute makes: the preset path (a keyframe and a clip per
+<preset>_film_seconds_per_gpu_minute, svd_film_seconds_per_gpu_minute
+    Seconds of finished film one GPU-minute makes: each preset's path (a keyframe and a clip per
     5 s shot) beside the old SDXL-Turbo + SVD-XT path's SVD clip alone (25 frames = 3.6 s of
     motion at 7 fps; its keyframe not counted, which flatters it).
 
@@ -45,6 +45,7 @@ _native_cudnn] [--no-compile]`.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.util
 import json
 import time
@@ -385,10 +386,10 @@ def bench_preset(
     film_s = workload.clip_frames / LTX_FPS
     print(f"  keyframe {keyframe_s:.1f} s, clip {clip_s:.1f} s", flush=True)
     return {
-        "preset_keyframe_seconds": keyframe_s,
-        "preset_clip_seconds": clip_s,
-        "preset_peak_gpu_mem_gib": max(keyframe_peak, clip_peak),
-        "film_seconds_per_gpu_minute": 60 * film_s / (keyframe_s + clip_s),
+        f"{preset.name}_keyframe_seconds": keyframe_s,
+        f"{preset.name}_clip_seconds": clip_s,
+        f"{preset.name}_peak_gpu_mem_gib": max(keyframe_peak, clip_peak),
+        f"{preset.name}_film_seconds_per_gpu_minute": 60 * film_s / (keyframe_s + clip_s),
     }
 
 
@@ -396,7 +397,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--attention-backend", default=None, help="diffusers attention backend")
     parser.add_argument("--no-compile", action="store_true", help="tune without torch.compile")
-    parser.add_argument("--preset", default=None, help="24gb, 48gb or 80gb; default: this card's")
+    parser.add_argument("--preset", default=None, help="24gb, 48gb or 80gb; default: each it holds")
     args = parser.parse_args()
     if not _cuda_available():
         print("bench/gpu_video.py needs a CUDA GPU (and torch with CUDA); none found, so nothing")
@@ -413,9 +414,14 @@ def main() -> None:
     from shotgraph.pipeline.gpu.presets import PRESETS, preset_for_memory
 
     memory = torch.cuda.get_device_properties(0).total_memory / 2**30
-    preset = PRESETS[args.preset or preset_for_memory(memory)]
-    key = LTX_CONFIGS.get(preset.video_model, "ltx_transformer_13b")
-    figures |= bench_preset(configs, preset, key, workload)
+    largest = list(PRESETS).index(preset_for_memory(memory))
+    names = [args.preset] if args.preset else list(PRESETS)[: largest + 1]
+    for name in names:
+        preset = PRESETS[name]
+        key = LTX_CONFIGS.get(preset.video_model, "ltx_transformer_13b")
+        figures |= bench_preset(configs, preset, key, workload)
+        gc.collect()
+        torch.cuda.empty_cache()
     for name, value in figures.items():
         print(f"{name}={value:.3f}")
 
