@@ -22,7 +22,7 @@ from shotgraph.pipeline.artefacts import JobFolder
 from shotgraph.pipeline.backends import Backends, build_backends
 from shotgraph.pipeline.composition.timeline import build_timeline
 from shotgraph.pipeline.job import JobRun
-from shotgraph.pipeline.progress import ProgressCallback, StageReporter
+from shotgraph.pipeline.progress import ProgressCallback, StageReporter, StopCheck
 from shotgraph.pipeline.stages.compose import run_compose
 from shotgraph.pipeline.stages.music import run_music
 from shotgraph.pipeline.stages.narration import run_narration
@@ -47,8 +47,11 @@ class Orchestrator:
         request: StoryRequest,
         progress: ProgressCallback | None = None,
         job_id: str | None = None,
+        should_stop: StopCheck | None = None,
     ) -> JobResult:
-        job = self._start(request, progress, job_id)
+        """The film of `request`. With `should_stop`, every progress report is a checkpoint
+        where the job raises StopRequested once it returns True."""
+        job = self._start(request, progress, job_id, should_stop)
         digest, plan = await self._plan(job)
         plan = await run_safety(job, digest, plan)
         narration = await run_narration(job, plan)
@@ -85,7 +88,11 @@ class Orchestrator:
         return PlannedStory(plan=plan, cost=job.cost, notes=job.notes)
 
     def _start(
-        self, request: StoryRequest, progress: ProgressCallback | None, job_id: str | None
+        self,
+        request: StoryRequest,
+        progress: ProgressCallback | None,
+        job_id: str | None,
+        should_stop: StopCheck | None = None,
     ) -> JobRun:
         job_id = job_id or request.fingerprint()[:16]
         log.info("job %s: starting", job_id)
@@ -94,7 +101,7 @@ class Orchestrator:
             backends=self.backends,
             request=request,
             folder=JobFolder(self.settings.storage_path, job_id),
-            reporter=StageReporter(progress),
+            reporter=StageReporter(progress, should_stop),
             notes=list(self.backends.choice.notes),
         )
 

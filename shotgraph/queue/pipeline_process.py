@@ -3,20 +3,28 @@
 arq's abort and timeout only cancel an asyncio task; a diffusion call running in a thread
 would carry on (PLATFORM-FACTS). So the worker keeps one child process that builds the
 backends once (models stay warm between jobs) and runs one job at a time, sending progress
-events back over a pipe. Asked to stop, the child stops at its next checkpoint (the next
-progress event); if it does not get there in time it is killed, and a fresh one is started
-for the next job. The child is spawned, never forked, because CUDA does not survive a fork.
+events back over a pipe. Asked to stop, the child stops at its next checkpoint (every progress
+report, the frame loop's included); if it does not get there in time it is killed with its
+whole process group (ffmpeg, espeak), and a fresh one is started for the next job. The child
+is spawned, never forked, because CUDA does not survive a fork.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import logging
 import multiprocessing
+import os
+import signal
+import sys
+import tempfile
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from pydantic import BaseModel
@@ -24,7 +32,9 @@ from pydantic import BaseModel
 from shotgraph.config import Settings
 from shotgraph.errors import ShotGraphError
 from shotgraph.models import JobResult, StageEvent, StoryRequest
+from shotgraph.pipeline.artefacts import JobFolder
 from shotgraph.pipeline.gpu.manager import ModelReport, model_report
+from shotgraph.pipeline.progress import StopRequested
 
 if TYPE_CHECKING:
     from shotgraph.pipeline.orchestrator import Orchestrator
@@ -40,6 +50,11 @@ class PipelineFailed(Exception):
     def __init__(self, user_message: str | None, detail: str) -> None:
         super().__init__(detail)
         self.user_message = user_message
+
+
+class PipelineDied(PipelineFailed):
+    """The pipeline process itself died (killed for memory, a crash in a native library):
+    nothing about the job says it would fail again, so it may be tried once more."""
 
 
 class PipelineStopped(Exception):
@@ -140,13 +155,20 @@ class PipelineProcess:
             await self.close()
 
     async def close(self) -> None:
+        """Kill the child and everything it started (its process group), if still there."""
         process, conn = self._process, self._conn
         self._process = self._conn = None
         if conn is not None:
             conn.close()
-        if process is not None and process.is_alive():
+        if process is None or process.pid is None:
+            return
+        # The group outlives a dead child while its ffmpeg runs; a child killed before it made
+        # its own group has none, and the lookup fails harmlessly.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        if process.is_alive():
             process.kill()
-            await asyncio.to_thread(process.join, 10)
+        await asyncio.to_thread(process.join, 10)
 
     def _send(self, message: Message) -> None:
         if self._conn is None:
@@ -168,20 +190,19 @@ class PipelineProcess:
         try:
             return Message.model_validate_json(conn.recv_bytes())
         except (EOFError, OSError) as exc:
-            code = self._process.exitcode if self._process else None
+            process = self._process
+            if process is not None:
+                await asyncio.to_thread(process.join, 5)
+            code = process.exitcode if process else None
             await self.close()
-            raise PipelineFailed(None, f"the pipeline process died (exit code {code})") from exc
-
-
-class _StopAtCheckpoint(BaseException):
-    """Raised inside the child from the progress callback. A BaseException, so that no stage's
-    `except Exception` (a backend falling back, say) can swallow it."""
+            raise PipelineDied(None, f"the pipeline process died (exit code {code})") from exc
 
 
 def serve(settings: Settings, conn: Connection) -> None:
     """The child's main loop: build the backends once, then run jobs as they come."""
     from shotgraph.pipeline.orchestrator import Orchestrator
 
+    _own_process_group()
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
@@ -197,6 +218,7 @@ def serve(settings: Settings, conn: Connection) -> None:
             message = Message.model_validate_json(conn.recv_bytes())
         except (EOFError, OSError):
             return  # the worker is gone
+        # A stop that came after its job ended, or between jobs, has nothing left to stop.
         if message.kind == "run" and message.request is not None:
             _send(conn, _run_job(orchestrator, conn, message.job_id, message.request))
 
@@ -206,14 +228,17 @@ def _run_job(
 ) -> Message:
     def emit(event: StageEvent) -> None:
         _send(conn, Message(kind="event", event=event))
-        # While a job runs, the only message the parent sends is a stop.
-        if conn.poll():
-            conn.recv_bytes()
-            raise _StopAtCheckpoint
 
+    scratch = JobFolder(orchestrator.settings.storage_path, job_id).scratch()
     try:
-        result = asyncio.run(orchestrator.run(request, emit, job_id=job_id))
-    except _StopAtCheckpoint:
+        # While a job runs, the only message the parent sends is a stop: a message waiting on
+        # the pipe is the flag every checkpoint reads (from any thread), left there until acted on.
+        with _temporary_files_in(scratch):
+            result = asyncio.run(
+                orchestrator.run(request, emit, job_id=job_id, should_stop=conn.poll)
+            )
+    except StopRequested:
+        conn.recv_bytes()  # the stop, taken now that the job has acted on it
         return Message(kind="stopped", job_id=job_id)
     except ShotGraphError as error:
         return Message(kind="error", job_id=job_id, user_message=str(error), detail=repr(error))
@@ -224,5 +249,28 @@ def _run_job(
     return Message(kind="result", job_id=job_id, result=result)
 
 
+@contextlib.contextmanager
+def _temporary_files_in(folder: Path) -> Iterator[None]:
+    """Temporary folders made meanwhile (the encoder's, the mixer's) go to the job's scratch
+    folder, which the worker removes when the job ends, however it ends."""
+    tempfile.tempdir = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = None
+
+
 def _send(conn: Connection, message: Message) -> None:
     conn.send_bytes(message.model_dump_json().encode())
+
+
+def _own_process_group() -> None:
+    """Lead a process group of our own, so that a kill takes ffmpeg and espeak with us; and
+    die with the worker (Linux), since its kill of the group no longer reaches us."""
+    os.setpgid(0, 0)
+    if sys.platform == "linux":
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        parent = multiprocessing.parent_process()
+        if parent is not None and os.getppid() != parent.pid:  # it died before the line above
+            os._exit(1)

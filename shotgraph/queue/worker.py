@@ -19,16 +19,18 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from arq import func
-from arq.worker import run_worker
+from arq.worker import Retry, run_worker
 
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable
 from shotgraph.models import JobResult, StageEvent
+from shotgraph.pipeline.artefacts import JobFolder, jobs_with_scratch
 from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
 from shotgraph.queue import keys
 from shotgraph.queue.client import RENDER_JOB, JobQueue, redis_settings
 from shotgraph.queue.pipeline_process import (
     JobPipeline,
+    PipelineDied,
     PipelineFailed,
     PipelineProcess,
     PipelineStopped,
@@ -47,6 +49,10 @@ MAX_TRIES = 5
 GAVE_UP = f"The film could not be made in {MAX_TRIES} tries; the details are in the worker's log."
 # How long after its record a job may still be on its way into arq's queue.
 _ENQUEUE_GRACE_S = 60.0
+# A worker silent for this many heartbeat lifetimes is dead: it leaves the registry.
+_DEAD_WORKER_TTLS = 3
+# How long one sweeper holds a job while re-queueing it, so that two never both do.
+_REQUEUE_LOCK_S = 10.0
 
 
 class JobRunner:
@@ -74,6 +80,7 @@ class JobRunner:
         reports = WORKER_REPORTS.dump_json(loaded)
         await self.queue.redis.hset(keys.WORKER_MODELS, self.worker_id, reports)
         await self._beat_worker()
+        await self._sweep_scratch()
         await self.sweep()
         self._background = [
             asyncio.create_task(self._every(self.settings.sweep_interval_s, self.sweep)),
@@ -114,6 +121,8 @@ class JobRunner:
                 return await self._run(record, pipeline)
         finally:
             beat.cancel()
+            # The pipeline has ended the job (or was killed): what it left half-made goes.
+            JobFolder(self.settings.storage_path, job_id).clear_scratch()
             await asyncio.shield(self.queue.redis.delete(keys.heartbeat(job_id)))
 
     async def _run(self, record: JobRecord, pipeline: JobPipeline) -> str:
@@ -127,6 +136,8 @@ class JobRunner:
             return await self._end(
                 record, JobStatus.FAILED, f"The film took longer than {limit} and was stopped."
             )
+        except PipelineDied as death:
+            return await self._after_crash(record, death)
         except PipelineFailed as failure:
             log.warning("job %s failed: %s", job_id, failure)
             reason = failure.user_message or INTERNAL_FAILURE
@@ -137,6 +148,27 @@ class JobRunner:
             await asyncio.shield(self._interrupted(record, pipeline))
             raise
         return await self._end(record, JobStatus.DONE, result=result)
+
+    async def _after_crash(self, record: JobRecord, death: PipelineDied) -> str:
+        """The pipeline process died under the job: try it again from its stages on disk,
+        in its old place in the queue, unless it has used up its tries."""
+        fresh = await self.queue.store.get(record.job_id)
+        if fresh is None or fresh.attempts >= MAX_TRIES or fresh.cancel_requested:
+            log.warning("job %s: %s; not trying again", record.job_id, death)
+            if fresh is not None and fresh.cancel_requested:
+                return await self._end(record, JobStatus.CANCELLED, "Cancelled.")
+            return await self._end(record, JobStatus.FAILED, GAVE_UP)
+        log.warning("job %s: %s; re-queueing it", record.job_id, death)
+        await self.queue.store.update(record.job_id, status=JobStatus.QUEUED)
+        await self.queue.publish(
+            record.job_id,
+            StageEvent(
+                kind="queued",
+                message="The worker's pipeline stopped; the film will continue where it left off.",
+            ),
+        )
+        # arq counts the try and leaves the job's score, its place in the queue, as it was.
+        raise Retry
 
     async def _interrupted(self, record: JobRecord, pipeline: JobPipeline) -> None:
         """arq cancelled the job: a user's cancel (abort), or this worker shutting down."""
@@ -172,8 +204,10 @@ class JobRunner:
         return status.value
 
     async def sweep(self) -> list[str]:
-        """Put back in the queue every running job whose worker stopped beating, and end the
-        queued jobs arq gave up on (too many tries), which it never tells us about."""
+        """Put back in the queue every running job whose worker stopped beating, end the
+        queued jobs arq gave up on (too many tries), which it never tells us about, and strike
+        dead workers off the registry."""
+        await self._forget_dead_workers()
         taken: list[str] = []
         redis = self.queue.redis
         for record in await self.queue.store.unfinished():
@@ -185,10 +219,29 @@ class JobRunner:
                 continue
             if await redis.exists(keys.heartbeat(record.job_id)):
                 continue
-            log.warning("job %s: its worker stopped beating; re-queueing it", record.job_id)
-            await self._requeue(record)
-            taken.append(record.job_id)
+            if await self._requeue(record):
+                taken.append(record.job_id)
         return taken
+
+    async def _forget_dead_workers(self) -> None:
+        redis = self.queue.redis
+        beats = await redis.hgetall(keys.WORKERS)
+        ttl_s = self.settings.job_heartbeat_ttl_s * _DEAD_WORKER_TTLS
+        alive = set(alive_workers(beats, ttl_s))
+        reported = await redis.hkeys(keys.WORKER_MODELS)
+        dead = {name.decode() for name in [*beats, *reported]} - alive - {self.worker_id}
+        if dead:
+            log.info("workers %s stopped beating; forgetting them", ", ".join(sorted(dead)))
+            async with redis.pipeline(transaction=True) as pipe:
+                pipe.hdel(keys.WORKERS, *dead)
+                pipe.hdel(keys.WORKER_MODELS, *dead)
+                await pipe.execute()
+
+    async def _sweep_scratch(self) -> None:
+        """Remove what killed runs left in job folders, unless a live worker runs that job."""
+        for job_id in jobs_with_scratch(self.settings.storage_path):
+            if not await self.queue.redis.exists(keys.heartbeat(job_id)):
+                JobFolder(self.settings.storage_path, job_id).clear_scratch()
 
     async def _lost_by_arq(self, record: JobRecord) -> bool:
         # A job is recorded a moment before arq has it: only an older one can be lost.
@@ -201,7 +254,28 @@ class JobRunner:
             has_job, score = await pipe.execute()
         return not has_job and score is None
 
-    async def _requeue(self, record: JobRecord) -> None:
+    async def _requeue(self, record: JobRecord) -> bool:
+        """Re-queue a running job whose worker died, once even with several sweepers: each
+        takes the job's lock and looks again before acting."""
+        job_id, redis = record.job_id, self.queue.redis
+        lock = keys.requeue_lock(job_id)
+        if not await redis.set(
+            lock, self.worker_id.encode(), nx=True, px=int(_REQUEUE_LOCK_S * 1000)
+        ):
+            return False
+        try:
+            fresh = await self.queue.store.get(job_id)
+            if fresh is None or fresh.status is not JobStatus.RUNNING:
+                return False
+            if await redis.exists(keys.heartbeat(job_id)):
+                return False
+            log.warning("job %s: its worker stopped beating; re-queueing it", job_id)
+            await self._put_back(fresh)
+            return True
+        finally:
+            await redis.delete(lock)
+
+    async def _put_back(self, record: JobRecord) -> None:
         job_id, redis = record.job_id, self.queue.redis
         # arq would wait for the dead worker's in-progress key to expire (the longest job
         # timeout plus 10 s); removing it lets the next free worker start the job now.
@@ -211,7 +285,10 @@ class JobRunner:
             _, arq_has_job = await pipe.execute()
         await self.queue.store.update(job_id, status=JobStatus.QUEUED)
         if arq_has_job:
-            await redis.zadd(self.settings.queue_name, {job_id: int(time.time() * 1000)})
+            # A running job keeps its score in arq's queue: its original place. Only a job
+            # missing from the queue gets one again, from when it was submitted.
+            created_ms = int(record.created_at * 1000)
+            await redis.zadd(self.settings.queue_name, {job_id: created_ms}, nx=True)
         else:
             await redis.enqueue_job(
                 RENDER_JOB, job_id, _job_id=job_id, _queue_name=self.settings.queue_name
