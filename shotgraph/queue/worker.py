@@ -159,13 +159,9 @@ class JobRunner:
                 return await self._end(record, JobStatus.CANCELLED, "Cancelled.")
             return await self._end(record, JobStatus.FAILED, GAVE_UP)
         log.warning("job %s: %s; re-queueing it", record.job_id, death)
-        await self.queue.store.update(record.job_id, status=JobStatus.QUEUED)
-        await self.queue.publish(
+        await self._back_in_queue(
             record.job_id,
-            StageEvent(
-                kind="queued",
-                message="The worker's pipeline stopped; the film will continue where it left off.",
-            ),
+            "The worker's pipeline stopped; the film will continue where it left off.",
         )
         # arq counts the try and leaves the job's score, its place in the queue, as it was.
         raise Retry
@@ -180,13 +176,20 @@ class JobRunner:
         # Shutdown: let the running stage reach a checkpoint; arq puts the job back in the
         # queue, and the next run starts from what is already on disk.
         await pipeline.stop(self.settings.shutdown_grace_s)
-        await self.queue.store.update(record.job_id, status=JobStatus.QUEUED)
+        await self._back_in_queue(
+            record.job_id, "The worker is restarting; the film will continue where it stopped."
+        )
+
+    async def _back_in_queue(self, job_id: str, message: str) -> None:
+        """Mark the job queued again and tell its followers why, and where it stands. Before
+        arq can hand the job to a worker: that worker's run marks it running."""
+        await self.queue.store.update(job_id, status=JobStatus.QUEUED)
+        await self._announce_requeue(job_id, message)
+
+    async def _announce_requeue(self, job_id: str, message: str) -> None:
+        position = await self.queue.position(job_id)
         await self.queue.publish(
-            record.job_id,
-            StageEvent(
-                kind="queued",
-                message="The worker is restarting; the film will continue where it stopped.",
-            ),
+            job_id, StageEvent(kind="queued", message=message, position=position)
         )
 
     async def _end(
@@ -277,13 +280,13 @@ class JobRunner:
 
     async def _put_back(self, record: JobRecord) -> None:
         job_id, redis = record.job_id, self.queue.redis
+        await self.queue.store.update(job_id, status=JobStatus.QUEUED)
         # arq would wait for the dead worker's in-progress key to expire (the longest job
         # timeout plus 10 s); removing it lets the next free worker start the job now.
         async with redis.pipeline(transaction=True) as pipe:
             pipe.delete(keys.arq_in_progress(job_id))
             pipe.exists(keys.arq_job(job_id))
             _, arq_has_job = await pipe.execute()
-        await self.queue.store.update(job_id, status=JobStatus.QUEUED)
         if arq_has_job:
             # A running job keeps its score in arq's queue: its original place. Only a job
             # missing from the queue gets one again, from when it was submitted.
@@ -293,13 +296,8 @@ class JobRunner:
             await redis.enqueue_job(
                 RENDER_JOB, job_id, _job_id=job_id, _queue_name=self.settings.queue_name
             )
-        await self.queue.publish(
-            job_id,
-            StageEvent(
-                kind="queued",
-                message="Its worker stopped; the film will continue where it left off.",
-                position=await self.queue.position(job_id),
-            ),
+        await self._announce_requeue(
+            job_id, "Its worker stopped; the film will continue where it left off."
         )
 
     async def _announce_positions(self) -> None:
