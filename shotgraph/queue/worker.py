@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from arq import func
-from arq.worker import Retry, run_worker
+from arq.worker import Retry
 
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable
@@ -28,6 +28,7 @@ from shotgraph.pipeline.artefacts import JobFolder, jobs_with_scratch
 from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
 from shotgraph.queue import keys
 from shotgraph.queue.client import RENDER_JOB, JobQueue, redis_settings
+from shotgraph.queue.outages import REDIS_DOWN, OutageProofWorker, until_redis_answers
 from shotgraph.queue.pipeline_process import (
     JobPipeline,
     PipelineDied,
@@ -67,6 +68,9 @@ class JobRunner:
         for pipeline in pipelines:
             self._idle.put_nowait(pipeline)
         self._background: list[asyncio.Task[None]] = []
+        # After Redis was away every heartbeat may have expired: the sweeper waits one
+        # heartbeat lifetime past the last failure, so live workers beat before it judges them.
+        self._sweep_after = 0.0
 
     async def start(self) -> None:
         """Load the models (in each pipeline process), then take over jobs of dead workers."""
@@ -91,10 +95,12 @@ class JobRunner:
         for task in self._background:
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
-        await self.queue.redis.hdel(keys.WORKERS, self.worker_id)
-        await self.queue.redis.hdel(keys.WORKER_MODELS, self.worker_id)
         for pipeline in self._pipelines:
             await pipeline.close()
+        # With Redis away, the sweepers of the others strike this worker off later.
+        with contextlib.suppress(*REDIS_DOWN):
+            await self.queue.redis.hdel(keys.WORKERS, self.worker_id)
+            await self.queue.redis.hdel(keys.WORKER_MODELS, self.worker_id)
 
     async def render(self, job_id: str) -> str:
         """The arq job: run one story through the pipeline. Returns the job's final status."""
@@ -199,17 +205,27 @@ class JobRunner:
         message: str | None = None,
         result: JobResult | None = None,
     ) -> str:
-        """Finish the record and announce the end, unless another run already did."""
-        if await self.queue.store.finish(record, status, error=message, result=result):
+        """Finish the record and announce the end, unless another run already did. Both wait
+        for Redis if it is away: a finished film must not end up unannounced."""
+        finished = await until_redis_answers(
+            lambda: self.queue.store.finish(record, status, error=message, result=result),
+            f"record job {record.job_id} as {status.value}",
+        )
+        if finished:
             # The finished statuses share their names with the events that announce them.
             event = StageEvent(kind=status.value, message=message or "", result=result)
-            await self.queue.publish(record.job_id, event)
+            await until_redis_answers(
+                lambda: self.queue.publish(record.job_id, event),
+                f"announce job {record.job_id} {status.value}",
+            )
         return status.value
 
     async def sweep(self) -> list[str]:
         """Put back in the queue every running job whose worker stopped beating, end the
         queued jobs arq gave up on (too many tries), which it never tells us about, and strike
         dead workers off the registry."""
+        if time.monotonic() < self._sweep_after:
+            return []
         await self._forget_dead_workers()
         taken: list[str] = []
         redis = self.queue.redis
@@ -306,7 +322,11 @@ class JobRunner:
 
     def _relay(self, job_id: str) -> Callable[[StageEvent], Any]:
         async def relay(event: StageEvent) -> None:
-            await self.queue.publish(job_id, event)
+            try:
+                await self.queue.publish(job_id, event)
+            except REDIS_DOWN:
+                # Progress is superseded by the next event; the job goes on without Redis.
+                log.debug("job %s: Redis away; dropped a %s event", job_id, event.kind)
 
         return relay
 
@@ -325,12 +345,14 @@ class JobRunner:
     async def _beat_worker(self) -> None:
         await self.queue.redis.hset(keys.WORKERS, self.worker_id, str(time.time()))
 
-    @staticmethod
-    async def _every(interval_s: float, action: Callable[..., Any], *args: Any) -> None:
+    async def _every(self, interval_s: float, action: Callable[..., Any], *args: Any) -> None:
         while True:
             await asyncio.sleep(interval_s)
             try:
                 await action(*args)
+            except REDIS_DOWN as error:
+                self._sweep_after = time.monotonic() + self.settings.job_heartbeat_ttl_s
+                log.warning("Redis is unreachable (%s); will try again", error)
             except Exception:  # a periodic chore must outlive one failed round
                 log.exception("periodic %s failed", getattr(action, "__name__", action))
 
@@ -375,8 +397,8 @@ def worker_settings(
 
 
 def run(settings: Settings) -> None:
-    """Run a worker until SIGINT or SIGTERM."""
-    run_worker(worker_settings(settings))  # type: ignore[arg-type]
+    """Run a worker until SIGINT or SIGTERM; a Redis outage only pauses it."""
+    OutageProofWorker(**worker_settings(settings)).run()
 
 
 def alive_workers(beats: dict[bytes, bytes], ttl_s: float) -> list[str]:
