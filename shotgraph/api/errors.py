@@ -1,19 +1,33 @@
-"""How user-facing errors become HTTP answers: the sentence as `detail`, the right status."""
+"""How refusals become HTTP answers: one sentence as `detail`, the right status, never an echo
+of what was sent (it may be huge, binary, or not even encodable)."""
 
 from __future__ import annotations
 
+import logging
+import re
+from typing import Any
+
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from shotgraph.api.links import LinkExpired, LinkInvalid
+from shotgraph.api.schemas import ErrorView
 from shotgraph.errors import BackendUnavailable, InvalidStory, ShotGraphError
 from shotgraph.queue.client import JobNotFound, NothingToCancel, StoryTooLong
 from shotgraph.queue.limits import QuotaExceeded
+from shotgraph.queue.outages import REDIS_UNREACHABLE
 from shotgraph.queue.records import JobRecord, JobStatus
+
+log = logging.getLogger(__name__)
 
 
 class NotFinished(ShotGraphError):
     """The job has no film yet."""
+
+
+class BodyTooLarge(ShotGraphError):
+    """The request body is over the API's limit (see body_limit.py)."""
 
 
 _STATUS: list[tuple[type[ShotGraphError], int]] = [
@@ -21,6 +35,7 @@ _STATUS: list[tuple[type[ShotGraphError], int]] = [
     (NotFinished, 409),
     (NothingToCancel, 409),
     (StoryTooLong, 413),
+    (BodyTooLarge, 413),
     (InvalidStory, 422),
     (QuotaExceeded, 429),
     (LinkInvalid, 403),
@@ -28,19 +43,93 @@ _STATUS: list[tuple[type[ShotGraphError], int]] = [
     (BackendUnavailable, 503),
 ]
 
+# A 429 without a date to come back (one active job per user: it ends when the film does):
+# asking again after a minute is soon enough for a film that takes minutes.
+ACTIVE_RETRY_AFTER_S = 60
+# While Redis is away: the worker backs off up to 10 s, a restart takes seconds.
+REDIS_RETRY_AFTER_S = 10
+REDIS_AWAY = "The job queue is unreachable for the moment; try again in a few seconds."
+# Field names from the schema are named in a refusal; anything else in a location (a key the
+# client sent, say) is left out.
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,39}$")
+_PLACES = {
+    "body": "the request body",
+    "query": "the query",
+    "header": "a header",
+    "path": "the URL",
+}
+
+# Every refusal the API makes, for the OpenAPI schema: the status, and when it happens.
+ERROR_STATUSES: dict[int, str] = {
+    400: "The request cannot be acted on.",
+    401: "No API key, or not a known one.",
+    403: "The link is not one this API signed.",
+    404: "No such job among the key's own, or no film file.",
+    409: "The job has no film yet, or has already finished.",
+    410: "The link has expired.",
+    413: "The request body or the story is over its size limit.",
+    416: "The Range asked for is outside the film.",
+    422: "A field is missing or out of bounds.",
+    429: "A limit is reached; Retry-After says when to try again.",
+    503: "The job queue (Redis) is unreachable for the moment; Retry-After says when to retry.",
+}
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The `responses` of a route that can answer with these refusals: each a one-sentence
+    `detail` (the error body's real shape, documented instead of FastAPI's list of errors)."""
+    return {
+        code: {"model": ErrorView, "description": ERROR_STATUSES[code]}
+        for code in sorted({*codes, 422, 503})
+    }
+
 
 def require_done(record: JobRecord) -> None:
     if record.status is not JobStatus.DONE or record.result is None:
         raise NotFinished(f'"{record.title}" is {record.status.value}; it has no film yet.')
 
 
+def refusal(detail: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(ErrorView(detail=detail).model_dump(), status_code=status, headers=headers)
+
+
 async def _shotgraph_error(request: Request, error: Exception) -> JSONResponse:
     code = next((code for kind, code in _STATUS if isinstance(error, kind)), 400)
     headers = {}
-    if isinstance(error, QuotaExceeded) and error.retry_after_s is not None:
-        headers["Retry-After"] = str(error.retry_after_s)
-    return JSONResponse({"detail": str(error)}, status_code=code, headers=headers)
+    if isinstance(error, QuotaExceeded):
+        headers["Retry-After"] = str(error.retry_after_s or ACTIVE_RETRY_AFTER_S)
+    return refusal(str(error), code, headers)
+
+
+async def _invalid_request(request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    return refusal(validation_sentence(error.errors()), 422)
+
+
+async def _redis_away(request: Request, error: Exception) -> JSONResponse:
+    log.warning("%s %s: Redis is unreachable: %s", request.method, request.url.path, error)
+    return refusal(REDIS_AWAY, 503, {"Retry-After": str(REDIS_RETRY_AFTER_S)})
+
+
+def validation_sentence(errors: Any) -> str:
+    """The first problem as one sentence: where, and what is wrong, without the input."""
+    if not errors:
+        return "The request is not valid."
+    first = errors[0]
+    place, *fields = [str(part) for part in first.get("loc", ())] or ["body"]
+    named = [field for field in fields if _FIELD_NAME.match(field)]
+    where = f"'{'.'.join(named)}'" if named else _PLACES.get(place, "the request")
+    kind = first.get("type", "")
+    if kind == "missing":
+        return f"{where[0].upper()}{where[1:]} is required."
+    if kind == "json_invalid":
+        return "The request body is not valid JSON."
+    message = str(first.get("msg", "is not valid")).removeprefix("Value error, ").rstrip(".")
+    return f"{where[0].upper()}{where[1:]}: {message[:200]}."
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(ShotGraphError, _shotgraph_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    for kind in REDIS_UNREACHABLE:
+        app.add_exception_handler(kind, _redis_away)

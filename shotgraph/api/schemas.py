@@ -45,3 +45,9 @@ class HealthView(BaseModel):
     status: str
     redis: bool
     workers: int
+
+
+class ErrorView(BaseModel):
+    """Every refusal: one sentence a person can act on."""
+
+    detail: str

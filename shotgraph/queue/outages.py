@@ -20,9 +20,11 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# What Redis raises while it is away or still loading its data (BusyLoadingError is a
-# ConnectionError); OSError covers a refused or reset socket that redis-py did not wrap.
-REDIS_DOWN: tuple[type[BaseException], ...] = (RedisConnectionError, RedisTimeoutError, OSError)
+# What redis-py raises while Redis is away or still loading its data (BusyLoadingError is a
+# ConnectionError).
+REDIS_UNREACHABLE: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+# ... and a refused or reset socket that redis-py did not wrap, where nothing else could fail.
+REDIS_DOWN: tuple[type[Exception], ...] = (*REDIS_UNREACHABLE, OSError)
 # The first wait after a failure, and the longest one: a restart takes seconds, a failover
 # tens of seconds, and a worker that asks every 10 s is back soon enough.
 FIRST_BACKOFF_S = 0.25

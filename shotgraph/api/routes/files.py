@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from shotgraph.api.dependencies import OwnedJobDep, QueueDep, SettingsDep
-from shotgraph.api.errors import require_done
+from shotgraph.api.errors import error_responses, require_done
 from shotgraph.api.links import DownloadLinks
 from shotgraph.config import Settings
 from shotgraph.queue.client import JobNotFound
@@ -18,12 +18,26 @@ from shotgraph.queue.records import JobRecord
 router = APIRouter(tags=["films"])
 
 
-@router.get("/video/{job_id}", response_class=FileResponse)
+_FILM = {200: {"content": {"video/mp4": {}}, "description": "The film."}}
+_PART = {
+    206: {"content": {"video/mp4": {}}, "description": "The part of the film a Range asked for."}
+}
+
+
+@router.get(
+    "/video/{job_id}",
+    response_class=FileResponse,
+    responses={**_FILM, **_PART, **error_responses(401, 404, 409, 416)},
+)
 async def video(record: OwnedJobDep, settings: SettingsDep) -> FileResponse:
     return film(settings, record)
 
 
-@router.get("/v/{token}", response_class=FileResponse)
+@router.get(
+    "/v/{token}",
+    response_class=FileResponse,
+    responses={**_FILM, **_PART, **error_responses(403, 404, 409, 410, 416)},
+)
 async def shared_video(token: str, queue: QueueDep, settings: SettingsDep) -> FileResponse:
     """The film behind a signed link; no API key needed."""
     job_id = DownloadLinks(settings).job_id_from(token)
