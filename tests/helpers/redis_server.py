@@ -6,6 +6,7 @@ keys (arq's included) and a developer's database 0 is never touched.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import redis
+from redis.asyncio import Redis as AsyncRedis
 
 # The database the tests use; 0 is left to whatever else runs on the machine. Two checkouts
 # testing at once on one Redis pick different ones with SHOTGRAPH_TEST_REDIS_DB.
@@ -107,3 +109,17 @@ class OwnRedis:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(10)
+
+
+async def until_answering(client: AsyncRedis, timeout_s: float = 10) -> None:
+    """Wait until `client` reaches Redis again: after a restart its old connections are dead,
+    and the first command on each fails once."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            await client.ping()
+            return
+        except (redis.ConnectionError, OSError):
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)

@@ -19,7 +19,8 @@ from shotgraph.config import Settings
 from shotgraph.models import StageEvent
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobStatus
-from tests.integration.api.test_api import ALICE, STORY, client, events_of, submit
+from tests.helpers.redis_server import OwnRedis, until_answering
+from tests.integration.api.test_api import ALICE, BOB, STORY, client, events_of, submit
 
 __all__ = ["client"]  # the fixture, shared with test_api.py
 
@@ -172,3 +173,39 @@ async def test_a_body_over_the_limit_is_refused_before_it_is_read(
         story = "é" * (queue_settings.max_story_bytes // 2 + 1)
         answer = await http.post("/generate", json={"story": story})
         assert one_sentence(answer, 413).startswith("The story is")
+
+
+async def test_while_redis_is_away_the_api_answers_503_and_streams_end_with_an_error(
+    queue_settings: Settings, own_redis: OwnRedis
+) -> None:
+    settings = queue_settings.model_copy(update={"redis_url": own_redis.url})
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as http:
+            job_id = await submit(http, ALICE)
+
+            async def follow() -> list[dict]:
+                return await events_of(http, job_id)
+
+            following = asyncio.create_task(follow())
+            await asyncio.sleep(0.5)  # the stream has sent "queued" and waits for more
+            own_redis.kill()
+            cut = await asyncio.wait_for(following, 10)
+
+            assert [event["event"] for event in cut] == ["queued", "error"]
+            assert "unreachable" in cut[-1]["data"]["detail"]
+            for answer in (
+                await http.get("/jobs", headers=ALICE),
+                await http.get(f"/status/{job_id}", headers=ALICE),
+                await http.post("/generate", json={"story": STORY}, headers=BOB),
+            ):
+                assert "unreachable" in one_sentence(answer, 503)
+                assert int(answer.headers["Retry-After"]) > 0
+
+            own_redis.start()
+            queue = app.state.queue
+            await until_answering(queue.redis)
+            await queue.publish(job_id, StageEvent(kind="cancelled", message="Cancelled."))
+            resumed = await events_of(http, job_id, **{"Last-Event-ID": cut[0]["id"]})
+            assert [event["event"] for event in resumed] == ["cancelled"]

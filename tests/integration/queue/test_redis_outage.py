@@ -4,18 +4,14 @@ test's own, is killed while a job runs and another waits, and started again."""
 from __future__ import annotations
 
 import asyncio
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-import redis.exceptions
 
 from shotgraph.config import Settings
 from shotgraph.models import Stage, StoryRequest
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobStatus, Owner
-from tests.helpers.redis_server import OwnRedis
+from tests.helpers.redis_server import OwnRedis, until_answering
 from tests.integration.queue.test_worker import (
     LONG_STORY,
     SHORT_STORY,
@@ -27,26 +23,6 @@ from tests.integration.queue.test_worker import (
 pytestmark = pytest.mark.slow
 
 OTHER_USER = Owner(platform="telegram", user_id="43", chat_id="43")
-
-
-@pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
-    server = OwnRedis(tmp_path / "own-redis").start()
-    yield server
-    server.kill()
-
-
-async def until_answering(queue: JobQueue, timeout_s: float = 10) -> None:
-    """The test's own client reconnects once Redis is back (its old connections are dead)."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        try:
-            await queue.redis.ping()
-            return
-        except (redis.exceptions.ConnectionError, OSError):
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.2)
 
 
 async def test_a_worker_rides_out_a_redis_outage_and_finishes_every_job(
@@ -69,7 +45,7 @@ async def test_a_worker_rides_out_a_redis_outage_and_finishes_every_job(
         assert worker.process is not None
         assert worker.process.poll() is None, worker.output()
         own_redis.start()
-        await until_answering(queue)
+        await until_answering(queue.redis)
 
         for job in (running, waiting):
             kinds = [event.kind for event in await collect(queue, job.job_id, timeout_s=120)]
