@@ -77,9 +77,12 @@ ERROR_STATUSES: dict[int, str] = {
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """The `responses` of a route that can answer with these refusals: each a one-sentence
-    `detail` (the error body's real shape, documented instead of FastAPI's list of errors)."""
+    `detail` (the error body's real shape, documented instead of FastAPI's list of errors).
+    Always JSON, also on routes that answer with a film or an event stream; FastAPI would file
+    a `model` under the route's own media type, so the schema is spelled out."""
+    body = {"application/json": {"schema": ErrorView.model_json_schema()}}
     return {
-        code: {"model": ErrorView, "description": ERROR_STATUSES[code]}
+        code: {"content": body, "description": ERROR_STATUSES[code]}
         for code in sorted({*codes, 422, 503})
     }
 
