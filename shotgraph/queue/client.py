@@ -180,7 +180,8 @@ class JobQueue:
     def watch(
         self, job_id: str, after: str = events.STREAM_START
     ) -> AsyncIterator[tuple[str, StageEvent]]:
-        return events.watch(self.redis, job_id, after)
+        """The job's events as they come, riding out Redis outages (see events.py)."""
+        return events.watch_through_outages(self.redis, job_id, after)
 
     async def replay(self, job_id: str, after: str) -> AsyncIterator[tuple[str, StageEvent]]:
         """The job's events after `after`, for a reader handing back its last id: what is

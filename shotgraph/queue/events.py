@@ -6,12 +6,17 @@ reader replays the job from its start (PLATFORM-FACTS: arq has no progress of it
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 from redis.asyncio import Redis
 
 from shotgraph.models import StageEvent
 from shotgraph.queue import keys
+from shotgraph.queue.outages import REDIS_DOWN, backoff_delays
+
+log = logging.getLogger(__name__)
 
 # Kinds after which a job's stream has nothing more to say.
 TERMINAL_KINDS = frozenset({"done", "failed", "cancelled"})
@@ -81,6 +86,27 @@ async def watch(
                 yield event_id, event
                 if event.kind in TERMINAL_KINDS:
                     return
+
+
+async def watch_through_outages(
+    redis: Redis, job_id: str, after: str = STREAM_START
+) -> AsyncIterator[tuple[str, StageEvent]]:
+    """`watch`, resumed from the last event read whenever Redis goes away and comes back, with
+    back-off meanwhile: for readers that must outlive an outage (a bot following a job)."""
+    last = after
+    next_delay = backoff_delays()
+    while True:
+        try:
+            async for event_id, event in watch(redis, job_id, last):
+                last = event_id
+                next_delay = backoff_delays()
+                yield event_id, event
+            return
+        except REDIS_DOWN as error:
+            log.warning(
+                "job %s: Redis is unreachable (%s); following on when it is back", job_id, error
+            )
+            await asyncio.sleep(next_delay())
 
 
 def _parse(entry_id: bytes, fields: dict[bytes, bytes]) -> tuple[str, StageEvent]:

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 
 from shotgraph.config import Settings
-from shotgraph.models import Stage, StoryRequest
+from shotgraph.models import Stage, StageEvent, StoryRequest
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobStatus, Owner
 from tests.helpers.redis_server import OwnRedis, until_answering
@@ -54,5 +54,33 @@ async def test_a_worker_rides_out_a_redis_outage_and_finishes_every_job(
             assert (await queue.get(job.job_id)).status is JobStatus.DONE
         assert worker.process.poll() is None
         assert (await queue.get(running.job_id)).attempts == 1  # never taken for dead
+    finally:
+        await queue.close()
+
+
+async def test_a_follower_s_watch_rides_out_an_outage_and_misses_nothing(
+    queue_settings: Settings, own_redis: OwnRedis
+) -> None:
+    settings = queue_settings.model_copy(update={"redis_url": own_redis.url})
+    queue = await JobQueue.connect(settings)
+    try:
+        record = await queue.submit(StoryRequest(story=SHORT_STORY), TELEGRAM_USER)
+        seen: list[str] = []
+
+        async def follow() -> None:  # as a bot's follower reads a job
+            async for _, event in queue.watch(record.job_id):
+                seen.append(event.kind)
+
+        following = asyncio.create_task(follow())
+        await asyncio.sleep(0.3)
+        own_redis.kill()
+        await asyncio.sleep(1)
+        own_redis.start()
+        await until_answering(queue.redis)
+        await queue.publish(record.job_id, StageEvent(kind="stage_started", stage=Stage.SCENES))
+        await queue.publish(record.job_id, StageEvent(kind="cancelled", message="Cancelled."))
+
+        await asyncio.wait_for(following, 20)
+        assert seen == ["queued", "stage_started", "cancelled"]
     finally:
         await queue.close()
