@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import shutil
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +17,7 @@ from shotgraph.config import ExecutionProfile, Settings
 from shotgraph.errors import ShotGraphError
 from shotgraph.health import Role
 from shotgraph.intake import read_story_file
+from shotgraph.logs import configure_logging
 from shotgraph.models import AspectRatio, CostReport, JobResult, ShotPlan, StoryRequest
 from shotgraph.pipeline.gpu.weights import Purpose
 
@@ -51,10 +51,7 @@ LengthOption = Annotated[
 
 def _settings(profile: ExecutionProfile | None) -> Settings:
     settings = Settings(execution_profile=profile) if profile else Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(settings)
     return settings
 
 
@@ -278,7 +275,10 @@ def doctor() -> None:
     failures = 0
     for check in run_checks(settings):
         failures += not check.ok
-        status = "[green]ok[/]" if check.ok else "[red]problem[/]"
+        if not check.ok:
+            status = "[red]problem[/]"
+        else:
+            status = "[yellow]warning[/]" if check.warning else "[green]ok[/]"
         table.add_row(check.name, status, check.detail)
     out.print(table)
     raise typer.Exit(1 if failures else 0)

@@ -16,6 +16,7 @@ import redis
 from pydantic import BaseModel
 
 from shotgraph.config import Settings, resolve_backends
+from shotgraph.logs import secrets_of
 from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
 from shotgraph.pipeline.gpu.weights import configured_weights
 from shotgraph.queue import keys
@@ -32,6 +33,8 @@ class Check(BaseModel):
     name: str
     ok: bool
     detail: str
+    warning: bool = False
+    """Works, but an operator should change it; not a failure."""
 
 
 def run_checks(settings: Settings) -> Iterator[Check]:
@@ -54,6 +57,7 @@ def run_checks(settings: Settings) -> Iterator[Check]:
         except Exception as exc:  # a doctor reports every failure instead of stopping at one
             ok, detail = False, f"{type(exc).__name__}: {exc}"
         yield Check(name=name, ok=ok, detail=detail)
+    yield _logging(settings)
 
 
 def _python(settings: Settings) -> tuple[bool, str]:
@@ -167,6 +171,25 @@ def _worker_line(name: str, raw: bytes | None) -> str:
         if r.gpu is not None
     ]
     return f"{name} ({'; '.join(facts)})"
+
+
+def _logging(settings: Settings) -> Check:
+    """Secrets are redacted at every level, but a debug log of a production box still holds
+    every story, prompt and chat id: say so."""
+    count = len(secrets_of(settings))
+    redacted = (
+        f"the {count} configured secrets, bot tokens and signed links are redacted from every line"
+    )
+    level = settings.log_level.upper()
+    if level == "DEBUG" and settings.execution_profile == "prod_gpu":
+        return Check(
+            name="logging",
+            ok=True,
+            warning=True,
+            detail=f"LOG_LEVEL=DEBUG on a prod_gpu box logs every story and request; use INFO "
+            f"or WARNING ({redacted})",
+        )
+    return Check(name="logging", ok=True, detail=f"LOG_LEVEL={level}; {redacted}")
 
 
 def _storage(settings: Settings) -> tuple[bool, str]:

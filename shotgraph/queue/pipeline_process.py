@@ -31,6 +31,7 @@ from pydantic import BaseModel
 
 from shotgraph.config import Settings
 from shotgraph.errors import ShotGraphError
+from shotgraph.logs import configure_logging
 from shotgraph.models import JobResult, StageEvent, StoryRequest
 from shotgraph.pipeline.artefacts import JobFolder
 from shotgraph.pipeline.gpu.manager import ModelReport, model_report
@@ -203,9 +204,7 @@ def serve(settings: Settings, conn: Connection) -> None:
     from shotgraph.pipeline.orchestrator import Orchestrator
 
     _own_process_group()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings)
     try:
         orchestrator = Orchestrator(settings)
         orchestrator.backends.load_models()

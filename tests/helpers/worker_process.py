@@ -48,7 +48,8 @@ class WorkerProcess:
     def start(self, timeout_s: float = 60) -> WorkerProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "VIDEO_"))}
         env.update({name.upper(): str(getattr(self.settings, name)) for name in _PASSED})
-        env["LOG_LEVEL"] = "INFO"
+        # At least INFO, so a test can read what the worker did; DEBUG when the test asks.
+        env["LOG_LEVEL"] = "DEBUG" if self.settings.log_level.upper() == "DEBUG" else "INFO"
         self.folder.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
