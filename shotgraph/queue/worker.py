@@ -127,7 +127,8 @@ class JobRunner:
                 return await self._run(record, pipeline)
         finally:
             beat.cancel()
-            # The pipeline has ended the job (or was killed): what it left half-made goes.
+            # The pipeline has ended the job (or was killed): what it left half-made goes, also
+            # when the job went back to the queue rather than ending.
             JobFolder(self.settings.storage_path, job_id).clear_scratch()
             await asyncio.shield(self.queue.redis.delete(keys.heartbeat(job_id)))
 
@@ -207,6 +208,8 @@ class JobRunner:
     ) -> str:
         """Finish the record and announce the end, unless another run already did. Both wait
         for Redis if it is away: a finished film must not end up unannounced."""
+        # The pipeline is done with the job: what it left half-made goes before the end is told.
+        JobFolder(self.settings.storage_path, record.job_id).clear_scratch()
         finished = await until_redis_answers(
             lambda: self.queue.store.finish(record, status, error=message, result=result),
             f"record job {record.job_id} as {status.value}",
