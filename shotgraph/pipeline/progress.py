@@ -42,7 +42,13 @@ class StageProgress:
         self._last = 0.0
 
     def update(self, fraction: float, message: str = "") -> None:
+        """Report, then stop here if asked to (raises StopRequested)."""
+        self.report(fraction, message)
         self.checkpoint()
+
+    def report(self, fraction: float, message: str = "") -> None:
+        """Report without a checkpoint: for a report handed to the event loop from another
+        thread, where a raise would only be logged (that thread checks for itself)."""
         now = time.monotonic()
         if fraction < 1.0 and now - self._last < _PROGRESS_INTERVAL_S:
             return
@@ -66,7 +72,6 @@ class StageReporter:
     def emit(self, event: StageEvent) -> None:
         if self._callback is not None:
             self._callback(event)
-        self.checkpoint()
 
     def checkpoint(self) -> None:
         """Stop here if asked to: raises StopRequested. Stages call it between units of work."""
@@ -76,9 +81,12 @@ class StageReporter:
     @contextmanager
     def stage(self, stage: Stage, message: str = "") -> Iterator[StageProgress]:
         self.emit(StageEvent(kind="stage_started", stage=stage, message=message))
+        self.checkpoint()
         started = time.monotonic()
         yield StageProgress(stage, self.emit, self.checkpoint)
         elapsed = time.monotonic() - started
         self.seconds[stage] = elapsed
         log.info("stage %s finished in %.2fs", stage.value, elapsed)
+        # No checkpoint after the end: the next stage's start has one, and after the last stage
+        # the film is made, so a stop would only leave it unclaimed.
         self.emit(StageEvent(kind="stage_finished", stage=stage, fraction=1.0, duration_s=elapsed))

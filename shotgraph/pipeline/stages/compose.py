@@ -81,7 +81,7 @@ async def _compose(
         # Runs in the encoder's thread: the checkpoint raises here, ending the frame loop (and
         # its ffmpeg); an exception in a loop callback would only be logged.
         progress.checkpoint()
-        loop.call_soon_threadsafe(progress.update, done / total, f"Frame {done} of {total}")
+        loop.call_soon_threadsafe(progress.report, done / total, f"Frame {done} of {total}")
 
     backend = job.backends.video
     footage = {
