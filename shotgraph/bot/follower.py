@@ -17,6 +17,7 @@ from shotgraph.bot.progress import ProgressTracker, ProgressView
 from shotgraph.models import JobResult
 from shotgraph.queue import events
 from shotgraph.queue.client import JobQueue
+from shotgraph.queue.outages import REDIS_UNREACHABLE, backoff_delays, until_redis_answers
 from shotgraph.queue.records import JobRecord, JobStatus, Platform
 
 log = logging.getLogger(__name__)
@@ -85,19 +86,33 @@ class JobFollower:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _follow(self, record: JobRecord) -> None:
-        try:
-            tracker = ProgressTracker(record)
-            if record.status.finished:
-                for _, event in await events.history(self.queue.redis, record.job_id):
-                    tracker.apply(event)
-                await self._show(record, tracker.view())
-            else:
-                await self._follow_live(record, tracker)
-            await self._hand_over(record.job_id)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # one job's trouble must not stop the bot following the others
-            log.exception("following job %s failed", record.job_id)
+        """Follow the job to its end and delivery; a Redis outage only pauses it (following
+        again replays the job's events, and delivery is claimed, so nothing is sent twice)."""
+        next_delay = backoff_delays()
+        while True:
+            try:
+                await self._follow_once(record)
+                return
+            except asyncio.CancelledError:
+                raise
+            except REDIS_UNREACHABLE as error:
+                log.warning(
+                    "job %s: Redis is unreachable (%s); following again", record.job_id, error
+                )
+                await asyncio.sleep(next_delay())
+            except Exception:  # one job's trouble must not stop the bot following the others
+                log.exception("following job %s failed", record.job_id)
+                return
+
+    async def _follow_once(self, record: JobRecord) -> None:
+        tracker = ProgressTracker(record)
+        if record.status.finished:
+            for _, event in await events.history(self.queue.redis, record.job_id):
+                tracker.apply(event)
+            await self._show(record, tracker.view())
+        else:
+            await self._follow_live(record, tracker)
+        await self._hand_over(record.job_id)
 
     async def _follow_live(self, record: JobRecord, tracker: ProgressTracker) -> None:
         changed, ended = asyncio.Event(), asyncio.Event()
@@ -156,5 +171,8 @@ class JobFollower:
                     return
                 await asyncio.sleep(self.delivery_backoff_s * 2 ** (attempt - 1))
             else:
-                await store.mark_delivered(job_id)
+                # The film is in the chat: this must be written, or a restarted bot posts it again.
+                await until_redis_answers(
+                    lambda: store.mark_delivered(job_id), f"mark job {job_id} delivered"
+                )
                 return
