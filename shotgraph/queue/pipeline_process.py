@@ -17,6 +17,7 @@ import ctypes
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -41,6 +42,10 @@ if TYPE_CHECKING:
     from shotgraph.pipeline.orchestrator import Orchestrator
 
 log = logging.getLogger(__name__)
+
+# Where a pipeline process's temporary folder goes, under the system's temporary folder:
+# this prefix, the worker's process id, a dash, and a random part.
+TEMP_PREFIX = "shotgraph-pipeline-"
 
 EventSink = Callable[[StageEvent], Awaitable[object]]
 
@@ -97,6 +102,7 @@ class PipelineProcess:
         self.settings = settings
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
+        self._temp: Path | None = None
         self.models: ModelReport | None = None
 
     @property
@@ -115,8 +121,12 @@ class PipelineProcess:
             return
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
+        self._temp = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
         process = context.Process(
-            target=serve, args=(self.settings, child), name="shotgraph-pipeline", daemon=True
+            target=serve,
+            args=(self.settings, child, self._temp),
+            name="shotgraph-pipeline",
+            daemon=True,
         )
         process.start()
         child.close()
@@ -157,10 +167,12 @@ class PipelineProcess:
 
     async def close(self) -> None:
         """Kill the child and everything it started (its process group), if still there."""
-        process, conn = self._process, self._conn
-        self._process = self._conn = None
+        process, conn, temp = self._process, self._conn, self._temp
+        self._process = self._conn = self._temp = None
         if conn is not None:
             conn.close()
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
         if process is None or process.pid is None:
             return
         # The group outlives a dead child while its ffmpeg runs; a child killed before it made
@@ -199,11 +211,15 @@ class PipelineProcess:
             raise PipelineDied(None, f"the pipeline process died (exit code {code})") from exc
 
 
-def serve(settings: Settings, conn: Connection) -> None:
-    """The child's main loop: build the backends once, then run jobs as they come."""
+def serve(settings: Settings, conn: Connection, temp: Path) -> None:
+    """The child's main loop: build the backends once, then run jobs as they come.
+
+    `temp` takes the temporary files made outside a job (a voice's working folder), so that
+    the worker can remove them even after a kill; a job's own go to its scratch folder."""
     from shotgraph.pipeline.orchestrator import Orchestrator
 
     _own_process_group()
+    tempfile.tempdir = str(temp)
     configure_logging(settings)
     try:
         orchestrator = Orchestrator(settings)
@@ -252,11 +268,34 @@ def _run_job(
 def _temporary_files_in(folder: Path) -> Iterator[None]:
     """Temporary folders made meanwhile (the encoder's, the mixer's) go to the job's scratch
     folder, which the worker removes when the job ends, however it ends."""
+    outside = tempfile.tempdir
     tempfile.tempdir = str(folder)
     try:
         yield
     finally:
-        tempfile.tempdir = None
+        tempfile.tempdir = outside
+
+
+def remove_dead_temp_folders() -> list[Path]:
+    """Remove the temporary folders of pipeline processes whose worker is gone (killed, say),
+    on this machine; returns what it removed. Each folder names its worker's process id."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"):
+        worker_pid = folder.name.removeprefix(TEMP_PREFIX).partition("-")[0]
+        if worker_pid.isdigit() and not _alive(int(worker_pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _send(conn: Connection, message: Message) -> None:

@@ -35,6 +35,7 @@ from shotgraph.queue.pipeline_process import (
     PipelineFailed,
     PipelineProcess,
     PipelineStopped,
+    remove_dead_temp_folders,
 )
 from shotgraph.queue.records import JobRecord, JobStatus
 
@@ -74,6 +75,8 @@ class JobRunner:
 
     async def start(self) -> None:
         """Load the models (in each pipeline process), then take over jobs of dead workers."""
+        for folder in remove_dead_temp_folders():
+            log.info("removed %s, left by a worker that is gone", folder)
         for pipeline in self._pipelines:
             try:
                 await pipeline.start()

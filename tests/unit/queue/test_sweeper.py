@@ -4,13 +4,18 @@ own place in the queue exactly once, dead workers leave the registry, and leftov
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
+import tempfile
 import time
+from pathlib import Path
 
 from shotgraph.models import Stage, StoryRequest
 from shotgraph.pipeline.artefacts import JobFolder
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.events import history
+from shotgraph.queue.pipeline_process import TEMP_PREFIX
 from shotgraph.queue.records import JobStatus, Owner
 from shotgraph.queue.worker import JobRunner
 
@@ -84,3 +89,25 @@ async def test_a_user_s_job_list_expires_with_the_records(job_queue: JobQueue) -
 
     assert 0 < ttl <= job_queue.settings.event_ttl_s
     assert [job.job_id for job in await job_queue.list_jobs(owner("7"))] == [record.job_id]
+
+
+async def test_a_starting_worker_removes_temporary_folders_of_workers_that_are_gone(
+    job_queue: JobQueue,
+) -> None:
+    gone = await asyncio.create_subprocess_exec("true")
+    await gone.wait()
+    temp = Path(tempfile.gettempdir())
+    left = temp / f"{TEMP_PREFIX}{gone.pid}-test"
+    live = temp / f"{TEMP_PREFIX}{os.getppid()}-test"
+    for folder in (left, live):
+        (folder / "shotgraph-espeak-x").mkdir(parents=True, exist_ok=True)
+    try:
+        runner = JobRunner(job_queue, [], "starting-worker")
+        await runner.start()
+        await runner.close()
+
+        assert not left.exists()
+        assert live.exists()
+    finally:
+        shutil.rmtree(left, ignore_errors=True)
+        shutil.rmtree(live, ignore_errors=True)
