@@ -22,6 +22,8 @@ from shotgraph.pipeline.gpu.weights import configured_weights
 from shotgraph.queue import keys
 from shotgraph.queue.client import quick_redis
 from shotgraph.queue.worker import alive_workers
+from shotgraph.storage import open_storage, work_root
+from shotgraph.storage.disk import free_bytes
 
 # Seconds a Redis check waits before it reports Redis as unreachable.
 _REDIS_TIMEOUT_S = 1.0
@@ -141,8 +143,8 @@ def _redis(settings: Settings) -> tuple[bool, str]:
         with quick_redis(settings, _REDIS_TIMEOUT_S) as client:
             client.ping()
     except redis.RedisError as exc:
-        return False, f"{settings.redis_url}: {exc} (only `shotgraph render` works without it)"
-    return True, f"{settings.redis_url} answers (needed by the worker, bots and API)"
+        return False, f"{settings.redis_address}: {exc} (only `shotgraph render` works without it)"
+    return True, f"{settings.redis_address} answers (needed by the worker, bots and API)"
 
 
 def _workers(settings: Settings) -> tuple[bool, str]:
@@ -193,12 +195,19 @@ def _logging(settings: Settings) -> Check:
 
 
 def _storage(settings: Settings) -> tuple[bool, str]:
-    path = settings.storage_path
+    path = work_root(settings)
     path.mkdir(parents=True, exist_ok=True)
     probe = path / ".doctor-probe"
     probe.write_text("ok")
     probe.unlink()
-    return True, f"{path.resolve()} is writable"
+    free_gb = free_bytes(path) / 1e9
+    ok = free_gb >= settings.min_free_disk_gb
+    room = f"{free_gb:.1f} GB free (MIN_FREE_DISK_GB={settings.min_free_disk_gb:g})"
+    if settings.storage_backend == "s3":
+        open_storage(settings).stat("jobs/.doctor-probe")  # raises if the bucket refuses us
+        where = f"bucket {settings.s3_bucket} at {settings.s3_endpoint_url or 'AWS'} answers"
+        return ok, f"{where}; scratch {path.resolve()} is writable, {room}"
+    return ok, f"{path.resolve()} is writable, {room}"
 
 
 def _backends(settings: Settings) -> tuple[bool, str]:

@@ -18,6 +18,8 @@ from shotgraph.queue.client import JobNotFound, NothingToCancel, StoryTooLong
 from shotgraph.queue.limits import QuotaExceeded
 from shotgraph.queue.outages import REDIS_UNREACHABLE
 from shotgraph.queue.records import JobRecord, JobStatus
+from shotgraph.storage.disk import DiskFull
+from shotgraph.storage.retention import FilmExpired
 
 log = logging.getLogger(__name__)
 
@@ -26,21 +28,18 @@ class NotFinished(ShotGraphError):
     """The job has no film yet."""
 
 
-class BodyTooLarge(ShotGraphError):
-    """The request body is over the API's limit (see body_limit.py)."""
-
-
 _STATUS: list[tuple[type[ShotGraphError], int]] = [
     (JobNotFound, 404),
     (NotFinished, 409),
     (NothingToCancel, 409),
     (StoryTooLong, 413),
-    (BodyTooLarge, 413),
     (InvalidStory, 422),
     (QuotaExceeded, 429),
     (LinkInvalid, 403),
     (LinkExpired, 410),
+    (FilmExpired, 410),
     (BackendUnavailable, 503),
+    (DiskFull, 503),
 ]
 
 # A 429 without a date to come back (one active job per user: it ends when the film does):
@@ -66,12 +65,13 @@ ERROR_STATUSES: dict[int, str] = {
     403: "The link is not one this API signed.",
     404: "No such job among the key's own, or no film file.",
     409: "The job has no film yet, or has already finished.",
-    410: "The link has expired.",
+    410: "The link has expired, or retention has deleted the film.",
     413: "The request body or the story is over its size limit.",
     416: "The Range asked for is outside the film.",
     422: "A field is missing or out of bounds.",
     429: "A limit is reached; Retry-After says when to try again.",
-    503: "The job queue (Redis) is unreachable for the moment; Retry-After says when to retry.",
+    503: "The job queue (Redis) is unreachable for the moment (Retry-After says when to retry), "
+    "or the disk is too full for new films.",
 }
 
 

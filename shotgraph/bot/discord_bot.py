@@ -479,7 +479,8 @@ class ShotGraphDiscord(discord.Client):
         ref = _ref(record)
         if ref is None:
             raise RuntimeError(f"job {record.job_id} has no progress message to deliver to")
-        delivery = await plan_delivery(self.settings, result, ref.upload_limit)
+        expired = record.film_expired_at is not None
+        delivery = await plan_delivery(self.settings, result, ref.upload_limit, expired)
         try:
             await self._post_film(record, ref, result, delivery)
         except discord.HTTPException as error:

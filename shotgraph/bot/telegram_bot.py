@@ -54,6 +54,8 @@ from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
 from shotgraph.sizes import spell_bytes
+from shotgraph.storage import local_copy, open_storage
+from shotgraph.storage.retention import FilmExpired, expired_sentence
 
 log = logging.getLogger(__name__)
 
@@ -243,7 +245,14 @@ class TelegramBot:
             record = done[0]
         if record.result is None:
             raise InvalidStory(f'"{record.title}" has no subtitles: it is {record.status.value}.')
-        srt = self.settings.storage_path / record.result.files.subtitles
+        store = open_storage(self.settings)
+        srt = None
+        if record.film_expired_at is None:
+            srt = await asyncio.to_thread(
+                local_copy, store, record.result.files.subtitles, self.settings
+            )
+        if srt is None:
+            raise FilmExpired(expired_sentence(self.settings))
         with srt.open("rb") as handle:
             await message.reply_document(handle, filename=f"{_file_stem(record.title)}.srt")
 
@@ -311,7 +320,8 @@ class TelegramBot:
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
         """Post the film: uploaded when it fits, else a smaller encode, else a link."""
         limit = self.settings.telegram_upload_limit_bytes
-        delivery = await plan_delivery(self.settings, result, limit)
+        expired = record.film_expired_at is not None
+        delivery = await plan_delivery(self.settings, result, limit, expired)
         caption = _caption(record, result, delivery)
         chat_id = record.owner.chat_id
         bot = self.application.bot
@@ -319,7 +329,10 @@ class TelegramBot:
             text = f"{caption}\n{delivery.url}" if delivery.url else caption
             await _with_flood_wait(lambda: bot.send_message(chat_id, text))
             return
-        thumbnail = _thumbnail(self.settings.storage_path / result.files.thumbnail)
+        still = await asyncio.to_thread(
+            local_copy, open_storage(self.settings), result.files.thumbnail, self.settings
+        )
+        thumbnail = _thumbnail(still) if still is not None else None
         size = {} if delivery.reduced else {"width": result.width, "height": result.height}
         film = delivery.path
 

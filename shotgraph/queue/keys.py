@@ -18,6 +18,8 @@ UNDELIVERED_JOBS = f"{PREFIX}:jobs:undelivered"
 WORKERS = f"{PREFIX}:workers"
 # Hash of worker id -> JSON list of what each of its pipelines loaded (models, GPU memory).
 WORKER_MODELS = f"{PREFIX}:workers:models"
+# Hash of worker id -> why it is below MIN_FREE_DISK_GB (absent while it has room).
+WORKER_DISK_LOW = f"{PREFIX}:workers:disk-low"
 
 
 def job(job_id: str) -> str:

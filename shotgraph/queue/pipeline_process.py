@@ -37,6 +37,7 @@ from shotgraph.models import JobResult, StageEvent, StoryRequest
 from shotgraph.pipeline.artefacts import JobFolder
 from shotgraph.pipeline.gpu.manager import ModelReport, model_report
 from shotgraph.pipeline.progress import StopRequested
+from shotgraph.storage import work_root
 
 if TYPE_CHECKING:
     from shotgraph.pipeline.orchestrator import Orchestrator
@@ -244,7 +245,7 @@ def _run_job(
     def emit(event: StageEvent) -> None:
         _send(conn, Message(kind="event", event=event))
 
-    scratch = JobFolder(orchestrator.settings.storage_path, job_id).scratch()
+    scratch = JobFolder(work_root(orchestrator.settings), job_id).scratch()
     try:
         # While a job runs, the only message the parent sends is a stop: a message waiting on
         # the pipe is the flag every checkpoint reads (from any thread), left there until acted on.

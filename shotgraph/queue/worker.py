@@ -38,6 +38,9 @@ from shotgraph.queue.pipeline_process import (
     remove_dead_temp_folders,
 )
 from shotgraph.queue.records import JobRecord, JobStatus
+from shotgraph.storage import open_storage, work_root
+from shotgraph.storage.disk import DiskFull, check_disk, worker_disks
+from shotgraph.storage.retention import prune_jobs
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,8 @@ GAVE_UP = f"The film could not be made in {MAX_TRIES} tries; the details are in 
 _ENQUEUE_GRACE_S = 60.0
 # A worker silent for this many heartbeat lifetimes is dead: it leaves the registry.
 _DEAD_WORKER_TTLS = 3
+# The hashes that hold a field per worker: a worker leaves them all when it stops or dies.
+_WORKER_REGISTRIES = (keys.WORKERS, keys.WORKER_MODELS, keys.WORKER_DISK_LOW)
 # How long one sweeper holds a job while re-queueing it, so that two never both do.
 _REQUEUE_LOCK_S = 10.0
 
@@ -77,6 +82,8 @@ class JobRunner:
         """Load the models (in each pipeline process), then take over jobs of dead workers."""
         for folder in remove_dead_temp_folders():
             log.info("removed %s, left by a worker that is gone", folder)
+        # A store that cannot be written stops the worker here, not every job at its end.
+        await asyncio.to_thread(open_storage(self.settings).prepare)
         for pipeline in self._pipelines:
             try:
                 await pipeline.start()
@@ -93,6 +100,10 @@ class JobRunner:
             asyncio.create_task(self._every(self.settings.sweep_interval_s, self.sweep)),
             asyncio.create_task(self._every(self.settings.job_heartbeat_s, self._beat_worker)),
         ]
+        if self.settings.storage_prune_interval_s > 0:
+            self._background.append(
+                asyncio.create_task(self._every(self.settings.storage_prune_interval_s, self.prune))
+            )
 
     async def close(self) -> None:
         for task in self._background:
@@ -102,8 +113,8 @@ class JobRunner:
             await pipeline.close()
         # With Redis away, the sweepers of the others strike this worker off later.
         with contextlib.suppress(*REDIS_DOWN):
-            await self.queue.redis.hdel(keys.WORKERS, self.worker_id)
-            await self.queue.redis.hdel(keys.WORKER_MODELS, self.worker_id)
+            for registry in _WORKER_REGISTRIES:
+                await self.queue.redis.hdel(registry, self.worker_id)
 
     async def render(self, job_id: str) -> str:
         """The arq job: run one story through the pipeline. Returns the job's final status."""
@@ -132,7 +143,7 @@ class JobRunner:
             beat.cancel()
             # The pipeline has ended the job (or was killed): what it left half-made goes, also
             # when the job went back to the queue rather than ending.
-            JobFolder(self.settings.storage_path, job_id).clear_scratch()
+            JobFolder(work_root(self.settings), job_id).clear_scratch()
             await asyncio.shield(self.queue.redis.delete(keys.heartbeat(job_id)))
 
     async def _run(self, record: JobRecord, pipeline: JobPipeline) -> str:
@@ -212,7 +223,7 @@ class JobRunner:
         """Finish the record and announce the end, unless another run already did. Both wait
         for Redis if it is away: a finished film must not end up unannounced."""
         # The pipeline is done with the job: what it left half-made goes before the end is told.
-        JobFolder(self.settings.storage_path, record.job_id).clear_scratch()
+        JobFolder(work_root(self.settings), record.job_id).clear_scratch()
         finished = await until_redis_answers(
             lambda: self.queue.store.finish(record, status, error=message, result=result),
             f"record job {record.job_id} as {status.value}",
@@ -258,15 +269,15 @@ class JobRunner:
         if dead:
             log.info("workers %s stopped beating; forgetting them", ", ".join(sorted(dead)))
             async with redis.pipeline(transaction=True) as pipe:
-                pipe.hdel(keys.WORKERS, *dead)
-                pipe.hdel(keys.WORKER_MODELS, *dead)
+                for registry in _WORKER_REGISTRIES:
+                    pipe.hdel(registry, *dead)
                 await pipe.execute()
 
     async def _sweep_scratch(self) -> None:
         """Remove what killed runs left in job folders, unless a live worker runs that job."""
-        for job_id in jobs_with_scratch(self.settings.storage_path):
+        for job_id in jobs_with_scratch(work_root(self.settings)):
             if not await self.queue.redis.exists(keys.heartbeat(job_id)):
-                JobFolder(self.settings.storage_path, job_id).clear_scratch()
+                JobFolder(work_root(self.settings), job_id).clear_scratch()
 
     async def _lost_by_arq(self, record: JobRecord) -> bool:
         # A job is recorded a moment before arq has it: only an older one can be lost.
@@ -348,8 +359,26 @@ class JobRunner:
         ttl_ms = int(self.settings.job_heartbeat_ttl_s * 1000)
         await self.queue.redis.set(keys.heartbeat(job_id), self.worker_id.encode(), px=ttl_ms)
 
+    async def prune(self) -> None:
+        """Delete what retention let expire (see storage/retention.py)."""
+        report = await prune_jobs(open_storage(self.settings), self.queue.store, self.settings)
+        if report.deleted_files:
+            log.info(
+                "pruned %d files (%d bytes); films expired: %s",
+                report.deleted_files,
+                report.deleted_bytes,
+                ", ".join(report.films_expired) or "none",
+            )
+
     async def _beat_worker(self) -> None:
         await self.queue.redis.hset(keys.WORKERS, self.worker_id, str(time.time()))
+        # Intake refuses new films while every live worker is short of disk (disk.py).
+        try:
+            check_disk(worker_disks(self.settings), self.settings.min_free_disk_gb)
+        except DiskFull as low:
+            await self.queue.redis.hset(keys.WORKER_DISK_LOW, self.worker_id, str(low))
+        else:
+            await self.queue.redis.hdel(keys.WORKER_DISK_LOW, self.worker_id)
 
     async def _every(self, interval_s: float, action: Callable[..., Any], *args: Any) -> None:
         while True:

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Header, Query, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from shotgraph.api.dependencies import OwnedJobDep, OwnerDep, QueueDep, SettingsDep
-from shotgraph.api.errors import REDIS_AWAY, error_responses, require_done
+from shotgraph.api.errors import REDIS_AWAY, error_responses
 from shotgraph.api.links import DownloadLinks
+from shotgraph.api.routes.files import film_key
 from shotgraph.api.schemas import ErrorView, JobView, LinkView
 from shotgraph.intake import clean_story
 from shotgraph.models import StoryRequest
@@ -87,9 +88,9 @@ async def job_events(
         yield ServerSentEvent(data=ErrorView(detail=REDIS_AWAY).model_dump(), event="error")
 
 
-@router.get("/jobs/{job_id}/link", responses=error_responses(401, 404, 409))
+@router.get("/jobs/{job_id}/link", responses=error_responses(401, 404, 409, 410))
 async def download_link(record: OwnedJobDep, settings: SettingsDep) -> LinkView:
     """A signed link to the finished film that works without an API key, until it expires."""
-    require_done(record)
+    film_key(settings, record)  # refused for a film not made yet, or expired
     links = DownloadLinks(settings)
     return LinkView(url=links.url_for(record.job_id), expires_in_s=links.ttl_s)
