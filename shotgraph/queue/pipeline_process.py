@@ -78,7 +78,8 @@ class JobPipeline(Protocol):
 
     async def run(self, job_id: str, request: StoryRequest, on_event: EventSink) -> JobResult: ...
 
-    async def stop(self, grace_s: float) -> None: ...
+    async def stop(self, grace_s: float) -> JobResult | None:
+        """Stop the running job; its result if it finished before it could stop."""
 
     async def close(self) -> None: ...
 
@@ -153,18 +154,24 @@ class PipelineProcess:
             elif message.kind == "stopped":
                 raise PipelineStopped(job_id)
 
-    async def stop(self, grace_s: float) -> None:
-        """Stop the running job at its next checkpoint, or kill the child after `grace_s`."""
+    async def stop(self, grace_s: float) -> JobResult | None:
+        """Stop the running job at its next checkpoint, or kill the child after `grace_s`.
+        Returns the job's result when it finished (its film made) before it could stop."""
         if not self.alive:
-            return
+            return None
         try:
             self._send(Message(kind="stop"))
             async with asyncio.timeout(grace_s):
-                while (await self._receive()).kind not in ("stopped", "result", "error"):
-                    pass
+                while True:
+                    message = await self._receive()
+                    if message.kind == "result":
+                        return message.result
+                    if message.kind in ("stopped", "error"):
+                        return None
         except (TimeoutError, PipelineFailed, OSError):
             log.warning("pipeline process did not reach a checkpoint in %.0fs; killing it", grace_s)
             await self.close()
+        return None
 
     async def close(self) -> None:
         """Kill the child and everything it started (its process group), if still there."""

@@ -190,13 +190,18 @@ class JobRunner:
     async def _interrupted(self, record: JobRecord, pipeline: JobPipeline) -> None:
         """arq cancelled the job: a user's cancel (abort), or this worker shutting down."""
         fresh = await self.queue.store.get(record.job_id)
-        if fresh is not None and fresh.cancel_requested:
-            await pipeline.stop(self.settings.cancel_grace_s)
+        cancelled = fresh is not None and fresh.cancel_requested
+        grace_s = self.settings.cancel_grace_s if cancelled else self.settings.shutdown_grace_s
+        result = await pipeline.stop(grace_s)
+        if result is not None:
+            # It finished before it could stop: the film is made, and the job is done.
+            await self._end(record, JobStatus.DONE, result=result)
+            return
+        if cancelled:
             await self._end(record, JobStatus.CANCELLED, "Cancelled.")
             return
-        # Shutdown: let the running stage reach a checkpoint; arq puts the job back in the
+        # Shutdown: the running stage reached a checkpoint; arq puts the job back in the
         # queue, and the next run starts from what is already on disk.
-        await pipeline.stop(self.settings.shutdown_grace_s)
         await self._back_in_queue(
             record.job_id, "The worker is restarting; the film will continue where it stopped."
         )
