@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
+from arq.connections import create_pool
 from arq.worker import Worker
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -67,6 +68,23 @@ class OutageProofWorker(Worker):
 
     Running jobs carry on meanwhile: their pipelines do not need Redis, and their own writes
     wait for it (see until_redis_answers)."""
+
+    async def main(self) -> None:
+        """arq's main, once Redis answers: a worker started while Redis is away waits for it
+        (arq's own connection retries give up after a few seconds)."""
+        if self._pool is None and self.redis_settings is not None:
+            settings = self.redis_settings
+            self._pool = await until_redis_answers(
+                lambda: create_pool(
+                    settings,
+                    job_deserializer=self.job_deserializer,
+                    job_serializer=self.job_serializer,
+                    default_queue_name=self.queue_name,
+                    expires_extra_ms=self.expires_extra_ms,
+                ),
+                "start the worker",
+            )
+        await super().main()
 
     async def _poll_iteration(self) -> None:
         try:

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import redis
 from pydantic import SecretStr
 
 from shotgraph.config import Settings
@@ -86,14 +87,19 @@ class WorkerProcess:
         """Ready once its first beat is in Redis: its pipeline process has built its backends."""
         with quick_redis(self.settings, timeout_s=5) as client:
             deadline = time.monotonic() + timeout_s
-            while not any(
-                name.decode().endswith(f"-{self.pid}") for name in client.hkeys(keys.WORKERS)
-            ):
+            while not self._registered(client):
                 if self.process is None or self.process.poll() is not None:
                     raise RuntimeError(f"worker exited early:\n{self.output()}")
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"worker not ready in {timeout_s}s:\n{self.output()}")
                 time.sleep(0.05)
+
+    def _registered(self, client: redis.Redis) -> bool:
+        try:
+            names = client.hkeys(keys.WORKERS)
+        except redis.ConnectionError:  # Redis is not there (yet): the worker waits for it
+            return False
+        return any(name.decode().endswith(f"-{self.pid}") for name in names)
 
     @property
     def pid(self) -> int:

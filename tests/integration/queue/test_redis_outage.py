@@ -4,6 +4,7 @@ test's own, is killed while a job runs and another waits, and started again."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from shotgraph.models import Stage, StageEvent, StoryRequest
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobStatus, Owner
 from tests.helpers.redis_server import OwnRedis, until_answering
+from tests.helpers.worker_process import WorkerProcess
 from tests.integration.queue.test_worker import (
     LONG_STORY,
     SHORT_STORY,
@@ -84,3 +86,28 @@ async def test_a_follower_s_watch_rides_out_an_outage_and_misses_nothing(
         assert seen == ["queued", "stage_started", "cancelled"]
     finally:
         await queue.close()
+
+
+async def test_a_worker_started_while_redis_is_away_waits_for_it(
+    queue_settings: Settings, tmp_path: Path
+) -> None:
+    later = OwnRedis(tmp_path / "later-redis")
+    settings = queue_settings.model_copy(update={"redis_url": later.url})
+    worker = WorkerProcess(settings, tmp_path / "workers")
+    starting = asyncio.create_task(asyncio.to_thread(worker.start))
+    try:
+        await asyncio.sleep(8)  # longer than arq's own retries (5 of 1 s) before it gives up
+        assert not starting.done()
+        later.start()
+        await asyncio.wait_for(starting, 60)
+
+        queue = await JobQueue.connect(settings)
+        try:
+            record = await queue.submit(StoryRequest(story=SHORT_STORY), TELEGRAM_USER)
+            assert (await collect(queue, record.job_id))[-1].kind == "done"
+        finally:
+            await queue.close()
+    finally:
+        if worker.process is not None:
+            worker.stop(timeout_s=15)
+        later.kill()
