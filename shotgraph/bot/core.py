@@ -109,6 +109,8 @@ def job_line(record: JobRecord) -> str:
     line = f"{record.job_id} · {record.title} · {record.status.value}"
     if record.status is JobStatus.FAILED and record.error:
         line += f" ({record.error})"
+    if record.film_expired_at is not None:
+        line += " (the film has expired)"
     return line
 
 
