@@ -256,6 +256,9 @@ class JobRunner:
                 log.warning("job %s: arq no longer has it; failing it", record.job_id)
                 await self._end(record, JobStatus.FAILED, GAVE_UP)
                 continue
+            if record.status is JobStatus.QUEUED:
+                await self._release_stale_claim(record)
+                continue
             if record.status is not JobStatus.RUNNING:
                 continue
             if await redis.exists(keys.heartbeat(record.job_id)):
@@ -283,6 +286,23 @@ class JobRunner:
         for job_id in jobs_with_scratch(work_root(self.settings)):
             if not await self.queue.redis.exists(keys.heartbeat(job_id)):
                 JobFolder(work_root(self.settings), job_id).clear_scratch()
+
+    async def _release_stale_claim(self, record: JobRecord) -> None:
+        """A queued job that arq holds as in progress while no run of it beats: a worker took
+        it and died (killed after handing it back, or Redis lost mid-claim). Without this the
+        job would wait for arq's in-progress key to expire, hours later."""
+        job_id, redis = record.job_id, self.queue.redis
+        left_ms = await redis.pttl(keys.arq_in_progress(job_id))
+        if left_ms <= 0:
+            return
+        held_s = arq_in_progress_s(self.settings) - left_ms / 1000
+        # A live worker beats within moments of taking a job; give it two heartbeat lifetimes.
+        if held_s < 2 * self.settings.job_heartbeat_ttl_s:
+            return
+        if await redis.exists(keys.heartbeat(job_id)):
+            return
+        log.warning("job %s: taken by a worker that is gone; releasing it", job_id)
+        await redis.delete(keys.arq_in_progress(job_id))
 
     async def _lost_by_arq(self, record: JobRecord) -> bool:
         # A job is recorded a moment before arq has it: only an older one can be lost.
@@ -424,8 +444,7 @@ def worker_settings(
         "redis_settings": redis_settings(settings),
         "queue_name": settings.queue_name,
         "max_jobs": settings.worker_max_jobs,
-        # Our own timeout stops the pipeline first; arq's is only a backstop.
-        "job_timeout": settings.job_timeout_s + settings.shutdown_grace_s + 60,
+        "job_timeout": arq_job_timeout_s(settings),
         "keep_result": settings.job_keep_result_s,
         "allow_abort_jobs": True,
         # arq's 0.5 s poll would be most of a bot's wait before "started"; Redis shrugs at 10/s.
@@ -434,6 +453,16 @@ def worker_settings(
         "on_startup": on_startup,
         "on_shutdown": on_shutdown,
     }
+
+
+def arq_job_timeout_s(settings: Settings) -> float:
+    """arq's timeout of a job: our own timeout stops the pipeline first; arq's is a backstop."""
+    return settings.job_timeout_s + settings.shutdown_grace_s + 60
+
+
+def arq_in_progress_s(settings: Settings) -> float:
+    """How long arq's in-progress key of a job lives when it is set: arq's job timeout + 10 s."""
+    return arq_job_timeout_s(settings) + 10
 
 
 def run(settings: Settings) -> None:

@@ -17,7 +17,7 @@ from shotgraph.queue.client import JobQueue
 from shotgraph.queue.events import history
 from shotgraph.queue.pipeline_process import TEMP_PREFIX
 from shotgraph.queue.records import JobStatus, Owner
-from shotgraph.queue.worker import JobRunner
+from shotgraph.queue.worker import JobRunner, arq_in_progress_s
 
 STORY = "The Lantern\n\nMara walked to the harbour at dusk. The sea was calm and grey."
 
@@ -111,3 +111,21 @@ async def test_a_starting_worker_removes_temporary_folders_of_workers_that_are_g
     finally:
         shutil.rmtree(left, ignore_errors=True)
         shutil.rmtree(live, ignore_errors=True)
+
+
+async def test_a_queued_job_held_by_a_worker_that_is_gone_is_released(
+    job_queue: JobQueue,
+) -> None:
+    stale = await job_queue.submit(StoryRequest(story=STORY), owner("1"))
+    fresh = await job_queue.submit(StoryRequest(story=STORY), owner("2"))
+    full_ms = int(arq_in_progress_s(job_queue.settings) * 1000)
+    # Taken 10 s ago by a worker that died before beating (or after handing it back) ...
+    await job_queue.redis.set(keys.arq_in_progress(stale.job_id), b"1", px=full_ms - 10_000)
+    # ... and taken a moment ago by a live worker that is about to beat.
+    await job_queue.redis.set(keys.arq_in_progress(fresh.job_id), b"1", px=full_ms)
+
+    await JobRunner(job_queue, [], "sweeping-worker").sweep()
+
+    assert not await job_queue.redis.exists(keys.arq_in_progress(stale.job_id))
+    assert stale.job_id in await job_queue.waiting_ids()  # for the next free worker to take
+    assert await job_queue.redis.exists(keys.arq_in_progress(fresh.job_id))
