@@ -1,7 +1,7 @@
 """`shotgraph worker` as a real subprocess, configured through its environment as in production.
 
-It runs in its own process group, so a test can kill -9 it together with its pipeline child,
-the way a crashed machine would.
+It runs in its own process group, so a test can kill -9 it the way a crashed machine would;
+its pipeline process leads a group of its own and dies with it (see pipeline_process.py).
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ class WorkerProcess:
         return self.process.pid
 
     def kill_hard(self) -> None:
-        """kill -9 the worker and its pipeline child, as a power cut would."""
+        """kill -9 the worker (its pipeline child dies with it), as a power cut would."""
         os.killpg(self.pid, signal.SIGKILL)
         assert self.process is not None
         self.process.wait(10)
@@ -123,7 +123,7 @@ class WorkerProcess:
                 os.killpg(self.pid, signal.SIGKILL)
                 self.process.wait(10)
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pid, signal.SIGKILL)  # any orphaned pipeline child
+            os.killpg(self.pid, signal.SIGKILL)  # anything else it left behind
         return self.process.returncode
 
     def output(self) -> str:
