@@ -11,9 +11,10 @@ from shotgraph import __version__
 from shotgraph.api import errors
 from shotgraph.api.body_limit import BodyLimit, body_limit_for
 from shotgraph.api.dependencies import api_key_names
-from shotgraph.api.routes import files, health, jobs
+from shotgraph.api.routes import files, health, jobs, storyboard
 from shotgraph.config import Settings
 from shotgraph.queue.client import JobQueue
+from shotgraph.queue.storyboard import Storyboards
 from shotgraph.storage import open_storage
 
 
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.queue = await JobQueue.connect(settings)
+        app.state.storyboards = Storyboards.from_queue(app.state.queue)
         try:
             yield
         finally:
@@ -39,6 +41,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.api_keys = api_key_names(settings)
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=body_limit_for(settings.max_story_bytes))
-    for module in (health, jobs, files):
+    for module in (health, jobs, files, storyboard):
         app.include_router(module.router)
     return app

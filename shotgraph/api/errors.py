@@ -18,6 +18,13 @@ from shotgraph.queue.client import JobNotFound, NothingToCancel, StoryTooLong
 from shotgraph.queue.limits import QuotaExceeded
 from shotgraph.queue.outages import REDIS_UNREACHABLE
 from shotgraph.queue.records import JobRecord, JobStatus
+from shotgraph.queue.storyboard import (
+    ChangeInProgress,
+    NoSuchShot,
+    NotAwaitingApproval,
+    NothingToRetake,
+    UnsafeEdit,
+)
 from shotgraph.storage.disk import DiskFull
 from shotgraph.storage.retention import FilmExpired
 
@@ -32,6 +39,11 @@ _STATUS: list[tuple[type[ShotGraphError], int]] = [
     (JobNotFound, 404),
     (NotFinished, 409),
     (NothingToCancel, 409),
+    (NotAwaitingApproval, 409),
+    (ChangeInProgress, 409),
+    (NothingToRetake, 409),
+    (NoSuchShot, 404),
+    (UnsafeEdit, 422),
     (StoryTooLong, 413),
     (InvalidStory, 422),
     (QuotaExceeded, 429),
@@ -101,7 +113,10 @@ async def _shotgraph_error(request: Request, error: Exception) -> JSONResponse:
     headers = {}
     if isinstance(error, QuotaExceeded):
         headers["Retry-After"] = str(error.retry_after_s or ACTIVE_RETRY_AFTER_S)
-    return refusal(str(error), code, headers)
+    body: dict[str, object] = ErrorView(detail=str(error)).model_dump()
+    if isinstance(error, UnsafeEdit):
+        body["categories"] = error.categories
+    return JSONResponse(body, status_code=code, headers=headers)
 
 
 async def _invalid_request(request: Request, error: Exception) -> JSONResponse:

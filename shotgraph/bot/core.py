@@ -11,12 +11,15 @@ import logging
 
 from shotgraph.bot.follower import ChatSurface, JobFollower
 from shotgraph.bot.story_input import OPTIONS_HELP, StoryInput, story_from_document
+from shotgraph.bot.storyboard import edit_help
 from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import ShotGraphError
+from shotgraph.models import StoryboardMode
 from shotgraph.queue.client import JobQueue, NothingToCancel
 from shotgraph.queue.limits import QuotaUsage
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
+from shotgraph.queue.storyboard import NotAwaitingApproval, NothingToRetake, Storyboards
 from shotgraph.sizes import spell_bytes
 
 log = logging.getLogger(__name__)
@@ -36,11 +39,45 @@ class BotCore:
         self.settings = settings
         self.queue = queue
         self.follower = JobFollower(queue, surface, edit_interval_s)
+        self.storyboards = Storyboards.from_queue(queue)
 
-    async def submit(self, story: StoryInput, owner: Owner) -> JobRecord:
-        """Check and queue a story; raises a ShotGraphError whose text is the reply."""
-        request = story.to_request(self.settings.max_story_bytes)
+    async def submit(
+        self, story: StoryInput, owner: Owner, storyboard: StoryboardMode | None = None
+    ) -> JobRecord:
+        """Check and queue a story; raises a ShotGraphError whose text is the reply.
+        `storyboard` is the chat's or server's choice; unset, the settings' default."""
+        request = story.to_request(self.settings.max_story_bytes).model_copy(
+            update={"storyboard": storyboard or self.settings.storyboard_default}
+        )
         return await self.queue.submit(request, owner)
+
+    async def latest_storyboard(self, user: Owner) -> JobRecord:
+        """The user's newest job whose storyboard waits for them (what /edit and /reroll
+        act on)."""
+        waiting = [j for j in await self.jobs(user) if j.status is JobStatus.AWAITING_APPROVAL]
+        if not waiting:
+            raise NotAwaitingApproval("You have no storyboard waiting for approval.")
+        return waiting[0]
+
+    async def latest_film(self, user: Owner) -> JobRecord:
+        """The user's newest finished film (what /retake acts on)."""
+        done = [j for j in await self.jobs(user) if j.status is JobStatus.DONE and j.result]
+        if not done:
+            raise NothingToRetake("You have no finished film to retake; /status lists yours.")
+        return done[0]
+
+    async def retake(
+        self,
+        job_id: str,
+        user: Owner,
+        number: int,
+        visual_prompt: str | None = None,
+        narration: str | None = None,
+    ) -> JobRecord:
+        """Retake one shot of a finished film and follow the new version into the chat."""
+        record = await self.storyboards.retake(job_id, user, number, visual_prompt, narration)
+        self.follow(record)
+        return record
 
     def story_from_document(self, data: bytes, filename: str) -> str:
         return story_from_document(data, filename, self.settings.max_story_bytes)
@@ -89,6 +126,10 @@ class BotCore:
             '/story --vertical --title "The Kite" Mara ran up the hill at dawn...',
             "",
             "/status your films, /cancel the one in the works, /quota what you have left.",
+            "",
+            "When the storyboard is on, each film stops at its storyboard first: "
+            f"render it, or change a shot first. {edit_help()} After a film, /retake N "
+            "renders shot N again (with new words if you give them) as the film's next version.",
         ]
         if usage is not None:
             lines += ["", quota_text(usage)]
@@ -98,9 +139,10 @@ class BotCore:
 def quota_text(usage: QuotaUsage) -> str:
     left = max(usage.max_per_day - usage.today, 0)
     return (
-        f"Today you have made {usage.today} of {usage.max_per_day} films ({left} left; "
+        f"Today you have made {usage.today:g} of {usage.max_per_day} films ({left:g} left; "
         f"the count resets in {spell_seconds(usage.resets_in_s)}, at midnight UTC). "
-        f"In the works: {usage.active} of {usage.max_active}."
+        f"In the works: {usage.active} of {usage.max_active}. A retake counts as the share "
+        "of its film's shots it renders again."
     )
 
 

@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import ShotGraphError
+from shotgraph.models import StoryboardMode
 from shotgraph.queue import keys
 from shotgraph.queue.limits import seconds_to_midnight
 
@@ -36,6 +37,8 @@ class ServerSettings(BaseModel):
     """Only members with this role may use the bot; None means everyone."""
     daily_quota_per_user: Annotated[int, Field(ge=1, le=1000)] | None = None
     max_story_chars: Annotated[int, Field(ge=50)] | None = None
+    storyboard: StoryboardMode | None = None
+    """`ask`: films stop at their storyboard for approval; None: the bot's default."""
 
     def check_member(self, channel_id: str, role_ids: list[str], moderator: bool) -> None:
         """Raise NotAllowedHere unless the member may start a film in this channel."""
@@ -53,9 +56,13 @@ class ServerSettings(BaseModel):
         role = f"<@&{self.allowed_role_id}>" if self.allowed_role_id else "everyone"
         quota = self.daily_quota_per_user or "the bot's default"
         length = f"{self.max_story_chars} characters" if self.max_story_chars else "the default"
+        storyboard = {
+            "ask": "shown for approval before each film",
+            "auto": "films are rendered straight away",
+        }.get(self.storyboard or "", "the bot's default")
         return (
             f"Channels: {channels}\nWho may use it: {role}\nFilms per member per day: {quota}\n"
-            f"Longest story: {length}"
+            f"Longest story: {length}\nStoryboard: {storyboard}"
         )
 
 
@@ -68,6 +75,7 @@ class ServerSettingsChange(BaseModel):
     everyone: bool = False
     daily_quota: int | None = None
     max_story_length: int | None = None
+    storyboard: StoryboardMode | None = None
 
     def apply(self, server: ServerSettings) -> ServerSettings:
         channels = [] if self.all_channels else list(server.allowed_channel_ids)
@@ -82,6 +90,7 @@ class ServerSettingsChange(BaseModel):
                 "allowed_role_id": role,
                 "daily_quota_per_user": self.daily_quota or server.daily_quota_per_user,
                 "max_story_chars": self.max_story_length or server.max_story_chars,
+                "storyboard": self.storyboard or server.storyboard,
             }
         )
 

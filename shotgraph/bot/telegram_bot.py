@@ -26,6 +26,7 @@ from PIL import Image
 from redis.asyncio import Redis
 from telegram import (
     BotCommand,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -47,11 +48,23 @@ from shotgraph.bot.core import BotCore, job_line, quota_text, reply_for
 from shotgraph.bot.delivery import Delivery, plan_delivery
 from shotgraph.bot.progress import ProgressView, film_summary, render_text
 from shotgraph.bot.story_input import StoryInput, parse_story_command
+from shotgraph.bot.storyboard import (
+    NOT_YOURS,
+    ActionKind,
+    StoryboardAction,
+    edit_help,
+    parse_action,
+    parse_shot_command,
+    sheet_on_disk,
+    shot_menu,
+    storyboard_caption,
+    version_label,
+)
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, InvalidStory
-from shotgraph.models import JobResult
+from shotgraph.models import JobResult, Storyboard, StoryboardMode
 from shotgraph.queue import keys
-from shotgraph.queue.client import JobQueue
+from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
 from shotgraph.sizes import spell_bytes
 from shotgraph.storage import local_copy, open_storage
@@ -68,6 +81,10 @@ COMMANDS = [
     BotCommand("cancel", "Stop the film in the works"),
     BotCommand("quota", "How many films you have left today"),
     BotCommand("subtitles", "The .srt of a film: /subtitles <job>"),
+    BotCommand("storyboard", "Storyboard first in this chat: /storyboard ask or auto"),
+    BotCommand("edit", "Change a storyboard shot: /edit N new narration"),
+    BotCommand("reroll", "Draw a storyboard shot again: /reroll N"),
+    BotCommand("retake", "Render one shot of your last film again: /retake N"),
     BotCommand("help", "What I do, the limits, the options"),
 ]
 CAPTION_LIMIT = 1024
@@ -120,6 +137,10 @@ class TelegramBot:
         add(CommandHandler("cancel", self._replying(self.on_cancel)))
         add(CommandHandler("quota", self._replying(self.on_quota)))
         add(CommandHandler("subtitles", self._replying(self.on_subtitles)))
+        add(CommandHandler("storyboard", self._replying(self.on_storyboard_setting)))
+        add(CommandHandler("edit", self._replying(self.on_edit)))
+        add(CommandHandler("reroll", self._replying(self.on_reroll)))
+        add(CommandHandler("retake", self._replying(self.on_retake)))
         add(MessageHandler(dm & filters.Document.ALL, self._replying(self.on_document)))
         add(MessageHandler(dm & filters.TEXT & ~filters.COMMAND, self._replying(self.on_text)))
         add(CallbackQueryHandler(self.on_button))
@@ -164,7 +185,11 @@ class TelegramBot:
 
     async def on_help(self, message: Message, owner: Owner, context: Context) -> None:
         usage = await self.core.quota(owner)
-        extra = "/subtitles <job> sends a film's subtitles as an .srt file."
+        extra = (
+            "/subtitles <job> sends a film's subtitles as an .srt file. /storyboard ask shows "
+            "each film's storyboard in this chat before it is rendered; /storyboard auto "
+            "renders straight on."
+        )
         await message.reply_text(f"{self.core.help_text(usage)}\n{extra}")
 
     async def on_story(self, message: Message, owner: Owner, context: Context) -> None:
@@ -256,15 +281,58 @@ class TelegramBot:
         with srt.open("rb") as handle:
             await message.reply_document(handle, filename=f"{_file_stem(record.title)}.srt")
 
+    async def on_storyboard_setting(self, message: Message, owner: Owner, context: Context) -> None:
+        """`/storyboard ask|auto`: whether this chat's films stop at their storyboard."""
+        choice = _after_command(message.text or "").strip().lower()
+        key = keys.telegram_chat_storyboard(message.chat_id)
+        if choice in ("ask", "auto"):
+            await self._redis.set(key, choice)
+        elif choice:
+            raise InvalidStory("Say /storyboard ask or /storyboard auto.")
+        mode = await self._storyboard_mode(message.chat_id)
+        await message.reply_text(
+            "Films in this chat stop at their storyboard for you to approve."
+            if mode == "ask"
+            else "Films in this chat are rendered straight away (/storyboard ask to check the "
+            "storyboard first)."
+        )
+
+    async def on_edit(self, message: Message, owner: Owner, context: Context) -> None:
+        number, picture, narration = parse_shot_command(
+            _after_command(message.text or ""), needs_words=True
+        )
+        record = await self.core.latest_storyboard(owner)
+        await self.core.storyboards.edit(record.job_id, owner, number, picture, narration)
+        what = "picture" if picture is not None else "narration"
+        await message.reply_text(f"Shot {number}: new {what} taken; redrawing the storyboard.")
+
+    async def on_reroll(self, message: Message, owner: Owner, context: Context) -> None:
+        number, _, _ = parse_shot_command(_after_command(message.text or ""), needs_words=False)
+        record = await self.core.latest_storyboard(owner)
+        await self.core.storyboards.reroll(record.job_id, owner, number)
+        await message.reply_text(f"Drawing shot {number} again.")
+
+    async def on_retake(self, message: Message, owner: Owner, context: Context) -> None:
+        number, picture, narration = parse_shot_command(
+            _after_command(message.text or ""), needs_words=False
+        )
+        record = await self.core.latest_film(owner)
+        await self.core.retake(record.job_id, owner, number, picture, narration)
+        await message.reply_text(f'Retaking shot {number} of "{record.title}".')
+
     async def on_button(self, update: Update, context: Context) -> None:
-        """Cancel and Try again, whose callback data carry the job id (`cancel:<job>`)."""
+        """Cancel, Try again and the storyboard's buttons, whose callback data carry the job
+        id (`cancel:<job>`, `sb:reroll:<job>:<shot>`)."""
         query = update.callback_query
         assert query is not None
         assert query.data is not None
         action, _, job_id = query.data.partition(":")
         owner = _owner(update)
         try:
-            if action == "cancel":
+            storyboard_action = parse_action(query.data)
+            if storyboard_action is not None:
+                await self._on_storyboard_button(query, storyboard_action, owner)
+            elif action == "cancel":
                 record = await self.core.cancel(job_id, owner)
                 await query.answer(_cancel_reply(record))
             elif action == "retry":
@@ -275,13 +343,65 @@ class TelegramBot:
                 self.core.follow(record)
             else:
                 await query.answer()
+        except JobNotFound:
+            await query.answer(NOT_YOURS, show_alert=True)
         except Exception as error:  # the user's click always gets an answer
             await query.answer(_shorten(reply_for(error), CALLBACK_ANSWER_LIMIT), show_alert=True)
+
+    async def _on_storyboard_button(
+        self, query: CallbackQuery, action: StoryboardAction, owner: Owner
+    ) -> None:
+        boards, job_id = self.core.storyboards, action.job_id
+        record = await self.core.queue.job_for(job_id, owner)  # others are told it is not theirs
+        if action.kind == "approve":
+            await boards.approve(job_id, owner)
+            await query.answer("Rendering the film.")
+            await query.edit_message_reply_markup(reply_markup=None)
+        elif action.kind == "reroll" and action.number is not None:
+            await boards.reroll(job_id, owner, action.number)
+            await query.answer(f"Drawing shot {action.number} again.")
+            await query.edit_message_reply_markup(reply_markup=None)
+        elif action.kind == "retake" and action.number is not None:
+            await self.core.retake(job_id, owner, action.number)
+            await query.answer(f"Retaking shot {action.number}.")
+            await query.edit_message_reply_markup(reply_markup=_retake_button(job_id))
+        elif action.kind in ("pick_reroll", "pick_retake"):
+            board = record.storyboard if action.kind == "pick_reroll" else _film_board(record)
+            kind = "reroll" if action.kind == "pick_reroll" else "retake"
+            await query.answer("Which shot?")
+            await query.edit_message_reply_markup(reply_markup=_shot_buttons(board, kind, job_id))
+        elif action.kind == "pick_edit":
+            await query.answer(_shorten(edit_help(), CALLBACK_ANSWER_LIMIT), show_alert=True)
+        elif action.kind == "menu":
+            await query.answer()
+            waiting = record.status is JobStatus.AWAITING_APPROVAL
+            menu = _storyboard_buttons(job_id) if waiting else _retake_button(job_id)
+            await query.edit_message_reply_markup(reply_markup=menu)
+        else:
+            await query.answer()
 
     async def on_error(self, update: object, context: Context) -> None:
         log.error("telegram handler failed", exc_info=context.error)
 
     # -- ChatSurface: what the core's follower calls ------------------------------------------
+
+    async def show_storyboard(self, record: JobRecord, board: Storyboard) -> None:
+        """The contact sheet as a photo, with Render, Re-roll, Edit and Cancel."""
+        caption = storyboard_caption(record.title, board, CAPTION_LIMIT)
+        sheet = await sheet_on_disk(self.settings, board)
+        bot = self.application.bot
+
+        async def send() -> Message:
+            with sheet.open("rb") as handle:
+                return await bot.send_photo(
+                    record.owner.chat_id,
+                    handle,
+                    caption=caption,
+                    reply_markup=_storyboard_buttons(record.job_id),
+                    write_timeout=UPLOAD_TIMEOUT_S,
+                )
+
+        await _with_flood_wait(send)
 
     async def show(self, record: JobRecord, view: ProgressView) -> None:
         """Post the job's progress message, or edit it in place; never raises."""
@@ -348,6 +468,7 @@ class TelegramBot:
                     filename=f"{_file_stem(record.title)}.mp4",
                     write_timeout=UPLOAD_TIMEOUT_S,
                     read_timeout=UPLOAD_TIMEOUT_S,
+                    reply_markup=_retake_button(record.job_id) if result.storyboard else None,
                     **size,
                 )
 
@@ -372,8 +493,21 @@ class TelegramBot:
         return run
 
     async def _submit(self, story: StoryInput, owner: Owner) -> None:
-        record = await self.core.submit(story, owner)
+        assert owner.chat_id is not None
+        mode = await self._storyboard_mode(int(owner.chat_id))
+        record = await self.core.submit(story, owner, mode)
         self.core.follow(record)
+
+    async def _storyboard_mode(self, chat_id: int) -> StoryboardMode:
+        """The chat's `/storyboard` choice, else the settings' default."""
+        raw = await self._redis.get(keys.telegram_chat_storyboard(chat_id))
+        return (
+            "ask"
+            if raw == b"ask"
+            else "auto"
+            if raw == b"auto"
+            else (self.settings.storyboard_default)
+        )
 
 
 async def serve(settings: Settings) -> None:
@@ -424,6 +558,46 @@ def _buttons(view: ProgressView) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([[button]])
 
 
+def _storyboard_buttons(job_id: str) -> InlineKeyboardMarkup:
+    def button(text: str, kind: ActionKind) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            text, callback_data=StoryboardAction(kind=kind, job_id=job_id).id
+        )
+
+    return InlineKeyboardMarkup(
+        [
+            [button("Render ▶", "approve")],
+            [button("Re-roll a shot", "pick_reroll"), button("Edit a shot", "pick_edit")],
+            [InlineKeyboardButton("Cancel", callback_data=f"cancel:{job_id}")],
+        ]
+    )
+
+
+def _shot_buttons(board: Storyboard | None, kind: ActionKind, job_id: str) -> InlineKeyboardMarkup:
+    """One button per shot, five to a row, and a way back."""
+    panels = shot_menu(board) if board is not None else []
+    buttons = [
+        InlineKeyboardButton(
+            str(panel.number),
+            callback_data=StoryboardAction(kind=kind, job_id=job_id, number=panel.number).id,
+        )
+        for panel in panels
+    ]
+    rows = [buttons[start : start + 5] for start in range(0, len(buttons), 5)]
+    back = StoryboardAction(kind="menu", job_id=job_id)
+    rows.append([InlineKeyboardButton("Back", callback_data=back.id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def _retake_button(job_id: str) -> InlineKeyboardMarkup:
+    action = StoryboardAction(kind="pick_retake", job_id=job_id)
+    return InlineKeyboardMarkup([[InlineKeyboardButton("Retake a shot", callback_data=action.id)]])
+
+
+def _film_board(record: JobRecord) -> Storyboard | None:
+    return record.result.storyboard if record.result is not None else None
+
+
 def _cancel_reply(record: JobRecord) -> str:
     if record.status is JobStatus.CANCELLED:
         return f'Cancelled "{record.title}".'
@@ -431,7 +605,8 @@ def _cancel_reply(record: JobRecord) -> str:
 
 
 def _caption(record: JobRecord, result: JobResult, delivery: Delivery) -> str:
-    lines = [f"🎬 {record.title}", film_summary(result)]
+    version = version_label(record.versions)
+    lines = [f"🎬 {record.title} {version}".strip(), film_summary(result)]
     if delivery.note:
         lines.append(delivery.note)
     lines.append(f"Subtitles: /subtitles {record.job_id}")

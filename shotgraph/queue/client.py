@@ -6,6 +6,8 @@ from every platform.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import secrets
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -29,6 +31,16 @@ from shotgraph.storage.disk import DiskFull, check_disk, intake_disks
 
 # The arq function name of a film job; the worker registers a function of this name.
 RENDER_JOB = "render_story"
+# Storyboard runs are short and a person waits for them: they jump the queue by this much.
+# arq takes the lowest score (enqueue time in ms) first, so a storyboard queued now goes
+# before every film queued in the past year, and storyboards keep their own first-come order.
+# One queue and one GPU slot: a second slot would load the models twice on one card.
+STORYBOARD_HEAD_START = dt.timedelta(days=365)
+# How long `enqueue` waits for arq to let go of the previous run of the same id.
+_ENQUEUE_TRIES = 100
+_ENQUEUE_RETRY_S = 0.05
+# How long arq keeps a queued job's payload (its default is a day past the job's score).
+_ARQ_PAYLOAD_TTL = dt.timedelta(days=2)
 
 
 class JobNotFound(ShotGraphError):
@@ -124,17 +136,41 @@ class JobQueue:
         )
         try:
             await self.store.create(record)
-            job = await self.redis.enqueue_job(
-                RENDER_JOB, job_id, _job_id=job_id, _queue_name=self.settings.queue_name
-            )
-            if job is None:
-                raise RuntimeError(f"arq already knows job id {job_id}")
+            await self.enqueue(record)
         except BaseException:
             await self.limits.release(job_id, owner)
             await self.store.finish(record, JobStatus.FAILED, error="could not be queued")
             raise
         await self.publish(job_id, StageEvent(kind="queued", position=await self.position(job_id)))
         return record
+
+    async def enqueue(self, record: JobRecord) -> None:
+        """Hand the job to arq under its own id; a storyboard run goes ahead of every film.
+
+        The same id is queued again after an approval or an edit. arq refuses an id while it
+        still holds the previous run (a person can press a button in the moment between the
+        storyboard's event and arq closing that run) or its result, so the result is dropped
+        and the refusal waited out."""
+        job_id = record.job_id
+        for _ in range(_ENQUEUE_TRIES):
+            await self.redis.delete(keys.arq_result(job_id))
+            job = await self.redis.enqueue_job(
+                RENDER_JOB,
+                job_id,
+                _job_id=job_id,
+                _queue_name=self.settings.queue_name,
+                _defer_by=-STORYBOARD_HEAD_START if record.wants_storyboard else None,
+                _expires=_ARQ_PAYLOAD_TTL,
+            )
+            if job is not None:
+                return
+            await asyncio.sleep(_ENQUEUE_RETRY_S)
+        raise RuntimeError(f"arq still holds job id {job_id}")
+
+    def score(self, record: JobRecord) -> int:
+        """The job's place in arq's queue (lower goes first), as `enqueue` gives it."""
+        head_start = STORYBOARD_HEAD_START if record.wants_storyboard else dt.timedelta(0)
+        return int((time.time() - head_start.total_seconds()) * 1000)
 
     async def check_disk(self) -> None:
         """Raise DiskFull when the local store, or every live worker's disk, is below
@@ -199,7 +235,9 @@ class JobQueue:
             raise NothingToCancel(f'"{record.title}" has already {record.status.value}.')
         await self.store.update(job_id, cancel_requested=True)
         in_progress = await self.redis.exists(keys.arq_in_progress(job_id))
-        if not in_progress and await self.redis.zrem(self.settings.queue_name, job_id):
+        # A storyboard waiting for approval is in no queue: it ends at once.
+        parked = record.status is JobStatus.AWAITING_APPROVAL
+        if not in_progress and (parked or await self.redis.zrem(self.settings.queue_name, job_id)):
             await self.redis.delete(keys.arq_job(job_id))
             if await self.store.finish(record, JobStatus.CANCELLED, error="cancelled"):
                 await self.publish(job_id, StageEvent(kind="cancelled", message="Cancelled."))

@@ -30,7 +30,8 @@ class QuotaExceeded(ShotGraphError):
 
 # KEYS: user's active set, user's day counter, server's day counter, the unfinished jobs.
 # ARGV: job id, max active, max per user-day, max per server-day, max queued, counter TTL,
-#       1 when the job has a server.
+#       1 when the job has a server, the job's weight (1 for a film; a retake counts the
+#       share of the film's shots it renders again).
 # Returns 0 when admitted (and reserves), else the number of the limit that refused it.
 _ADMIT = """
 if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 1 end
@@ -42,10 +43,10 @@ end
 if redis.call('SCARD', KEYS[4]) >= tonumber(ARGV[5]) then return 4 end
 redis.call('SADD', KEYS[1], ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[1])
-redis.call('INCR', KEYS[2])
+redis.call('INCRBYFLOAT', KEYS[2], ARGV[8])
 redis.call('EXPIRE', KEYS[2], ARGV[6])
 if has_server then
-  redis.call('INCR', KEYS[3])
+  redis.call('INCRBYFLOAT', KEYS[3], ARGV[8])
   redis.call('EXPIRE', KEYS[3], ARGV[6])
 end
 return 0
@@ -60,7 +61,8 @@ class QuotaUsage(BaseModel):
 
     active: int
     max_active: int
-    today: int
+    today: float
+    """Films made today; a retake counts the share of its film's shots it rendered again."""
     max_per_day: int
     resets_in_s: int
 
@@ -71,8 +73,11 @@ class Limits:
         self.settings = settings
         self._admit = redis.register_script(_ADMIT)
 
-    async def admit(self, job_id: str, owner: Owner, now: dt.datetime | None = None) -> None:
-        """Reserve a place for the job under every limit, or raise QuotaExceeded."""
+    async def admit(
+        self, job_id: str, owner: Owner, now: dt.datetime | None = None, weight: float = 1.0
+    ) -> None:
+        """Reserve a place for the job under every limit, or raise QuotaExceeded. `weight` is
+        what it counts against the daily limits: 1 for a film, less for a retake."""
         now = now or dt.datetime.now(dt.UTC)
         day = now.strftime("%Y-%m-%d")
         until_midnight = seconds_to_midnight(now)
@@ -92,6 +97,7 @@ class Limits:
                 s.max_queued_jobs,
                 until_midnight + 3600,
                 1 if owner.server_id else 0,
+                repr(round(weight, 3)),
             ],
         )
         if refused:
@@ -107,7 +113,7 @@ class Limits:
         return QuotaUsage(
             active=active,
             max_active=self.settings.max_active_jobs_per_user,
-            today=int(today or 0),
+            today=round(float(today or 0), 2),
             max_per_day=self.settings.max_jobs_per_user_per_day,
             resets_in_s=seconds_to_midnight(now),
         )

@@ -22,8 +22,9 @@ from arq import func
 from arq.worker import Retry
 
 from shotgraph.config import Settings
+from shotgraph.durations import spell_seconds
 from shotgraph.errors import BackendUnavailable
-from shotgraph.models import JobResult, StageEvent
+from shotgraph.models import JobResult, StageEvent, Storyboard
 from shotgraph.pipeline.artefacts import JobFolder, jobs_with_scratch
 from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
 from shotgraph.queue import keys
@@ -123,7 +124,7 @@ class JobRunner:
         if record is None:
             log.warning("job %s: no record (expired?); nothing to do", job_id)
             return "missing"
-        if record.status.finished:
+        if record.status.finished or record.status is JobStatus.AWAITING_APPROVAL:
             return record.status.value  # cancelled while queued, or finished by an earlier run
         if record.cancel_requested:
             return await self._end(record, JobStatus.CANCELLED, "Cancelled.")
@@ -150,6 +151,9 @@ class JobRunner:
         job_id = record.job_id
         try:
             async with asyncio.timeout(self.settings.job_timeout_s):
+                if record.wants_storyboard:
+                    board = await pipeline.storyboard(job_id, record.request, self._relay(job_id))
+                    return await self._await_approval(record, board)
                 result = await pipeline.run(job_id, record.request, self._relay(job_id))
         except TimeoutError:
             await pipeline.stop(0)
@@ -168,7 +172,27 @@ class JobRunner:
         except asyncio.CancelledError:
             await asyncio.shield(self._interrupted(record, pipeline))
             raise
-        return await self._end(record, JobStatus.DONE, result=result)
+        return await self._end(
+            record, JobStatus.DONE, result=result, versions=[*record.versions, result]
+        )
+
+    async def _await_approval(self, record: JobRecord, board: Storyboard) -> str:
+        """Park the job at its storyboard: no slot is held while a person looks at it."""
+        await self.queue.store.update(
+            record.job_id,
+            status=JobStatus.AWAITING_APPROVAL,
+            storyboard=board,
+            awaiting_since=time.time(),
+        )
+        await self.queue.publish(
+            record.job_id,
+            StageEvent(
+                kind="storyboard",
+                storyboard=board,
+                message="The storyboard is ready: approve it to render the film.",
+            ),
+        )
+        return JobStatus.AWAITING_APPROVAL.value
 
     async def _after_crash(self, record: JobRecord, death: PipelineDied) -> str:
         """The pipeline process died under the job: try it again from its stages on disk,
@@ -195,7 +219,9 @@ class JobRunner:
         result = await pipeline.stop(grace_s)
         if result is not None:
             # It finished before it could stop: the film is made, and the job is done.
-            await self._end(record, JobStatus.DONE, result=result)
+            await self._end(
+                record, JobStatus.DONE, result=result, versions=[*record.versions, result]
+            )
             return
         if cancelled:
             await self._end(record, JobStatus.CANCELLED, "Cancelled.")
@@ -224,13 +250,14 @@ class JobRunner:
         status: JobStatus,
         message: str | None = None,
         result: JobResult | None = None,
+        **fields: Any,
     ) -> str:
         """Finish the record and announce the end, unless another run already did. Both wait
         for Redis if it is away: a finished film must not end up unannounced."""
         # The pipeline is done with the job: what it left half-made goes before the end is told.
         JobFolder(work_root(self.settings), record.job_id).clear_scratch()
         finished = await until_redis_answers(
-            lambda: self.queue.store.finish(record, status, error=message, result=result),
+            lambda: self.queue.store.finish(record, status, error=message, result=result, **fields),
             f"record job {record.job_id} as {status.value}",
         )
         if finished:
@@ -252,6 +279,15 @@ class JobRunner:
         taken: list[str] = []
         redis = self.queue.redis
         for record in await self.queue.store.unfinished():
+            if self._storyboard_expired(record):
+                waited = spell_seconds(self.settings.storyboard_ttl_s)
+                await self._end(
+                    record,
+                    JobStatus.CANCELLED,
+                    f"The storyboard waited {waited} without approval and expired; "
+                    "send the story again to film it.",
+                )
+                continue
             if record.status is JobStatus.QUEUED and await self._lost_by_arq(record):
                 log.warning("job %s: arq no longer has it; failing it", record.job_id)
                 await self._end(record, JobStatus.FAILED, GAVE_UP)
@@ -304,6 +340,12 @@ class JobRunner:
         log.warning("job %s: taken by a worker that is gone; releasing it", job_id)
         await redis.delete(keys.arq_in_progress(job_id))
 
+    def _storyboard_expired(self, record: JobRecord) -> bool:
+        waiting = record.status is JobStatus.AWAITING_APPROVAL and record.awaiting_since
+        return bool(waiting) and (
+            time.time() - (record.awaiting_since or 0) > self.settings.storyboard_ttl_s
+        )
+
     async def _lost_by_arq(self, record: JobRecord) -> bool:
         # A job is recorded a moment before arq has it: only an older one can be lost.
         if time.time() - record.created_at < _ENQUEUE_GRACE_S:
@@ -347,13 +389,10 @@ class JobRunner:
             _, arq_has_job = await pipe.execute()
         if arq_has_job:
             # A running job keeps its score in arq's queue: its original place. Only a job
-            # missing from the queue gets one again, from when it was submitted.
-            created_ms = int(record.created_at * 1000)
-            await redis.zadd(self.settings.queue_name, {job_id: created_ms}, nx=True)
+            # missing from the queue gets one again.
+            await redis.zadd(self.settings.queue_name, {job_id: self.queue.score(record)}, nx=True)
         else:
-            await redis.enqueue_job(
-                RENDER_JOB, job_id, _job_id=job_id, _queue_name=self.settings.queue_name
-            )
+            await self.queue.enqueue(record)
         await self._announce_requeue(
             job_id, "Its worker stopped; the film will continue where it left off."
         )

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from shotgraph.bot.discord_bot import NOT_YOURS
+from shotgraph.models import Stage
 from shotgraph.queue.records import JobStatus
 from tests.e2e.discord.conftest import SHORT_STORY, Scene, film_uploads, has_film
 from tests.fakes.discord_api import DEFERRED_CHANNEL_MESSAGE, EPHEMERAL_FLAG, FakeMessage, FakeUser
@@ -43,9 +44,9 @@ async def test_a_story_in_text_becomes_a_film_posted_in_the_channel(
     # Progress edits in order: stages ticking off one by one, then done; Cancel meanwhile.
     record = await scene.only_job_of(scene.ann)
     assert stage_ticks(message) == sorted(stage_ticks(message))
-    assert stage_ticks(message)[-1] == 8
+    assert stage_ticks(message)[-1] == len(Stage)
     assert any(f"story:cancel:{record.job_id}" in state["custom_ids"] for state in message.history)
-    assert message.custom_ids() == []
+    assert message.custom_ids() == [f"sb:retake:{record.job_id}"]  # retake a shot
     assert message.history[-1]["embeds"][0]["description"].startswith("Done")
     # The film: an MP4 that libav reads, vertical as asked; title, length and cost shown.
     name, data = next((n, d) for n, d in message.attachments if n.endswith(".mp4"))
