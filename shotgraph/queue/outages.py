@@ -86,6 +86,13 @@ class OutageProofWorker(Worker):
             )
         await super().main()
 
+    async def close(self) -> None:
+        """arq's close, but a job whose bookkeeping a SIGTERM interrupted (its result being
+        written, in a shielded task that still completes) is no reason to exit with an error."""
+        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+        self.tasks = {job: task for job, task in self.tasks.items() if not task.cancelled()}
+        await super().close()
+
     async def _poll_iteration(self) -> None:
         try:
             await super()._poll_iteration()

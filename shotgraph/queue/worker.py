@@ -140,11 +140,13 @@ class JobRunner:
         try:
             async with self._borrow() as pipeline:
                 return await self._run(record, pipeline)
+        except BaseException:
+            # Handed back to the queue (a crash, a shutdown): the pipeline is done with the job,
+            # and what it left half-made goes. A job that ended had it removed by _end.
+            JobFolder(work_root(self.settings), job_id).clear_scratch()
+            raise
         finally:
             beat.cancel()
-            # The pipeline has ended the job (or was killed): what it left half-made goes, also
-            # when the job went back to the queue rather than ending.
-            JobFolder(work_root(self.settings), job_id).clear_scratch()
             await asyncio.shield(self.queue.redis.delete(keys.heartbeat(job_id)))
 
     async def _run(self, record: JobRecord, pipeline: JobPipeline) -> str:
