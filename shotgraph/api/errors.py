@@ -8,8 +8,10 @@ import re
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shotgraph.api.links import LinkExpired, LinkInvalid
 from shotgraph.api.schemas import ErrorView
@@ -59,6 +61,8 @@ _STATUS: list[tuple[type[ShotGraphError], int]] = [
 ACTIVE_RETRY_AFTER_S = 60
 # While Redis is away: the worker backs off up to 10 s, a restart takes seconds.
 REDIS_RETRY_AFTER_S = 10
+# What FastAPI says of a body it cannot decode (bytes that are not UTF-8, say).
+_FASTAPI_UNREADABLE_BODY = "There was an error parsing the body"
 REDIS_AWAY = "The job queue is unreachable for the moment; try again in a few seconds."
 # Field names from the schema are named in a refusal; anything else in a location (a key the
 # client sent, say) is left out.
@@ -72,7 +76,7 @@ _PLACES = {
 
 # Every refusal the API makes, for the OpenAPI schema: the status, and when it happens.
 ERROR_STATUSES: dict[int, str] = {
-    400: "The request cannot be acted on.",
+    400: "The request cannot be acted on, or its body is not text (JSON is UTF-8).",
     401: "No API key, or not a known one.",
     403: "The link is not one this API signed.",
     404: "No such job among the key's own, or no film file.",
@@ -124,6 +128,14 @@ async def _invalid_request(request: Request, error: Exception) -> JSONResponse:
     return refusal(validation_sentence(error.errors()), 422)
 
 
+async def _http_error(request: Request, error: Exception) -> Response:
+    """FastAPI's own refusals, with its one phrase that is not a sentence made one."""
+    assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 400 and error.detail == _FASTAPI_UNREADABLE_BODY:
+        return refusal("The request body is not JSON text (UTF-8).", 400)
+    return await http_exception_handler(request, error)
+
+
 async def _redis_away(request: Request, error: Exception) -> JSONResponse:
     log.warning("%s %s: Redis is unreachable: %s", request.method, request.url.path, error)
     return refusal(REDIS_AWAY, 503, {"Retry-After": str(REDIS_RETRY_AFTER_S)})
@@ -147,6 +159,7 @@ def validation_sentence(errors: Any) -> str:
 
 
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(ShotGraphError, _shotgraph_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     for kind in REDIS_UNREACHABLE:

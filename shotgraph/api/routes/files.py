@@ -9,7 +9,7 @@ A film deleted by retention answers 410 with "This film has expired".
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -29,16 +29,17 @@ router = APIRouter(tags=["films"])
 RangeHeader = Annotated[str | None, Header(alias="Range")]
 
 
-_FILM = {200: {"content": {"video/mp4": {}}, "description": "The film."}}
-_PART = {
-    206: {"content": {"video/mp4": {}}, "description": "The part of the film a Range asked for."}
+# A film's answers for the OpenAPI schema: the whole file, or the part a Range asked for.
+FILM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"video/mp4": {}}, "description": "The film."},
+    206: {"content": {"video/mp4": {}}, "description": "The part of the film a Range asked for."},
 }
 
 
 @router.get(
     "/video/{job_id}",
     response_class=FileResponse,
-    responses={**_FILM, **_PART, **error_responses(401, 404, 409, 410, 416)},
+    responses={**FILM_RESPONSES, **error_responses(401, 404, 409, 410, 416)},
 )
 async def video(
     record: OwnedJobDep, settings: SettingsDep, store: StorageDep, range_: RangeHeader = None
@@ -50,8 +51,7 @@ async def video(
     "/v/{token}",
     response_class=FileResponse,
     responses={
-        **_FILM,
-        **_PART,
+        **FILM_RESPONSES,
         307: {"description": "The film at the object store, by a presigned URL."},
         **error_responses(403, 404, 409, 410, 416),
     },

@@ -70,6 +70,10 @@ async def test_a_refusal_never_echoes_the_input(client: httpx.AsyncClient) -> No
         "/generate", content=b"{not json", headers={**ALICE, "Content-Type": "application/json"}
     )
     assert one_sentence(broken, 422) == "The request body is not valid JSON."
+    binary = await client.post(
+        "/generate", content=b"\xff\xfe\x00{", headers={**ALICE, "Content-Type": "application/json"}
+    )
+    assert one_sentence(binary, 400) == "The request body is not JSON text (UTF-8)."
 
 
 async def test_any_key_is_compared_safely(client: httpx.AsyncClient) -> None:
