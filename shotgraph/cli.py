@@ -29,6 +29,7 @@ from shotgraph.models import (
     StoryRequest,
 )
 from shotgraph.pipeline.gpu.weights import Purpose
+from shotgraph.pipeline.llm.cost import spell_cost
 from shotgraph.sizes import spell_bytes
 from shotgraph.storage import open_storage
 from shotgraph.storage.retention import PruneReport, Usage
@@ -229,10 +230,13 @@ def plan(
 @app.command()
 def worker(profile: ProfileOption = None) -> None:
     """Run a worker: take stories from the Redis queue and render them, until stopped."""
+    from shotgraph.pipeline.gpu.readiness import require_gpu
     from shotgraph.queue.worker import run
 
+    settings = _settings(profile)
     try:
-        run(_settings(profile))
+        require_gpu(settings)
+        run(settings)
     except ShotGraphError as error:
         raise _fail(error) from error
 
@@ -369,8 +373,13 @@ def models_download(
     ] = False,
     profile: ProfileOption = None,
 ) -> None:
-    """Fetch the weights the settings ask for into the Hugging Face cache (needs the internet)."""
-    from shotgraph.pipeline.gpu.weights import configured_weights, download
+    """Fetch the weights the settings ask for into the Hugging Face cache (needs the internet).
+
+    Only the files each pipeline loads are fetched (the components its model_index.json names,
+    in one format and the configured variant); every file and the total size are printed first.
+    """
+    from shotgraph.pipeline.gpu.weights import configured_weights, download, download_plan
+    from shotgraph.sizes import spell_bytes
 
     settings = _settings(profile)
     wanted = configured_weights(settings, only)
@@ -380,18 +389,31 @@ def models_download(
             "or --profile prod_gpu), so there is nothing to download."
         )
         return
-    for weights in wanted:
-        if weights.local:
-            out.print(f"{weights.model_id}: a local folder, used as it is")
-        elif dry_run:
-            out.print(f"{weights.model_id}: would be downloaded ({weights.purpose})")
-        else:
-            out.print(f"{weights.model_id}: downloading ({weights.purpose}) ...")
-            try:
-                path = download(weights, settings)
-            except ShotGraphError as error:
-                raise _fail(error) from error
-            out.print(f"{weights.model_id}: in {path}")
+    try:
+        plans = [(weights, download_plan(weights, settings)) for weights in wanted]
+    except ShotGraphError as error:
+        raise _fail(error) from error
+    for weights, plan in plans:
+        where = "a local folder, used as it is" if weights.local else "to download"
+        out.print(
+            f"{plan.model_id} ({weights.purpose}, {where}): {len(plan.files)} files, "
+            f"{spell_bytes(plan.total_bytes)}",
+            highlight=False,
+        )
+        for file in plan.files:
+            out.print(f"  {file.path}  {spell_bytes(file.size)}", highlight=False)
+    total = sum(plan.total_bytes for _, plan in plans)
+    fetched = sum(plan.total_bytes for weights, plan in plans if not weights.local)
+    out.print(
+        f"Total: {spell_bytes(total)}, of which {spell_bytes(fetched)} to download",
+        highlight=False,
+    )
+    if dry_run:
+        return
+    for weights, plan in plans:
+        if not weights.local:
+            out.print(f"{plan.model_id}: downloading ...")
+            out.print(f"{plan.model_id}: in {download(plan)}")
 
 
 @app.command()
@@ -459,11 +481,12 @@ def _print_cost(cost: CostReport) -> None:
     """The LLM's tokens and dollars per stage and model (nothing when no LLM was called)."""
     if not cost.lines:
         return
-    out.print(f"  LLM: {cost.total_tokens} tokens, ${cost.total_dollars:.4f}")
+    out.print(f"  LLM: {cost.total_tokens} tokens, {spell_cost(cost)}")
     for line in cost.lines:
         out.print(
             f"    {line.stage} {line.model}: {line.calls} calls, {line.retries} retries, "
-            f"{line.input_tokens} in + {line.output_tokens} out tokens, ${line.dollars:.4f}",
+            f"{line.input_tokens} in + {line.output_tokens} out tokens, "
+            + (f"${line.dollars:.4f}" if line.priced else "cost unknown"),
             soft_wrap=True,
         )
 

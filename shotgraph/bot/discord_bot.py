@@ -29,6 +29,8 @@ from shotgraph.bot.discord_settings import (
     ServerSettingsChange,
     ServerSettingsStore,
 )
+from shotgraph.bot.fallbacks import fallback_lines
+from shotgraph.bot.follower import DeliveryRefused
 from shotgraph.bot.progress import (
     ProgressView,
     film_summary,
@@ -48,6 +50,7 @@ from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import BackendUnavailable, InvalidStory
 from shotgraph.models import AspectRatio, JobResult, Storyboard, StoryboardPanel
+from shotgraph.pipeline.llm.cost import spell_cost
 from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner, Platform
 from shotgraph.queue.storyboard import NotAwaitingApproval, NothingToRetake
@@ -84,6 +87,17 @@ _MENU_PLACEHOLDERS: dict[ShotMenuKind, str] = {
 _MODAL_TITLE = 45
 _SHEET_NAME = "storyboard.jpg"
 NOT_YOURS = "That film is not yours: only its author or a moderator can do that."
+# Message and embed limits (PLATFORM-FACTS.md): longer is a 400, not a shorter message.
+CONTENT_LIMIT = 2000
+FIELD_VALUE_LIMIT = 1024
+# Uploads in a DM stop here whatever the user's Nitro or the server's boosts.
+DM_UPLOAD_LIMIT = 10 * 1024 * 1024
+# A request body is capped at 25 MiB whatever the file limit says; room for the embed and
+# the multipart framing is left beside the film.
+UPLOAD_BODY_ROOM = 25 * 1024 * 1024 - 64 * 1024
+# Refusals that no retry, now or after a restart, gets past: cannot DM this user, unknown
+# channel, unknown message, missing access.
+PERMANENT_ERRORS = frozenset({50007, 10003, 10008, 50001})
 Visibility = Literal["public", "only_me"]
 
 
@@ -104,10 +118,25 @@ class ProgressRef(BaseModel):
     message_id: int
     author_id: int
     upload_limit: int
+    """The interaction's: the larger of the user's Nitro limit and the server's; it holds
+    only for the interaction's own webhook."""
+    server_upload_limit: int | None = None
+    """What the bot's own messages in the channel may carry."""
     in_dm: bool = False
+    unreachable: bool = False
+    """Discord refused for good (DMs closed, channel gone): nothing more is sent."""
 
     def token_usable(self) -> bool:
         return self.interaction_token is not None and time.time() < self.token_valid_until
+
+    def route_limit(self) -> int:
+        """The upload limit of the route `_edit` takes first: the interaction's webhook while
+        its token lives, then the channel message, or the DM."""
+        if self.in_dm:
+            return DM_UPLOAD_LIMIT
+        if self.token_usable():
+            return min(self.upload_limit, UPLOAD_BODY_ROOM)
+        return min(self.server_upload_limit or self.upload_limit, UPLOAD_BODY_ROOM)
 
 
 class StoryOptions(BaseModel):
@@ -267,9 +296,8 @@ def progress_embed(view: ProgressView) -> discord.Embed:
         colour=_COLOURS[view.status],
     )
     if view.status is not JobStatus.QUEUED or any(line.state != "waiting" for line in view.stages):
-        embed.add_field(
-            name="Stages", value="\n".join(stage_text(line) for line in view.stages), inline=False
-        )
+        stages = "\n".join(stage_text(line) for line in view.stages)
+        embed.add_field(name="Stages", value=_clip(stages, FIELD_VALUE_LIMIT), inline=False)
     if view.result is not None:
         _add_result_fields(embed, view.result)
     embed.set_footer(text=f"job {view.job_id}")
@@ -278,8 +306,7 @@ def progress_embed(view: ProgressView) -> discord.Embed:
 
 def _add_result_fields(embed: discord.Embed, result: JobResult) -> None:
     embed.add_field(name="Length", value=spell_seconds(result.duration_s))
-    cost = f"${result.cost.total_dollars:.4f}" if result.cost.lines else "none"
-    embed.add_field(name="LLM cost", value=cost)
+    embed.add_field(name="LLM cost", value=spell_cost(result.cost)[:1024])
 
 
 def progress_buttons(view: ProgressView) -> discord.ui.View:
@@ -302,7 +329,10 @@ def result_embed(record: JobRecord, result: JobResult, delivery: Delivery) -> di
     )
     _add_result_fields(embed, result)
     if delivery.url:
-        embed.add_field(name="Download", value=delivery.url, inline=False)
+        embed.add_field(name="Download", value=_clip(delivery.url, FIELD_VALUE_LIMIT), inline=False)
+    if fell_back := fallback_lines(result):
+        notes = "\n".join(f"⚠️ {line}" for line in fell_back)
+        embed.add_field(name="Fell back", value=_clip(notes, FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=f"job {record.job_id}")
     return embed
 
@@ -456,6 +486,8 @@ class ShotGraphDiscord(discord.Client):
                 if file is not None
                 else "Give the story as text, or attach it as a .txt or .md file."
             )
+        if file is not None:  # by its announced size: an attachment may be 500 MiB
+            self.core.check_document(file.filename, file.size)
         ephemeral = options.visibility == "only_me"
         callback = await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         text = options.text
@@ -521,6 +553,7 @@ class ShotGraphDiscord(discord.Client):
             message_id=message_id,
             author_id=interaction.user.id,
             upload_limit=interaction.filesize_limit,
+            server_upload_limit=_server_upload_limit(interaction),
         )
         record = await self.core.follower.remember_message(record, ref.model_dump_json())
         self.core.follow(record)
@@ -536,7 +569,7 @@ class ShotGraphDiscord(discord.Client):
             else f"{position}. a film from elsewhere"
             for position, record in enumerate(waiting, start=1)
         ]
-        text = "\n".join(lines) or "Nothing is waiting: a new story starts at once."
+        text = fit_lines(lines, CONTENT_LIMIT) or "Nothing is waiting: a new story starts at once."
         await interaction.response.send_message(text, ephemeral=True)
 
     async def cancel_latest(self, interaction: discord.Interaction) -> None:
@@ -579,7 +612,17 @@ class ShotGraphDiscord(discord.Client):
 
     async def press_retry(self, interaction: discord.Interaction, job_id: str) -> None:
         """Queue the story again, under the same server rules as a new `/story`; the new
-        job's progress is a new message, as private as the failed one was."""
+        job's progress is a new message, as private as the failed one was.
+
+        The press is acknowledged first: a second bot process with the same token gets the
+        same press, and only one acknowledgement of it succeeds; the other process stops
+        there (and the core queues a job's retry once in any case)."""
+        private = interaction.message is not None and interaction.message.flags.ephemeral
+        try:
+            callback = await interaction.response.defer(ephemeral=private, thinking=True)
+        except discord.HTTPException as error:
+            log.info("press on %s answered elsewhere (%s); leaving it", job_id, error.code)
+            return
         try:
             server = await self._admit_member(interaction)
             acting = await self._acting_user(interaction, job_id)
@@ -587,16 +630,15 @@ class ShotGraphDiscord(discord.Client):
                 interaction, server, lambda: self.core.retry(job_id, acting)
             )
         except JobNotFound:
-            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            await self._tell(interaction, NOT_YOURS)
         except Exception as error:
             await self._refuse(interaction, error)
         else:
             view = ProgressView(
                 job_id=record.job_id, title=record.title, status=record.status, stages=[]
             )
-            private = interaction.message is not None and interaction.message.flags.ephemeral
-            callback = await interaction.response.send_message(
-                embed=progress_embed(view), view=progress_buttons(view), ephemeral=private
+            await interaction.edit_original_response(
+                embed=progress_embed(view), view=progress_buttons(view)
             )
             await self._follow(interaction, record, callback)
 
@@ -721,6 +763,8 @@ class ShotGraphDiscord(discord.Client):
                 await self._edit(record, ref, embed, buttons, [])
             else:
                 await self._edit(record, ref, progress_embed(view), progress_buttons(view), [])
+        except DeliveryRefused as refusal:
+            log.debug("job %s: not shown: %s", record.job_id, refusal)
         except Exception:  # a lost edit is not worth stopping the job's follower for
             log.warning("could not show job %s anywhere", record.job_id, exc_info=True)
 
@@ -740,17 +784,29 @@ class ShotGraphDiscord(discord.Client):
         ref = _ref(record)
         if ref is None:
             raise RuntimeError(f"job {record.job_id} has no progress message to deliver to")
+        await self._deliver_by_route(record, ref, result)
+
+    async def _deliver_by_route(
+        self, record: JobRecord, ref: ProgressRef, result: JobResult
+    ) -> None:
+        """Upload what fits the route that will carry it; when the route changed on the way
+        (the token died, the channel refused) and the upload was too big, what fits the new
+        route, or a link when even that was refused."""
+        limit = ref.route_limit()
         expired = record.film_expired_at is not None
-        delivery = await plan_delivery(self.settings, result, ref.upload_limit, expired)
+        delivery = await plan_delivery(self.settings, result, limit, expired)
         try:
             await self._post_film(record, ref, result, delivery)
         except discord.HTTPException as error:
             if delivery.kind != "upload" or error.status != 413:
                 raise
-            # The channel's real limit is lower than the interaction said: no upload fits.
-            link = await plan_delivery(self.settings, result, limit_bytes=0)
             moved = _ref(await self.core.queue.get(record.job_id)) or ref
-            await self._post_film(record, moved, result, link)
+            # The route after the channel is a DM: plan for the smaller of the two.
+            smaller = min(moved.route_limit(), DM_UPLOAD_LIMIT)
+            if smaller >= limit:  # the limit is lower than Discord said: no upload fits
+                smaller = 0
+            retry = await plan_delivery(self.settings, result, smaller)
+            await self._post_film(record, moved, result, retry)
 
     async def _post_film(
         self, record: JobRecord, ref: ProgressRef, result: JobResult, delivery: Delivery
@@ -772,18 +828,45 @@ class ShotGraphDiscord(discord.Client):
         buttons: discord.ui.View,
         files: list[discord.File],
     ) -> None:
+        """Edit the progress message, unless Discord refused the job's last way for good;
+        such a refusal is remembered, so it is met once, not at every edit (repeated
+        refusals count towards a ban, PLATFORM-FACTS.md)."""
+        if ref.unreachable:
+            raise DeliveryRefused(f"job {record.job_id}: no way left into the chat")
+        try:
+            await self._edit_by_route(record, ref, embed, buttons, files)
+        except discord.HTTPException as error:
+            if error.code not in PERMANENT_ERRORS:
+                raise
+            latest = _ref(await self.core.queue.get(record.job_id)) or ref
+            await self._move(record, latest, unreachable=True)
+            raise DeliveryRefused(f"{error.code}: {error.text}") from error
+
+    async def _edit_by_route(
+        self,
+        record: JobRecord,
+        ref: ProgressRef,
+        embed: discord.Embed,
+        buttons: discord.ui.View,
+        files: list[discord.File],
+    ) -> None:
         """Edit the progress message by the best way still open: the interaction's webhook
         while its token lives, then the channel message, then a DM to the author."""
-        attachments = files or discord.utils.MISSING
         if ref.token_usable():
             webhook = discord.Webhook.partial(
                 ref.application_id, ref.interaction_token or "", client=self
             )
             try:
                 await webhook.edit_message(
-                    ref.message_id, embed=embed, view=buttons, attachments=attachments
+                    ref.message_id,
+                    embed=embed,
+                    view=buttons,
+                    attachments=files or discord.utils.MISSING,
                 )
                 return
+            except discord.NotFound:
+                # Someone deleted the progress message: the channel or a DM carries on.
+                log.info("job %s: its progress message is gone", record.job_id)
             except discord.HTTPException as error:
                 if error.status != 401:
                     raise
@@ -792,16 +875,18 @@ class ShotGraphDiscord(discord.Client):
             # Never call an expired token again: repeated 401s count towards a ban
             # (PLATFORM-FACTS.md).
             ref = await self._move(record, ref, interaction_token=None)
-        _rewind(files)
+        files = _reopen(files)
         message = self.get_partial_messageable(ref.channel_id).get_partial_message(ref.message_id)
         try:
-            await message.edit(embed=embed, view=buttons, attachments=attachments)
+            await message.edit(
+                embed=embed, view=buttons, attachments=files or discord.utils.MISSING
+            )
             return
         except (discord.Forbidden, discord.NotFound):
             if ref.in_dm:
                 raise
             log.info("job %s: cannot edit in channel %s; DMing", record.job_id, ref.channel_id)
-        _rewind(files)
+        files = _reopen(files)
         dm = await self.create_dm(discord.Object(ref.author_id))
         sent = await dm.send(embed=embed, view=buttons, files=files or discord.utils.MISSING)
         await self._move(record, ref, channel_id=dm.id, message_id=sent.id, in_dm=True)
@@ -821,7 +906,10 @@ class ShotGraphDiscord(discord.Client):
 
     async def _refuse(self, interaction: discord.Interaction, error: Exception) -> None:
         """Tell only the user what went wrong (their error's sentence, or a generic one)."""
-        text = reply_for(error)
+        await self._tell(interaction, reply_for(error))
+
+    async def _tell(self, interaction: discord.Interaction, text: str) -> None:
+        """Answer only the user, before or after the interaction was deferred."""
         try:
             if not interaction.response.is_done():
                 await interaction.response.send_message(text, ephemeral=True)
@@ -836,6 +924,30 @@ class ShotGraphDiscord(discord.Client):
         if interaction.guild_id is None:
             return ServerSettings()
         return await self.servers.get(str(interaction.guild_id))
+
+
+def fit_lines(lines: list[str], limit: int) -> str:
+    """As many whole lines as fit in `limit` characters, then how many were left out."""
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        more = f"… and {len(lines) - index} more"
+        if len("\n".join([*kept, line, more if index < len(lines) - 1 else ""])) > limit:
+            return "\n".join([*kept, more])
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _server_upload_limit(interaction: discord.Interaction) -> int:
+    """What the bot's own channel messages may carry: the server's boost limit. The
+    interaction's own limit is no higher for a member without Nitro, so the smaller of the two
+    is the server's whether or not the guild is cached."""
+    guild = interaction.guild
+    server = guild.filesize_limit if guild is not None else interaction.filesize_limit
+    return min(server, interaction.filesize_limit)
 
 
 def _owner(interaction: discord.Interaction) -> Owner:
@@ -858,10 +970,13 @@ def _role_ids(interaction: discord.Interaction) -> list[str]:
     return [str(role.id) for role in roles]
 
 
-def _rewind(files: list[discord.File]) -> None:
-    """Files a failed request has read are read again from their start by the next one."""
+def _reopen(files: list[discord.File]) -> list[discord.File]:
+    """The same files for the next route: discord.py closes a request's files when Discord
+    refuses it, so they are opened again from their paths (and the old ones closed)."""
+    reopened = [discord.File(file.fp.name, filename=file.filename) for file in files]
     for file in files:
-        file.reset()
+        file.close()
+    return reopened
 
 
 def _ref(record: JobRecord) -> ProgressRef | None:

@@ -17,7 +17,7 @@ from shotgraph.bot.progress import ProgressTracker, ProgressView
 from shotgraph.models import JobResult, Storyboard
 from shotgraph.queue import events
 from shotgraph.queue.client import JobQueue
-from shotgraph.queue.outages import REDIS_UNREACHABLE, backoff_delays, until_redis_answers
+from shotgraph.queue.outages import until_redis_answers
 from shotgraph.queue.records import JobRecord, JobStatus, Platform
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,14 @@ log = logging.getLogger(__name__)
 DELIVERY_LEASE_S = 600.0
 # Uploads tried before the film is left for the next start of the bot.
 DELIVERY_ATTEMPTS = 3
+# After unexpected errors in a row, the longest wait before the job is followed again.
+_REFOLLOW_MAX_S = 60.0
+
+
+class DeliveryRefused(Exception):
+    """The chat refuses the film for good: the bot is blocked or kicked, the user's DMs are
+    closed, the chat or channel is gone. Trying again, now or after a restart, cannot help,
+    and repeated refusals count against the bot (PLATFORM-FACTS.md); delivery ends here."""
 
 
 class ChatSurface(Protocol):
@@ -38,7 +46,8 @@ class ChatSurface(Protocol):
         with `JobFollower.remember_message`. Errors are the adapter's to log and swallow."""
 
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
-        """Post the finished film into the job's chat. Raise if it did not get there."""
+        """Post the finished film into the job's chat. Raise if it did not get there;
+        `DeliveryRefused` when it never will."""
 
     async def show_storyboard(self, record: JobRecord, board: Storyboard) -> None:
         """Post the storyboard's contact sheet with its buttons. Raise if it did not get there."""
@@ -51,11 +60,15 @@ class JobFollower:
         surface: ChatSurface,
         edit_interval_s: float,
         delivery_backoff_s: float = 5.0,
+        refollow_s: float = 1.0,
     ) -> None:
         self.queue = queue
         self.surface = surface
         self.edit_interval_s = edit_interval_s
         self.delivery_backoff_s = delivery_backoff_s
+        self.refollow_s = refollow_s
+        """The first wait before a job whose following broke is followed again; it doubles
+        with each error in a row."""
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
     def follow(self, record: JobRecord) -> asyncio.Task[None]:
@@ -89,23 +102,24 @@ class JobFollower:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _follow(self, record: JobRecord) -> None:
-        """Follow the job to its end and delivery; a Redis outage only pauses it (following
-        again replays the job's events, and delivery is claimed, so nothing is sent twice)."""
-        next_delay = backoff_delays()
+        """Follow until the job is handed over. An unexpected error (a bug, Redis gone for a
+        moment) is logged and the job followed again from its record, never dropped until
+        the next restart; other jobs' followers are not touched."""
+        pause = self.refollow_s
         while True:
             try:
                 await self._follow_once(record)
                 return
             except asyncio.CancelledError:
                 raise
-            except REDIS_UNREACHABLE as error:
-                log.warning(
-                    "job %s: Redis is unreachable (%s); following again", record.job_id, error
-                )
-                await asyncio.sleep(next_delay())
-            except Exception:  # one job's trouble must not stop the bot following the others
-                log.exception("following job %s failed", record.job_id)
-                return
+            except Exception:
+                log.exception("following job %s failed; again in %.0f s", record.job_id, pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, _REFOLLOW_MAX_S)
+            try:
+                record = await self.queue.store.get(record.job_id) or record
+            except Exception:
+                log.warning("job %s: its record cannot be read yet", record.job_id, exc_info=True)
 
     async def _follow_once(self, record: JobRecord) -> None:
         tracker = ProgressTracker(record)
@@ -192,6 +206,10 @@ class JobFollower:
         for attempt in range(1, DELIVERY_ATTEMPTS + 1):
             try:
                 await self.surface.deliver(record, record.result)
+            except DeliveryRefused as refusal:
+                log.warning("job %s: the chat refuses the film for good: %s", job_id, refusal)
+                await store.mark_delivered(job_id)
+                return
             except Exception:  # the platform failed us; the next attempt may get through
                 log.warning("job %s: delivery attempt %d failed", job_id, attempt, exc_info=True)
                 if attempt == DELIVERY_ATTEMPTS:

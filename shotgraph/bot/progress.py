@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from shotgraph.durations import spell_seconds
 from shotgraph.models import JobResult, Stage, StageEvent
+from shotgraph.pipeline.llm.cost import spell_cost
 from shotgraph.queue.records import JobRecord, JobStatus
 
 STAGE_LABELS: dict[Stage, str] = {
@@ -144,8 +145,7 @@ def bar(fraction: float) -> str:
 
 def film_summary(result: JobResult) -> str:
     """Length, size and LLM cost of a finished film, in one line."""
-    cost = result.cost.total_dollars
-    spent = f"LLM cost ${cost:.4f}" if result.cost.lines else "no LLM cost"
+    spent = f"LLM cost {spell_cost(result.cost)}" if result.cost.lines else "no LLM cost"
     return (
         f"{spell_seconds(result.duration_s)} of film, {result.scene_count} scenes, "
         f"{result.shot_count} shots, {result.size_bytes / 1e6:.1f} MB, {spent}"

@@ -5,8 +5,10 @@ Each handler is one small function registered in `_register`; everything a Disco
 do the same way (options, documents, quotas, progress text, delivery choice, exactly-once
 delivery, re-attaching after a restart) lives in `shotgraph.bot.core`. This module only turns
 updates into core calls and core views into Bot API calls. Limits it respects are in
-PLATFORM-FACTS.md: 50 MB uploads, 20 MB downloads, 1,024-character captions, and flood
-control answered with RetryAfter.
+PLATFORM-FACTS.md: 50 MB uploads (the whole request body), 20 MiB downloads, 4,096-character
+messages (the apps split a longer paste, `bot/paste.py` joins it back), 1,024-character
+captions, one answer per button press, forum topics, flood control answered with RetryAfter,
+and the refusals that end a delivery (blocked, chat gone) or move it (group migrated).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -46,6 +48,9 @@ from telegram.ext import (
 
 from shotgraph.bot.core import BotCore, job_line, quota_text, reply_for
 from shotgraph.bot.delivery import Delivery, plan_delivery
+from shotgraph.bot.fallbacks import fallback_lines
+from shotgraph.bot.follower import DeliveryRefused
+from shotgraph.bot.paste import PasteJoiner
 from shotgraph.bot.progress import ProgressView, film_summary, render_text
 from shotgraph.bot.story_input import StoryInput, parse_story_command
 from shotgraph.bot.storyboard import (
@@ -98,6 +103,9 @@ UPLOAD_TIMEOUT_S = 600.0
 FLOOD_RETRIES = 5
 # How long a bare /story's options wait for the story before they are forgotten.
 AWAITING_STORY_TTL_S = 86_400
+# The 50 MB upload limit covers the whole request body: room for the thumbnail (added
+# exactly), the caption (at most 4 KB in UTF-8) and the multipart framing.
+UPLOAD_OVERHEAD_BYTES = 8 * 1024
 _UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -116,6 +124,9 @@ class TelegramBot:
             )
         self.settings = settings
         self.core = BotCore(settings, queue, self, settings.telegram_edit_interval_s)
+        self.pastes = PasteJoiner(settings.telegram_paste_wait_s)
+        self._refusing: dict[str, str] = {}
+        """Chats that refused for good, and why: not called again by this process."""
         self.application = (
             Application.builder()
             .token(settings.telegram_bot_token.get_secret_value())
@@ -178,6 +189,7 @@ class TelegramBot:
             await app.updater.stop()
         if app.running:
             await app.stop()
+        await self.pastes.close()
         await self.core.close()
         await app.shutdown()
 
@@ -195,7 +207,7 @@ class TelegramBot:
     async def on_story(self, message: Message, owner: Owner, context: Context) -> None:
         story = parse_story_command(_after_command(message.text or ""))
         if story.story:
-            await self._submit(story, owner)
+            await self._submit_whole(message, story, owner)
         elif message.chat.type == ChatType.PRIVATE:
             await self._redis.set(
                 keys.telegram_awaiting_story(message.chat_id),
@@ -207,11 +219,13 @@ class TelegramBot:
             raise InvalidStory("In a group, put the story right after /story in one message.")
 
     async def on_text(self, message: Message, owner: Owner, context: Context) -> None:
+        if self.pastes.continues(message.chat_id, message.text or ""):
+            return
         awaiting = await self._awaiting_options(message.chat_id)
         if awaiting is None:
             await message.reply_text("Send /story and your story to make a film; /help says more.")
             return
-        await self._submit(awaiting.with_story(message.text or ""), owner)
+        await self._submit_whole(message, awaiting.with_story(message.text or ""), owner)
 
     async def on_document(self, message: Message, owner: Owner, context: Context) -> None:
         document = message.document
@@ -223,6 +237,7 @@ class TelegramBot:
                 f"{name} is {spell_bytes(document.file_size)}; I can read files up to "
                 f"{spell_bytes(limit)}. Send the story as a .txt file."
             )
+        self.core.check_document(name, document.file_size)
         data = await (await document.get_file()).download_as_bytearray()
         text = self.core.story_from_document(bytes(data), name)
         # The caption's options win; without a caption, those of a bare /story before it.
@@ -328,25 +343,33 @@ class TelegramBot:
         assert query.data is not None
         action, _, job_id = query.data.partition(":")
         owner = _owner(update)
+        answer, retried = "", False
         try:
             storyboard_action = parse_action(query.data)
-            if storyboard_action is not None:
+            if storyboard_action is not None:  # its handler answers the press itself
                 await self._on_storyboard_button(query, storyboard_action, owner)
-            elif action == "cancel":
-                record = await self.core.cancel(job_id, owner)
-                await query.answer(_cancel_reply(record))
+                return
+            if action == "cancel":
+                answer = _cancel_reply(await self.core.cancel(job_id, owner))
             elif action == "retry":
-                record = await self.core.retry(job_id, owner)
-                await query.answer("Queued again.")
-                if query.message is not None:
-                    await query.edit_message_reply_markup(reply_markup=None)
-                self.core.follow(record)
-            else:
-                await query.answer()
+                # Once per job (the core's claim): a double press queues one film.
+                self.core.follow(await self.core.retry(job_id, owner))
+                answer, retried = "Queued again.", True
         except JobNotFound:
-            await query.answer(NOT_YOURS, show_alert=True)
+            await _answer_once(query, NOT_YOURS, alert=True)
+            return
         except Exception as error:  # the user's click always gets an answer
-            await query.answer(_shorten(reply_for(error), CALLBACK_ANSWER_LIMIT), show_alert=True)
+            text = _shorten(reply_for(error), CALLBACK_ANSWER_LIMIT)
+            await _answer_once(query, text, alert=True)
+            return
+        # A press is answered exactly once (a second answer is a 400); tidying the keyboard
+        # comes after, and its failure ("not modified" on a double press) changes nothing.
+        await _answer_once(query, answer, alert=False)
+        if retried and query.message is not None:
+            try:
+                await query.edit_message_reply_markup(reply_markup=None)
+            except TelegramError as error:
+                log.info("job %s: Try again's button stays: %s", job_id, error)
 
     async def _on_storyboard_button(
         self, query: CallbackQuery, action: StoryboardAction, owner: Owner
@@ -396,6 +419,7 @@ class TelegramBot:
                 return await bot.send_photo(
                     record.owner.chat_id,
                     handle,
+                    message_thread_id=_thread(record),
                     caption=caption,
                     reply_markup=_storyboard_buttons(record.job_id),
                     write_timeout=UPLOAD_TIMEOUT_S,
@@ -408,9 +432,11 @@ class TelegramBot:
         try:
             if view.status.finished:
                 # The last view must land: wait out flood control rather than skip it.
-                await _with_flood_wait(lambda: self._show_once(record, view))
+                await _with_flood_wait(lambda: self._in_chat(record, self._show_once, view))
             else:
-                await self._show_once(record, view)
+                await self._in_chat(record, self._show_once, view)
+        except DeliveryRefused as refusal:
+            log.info("job %s: the chat refuses its progress: %s", record.job_id, refusal)
         except RetryAfter as flood:
             # Skip this view and back off; the follower shows a newer one afterwards.
             await asyncio.sleep(_retry_after_s(flood))
@@ -428,7 +454,12 @@ class TelegramBot:
         bot = self.application.bot
         text, buttons = render_text(view), _buttons(view)
         if record.progress_ref is None:
-            sent = await bot.send_message(record.owner.chat_id, text, reply_markup=buttons)
+            sent = await bot.send_message(
+                record.owner.chat_id,
+                text,
+                reply_markup=buttons,
+                message_thread_id=_thread(record),
+            )
             ref = f"{sent.chat_id}:{sent.message_id}"
             await self.core.follower.remember_message(record, ref)
             return
@@ -439,20 +470,27 @@ class TelegramBot:
 
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
         """Post the film: uploaded when it fits, else a smaller encode, else a link."""
-        limit = self.settings.telegram_upload_limit_bytes
-        expired = record.film_expired_at is not None
-        delivery = await plan_delivery(self.settings, result, limit, expired)
-        caption = _caption(record, result, delivery)
-        chat_id = record.owner.chat_id
-        bot = self.application.bot
-        if delivery.kind != "upload" or delivery.path is None:
-            text = f"{caption}\n{delivery.url}" if delivery.url else caption
-            await _with_flood_wait(lambda: bot.send_message(chat_id, text))
-            return
+        await self._in_chat(record, self._deliver_to, result)
+
+    async def _deliver_to(self, record: JobRecord, result: JobResult) -> None:
         still = await asyncio.to_thread(
             local_copy, open_storage(self.settings), result.files.thumbnail, self.settings
         )
         thumbnail = _thumbnail(still) if still is not None else None
+        # The limit covers the whole request body, thumbnail and caption included.
+        reserved = len(thumbnail or b"") + UPLOAD_OVERHEAD_BYTES
+        limit = self.settings.telegram_upload_limit_bytes
+        expired = record.film_expired_at is not None
+        delivery = await plan_delivery(self.settings, result, limit, expired, reserved)
+        caption = _caption(record, result, delivery)
+        chat_id, thread = record.owner.chat_id, _thread(record)
+        bot = self.application.bot
+        if delivery.kind != "upload" or delivery.path is None:
+            text = f"{caption}\n{delivery.url}" if delivery.url else caption
+            await _with_flood_wait(
+                lambda: bot.send_message(chat_id, text, message_thread_id=thread)
+            )
+            return
         size = {} if delivery.reduced else {"width": result.width, "height": result.height}
         film = delivery.path
 
@@ -461,6 +499,7 @@ class TelegramBot:
                 return await bot.send_video(
                     chat_id,
                     handle,
+                    message_thread_id=thread,
                     caption=caption,
                     supports_streaming=True,
                     duration=round(result.duration_s),
@@ -475,6 +514,52 @@ class TelegramBot:
         await _with_flood_wait(send)
 
     # -- plumbing ---------------------------------------------------------------------------
+
+    async def _in_chat(
+        self,
+        record: JobRecord,
+        call: Callable[[JobRecord, Any], Awaitable[None]],
+        argument: Any,
+    ) -> None:
+        """Make `call` into the job's chat. A group that became a supergroup is followed to
+        its new id (kept in the record, with a new progress message there); a chat that
+        refuses for good (bot blocked or kicked, chat gone) raises DeliveryRefused, and is not
+        called again for any of its jobs."""
+        chat = str(record.owner.chat_id)
+        if chat in self._refusing:
+            raise DeliveryRefused(self._refusing[chat])
+        try:
+            await call(record, argument)
+        except ChatMigrated as moved:
+            record = await self._move_chat(record, moved.new_chat_id)
+            await call(record, argument)
+        except (Forbidden, BadRequest) as error:
+            if isinstance(error, BadRequest) and "chat not found" not in error.message.lower():
+                raise
+            self._refusing[chat] = error.message
+            raise DeliveryRefused(error.message) from error
+
+    async def _move_chat(self, record: JobRecord, new_chat_id: int) -> JobRecord:
+        log.info("job %s: chat %s is now %s", record.job_id, record.owner.chat_id, new_chat_id)
+        owner = record.owner.model_copy(update={"chat_id": str(new_chat_id)})
+        await self.core.queue.store.update(record.job_id, owner=owner, progress_ref=None)
+        return record.model_copy(update={"owner": owner, "progress_ref": None})
+
+    async def _submit_whole(self, message: Message, story: StoryInput, owner: Owner) -> None:
+        """Queue the story at once when it cannot be the first part of a split paste, else
+        once the rest has come in; a refusal then is told in one sentence, as by a handler."""
+        text = story.story or ""
+        if not self.pastes.may_continue(text):
+            await self._submit(story, owner)
+            return
+
+        async def submit(whole: str) -> None:
+            try:
+                await self._submit(story.model_copy(update={"story": whole}), owner)
+            except Exception as error:
+                await message.reply_text(reply_for(error))
+
+        self.pastes.start(message.chat_id, text, submit)
 
     def _replying(
         self, handler: Callable[[Message, Owner, Context], Awaitable[None]]
@@ -529,10 +614,12 @@ async def serve(settings: Settings) -> None:
 
 
 def _owner(update: Update) -> Owner:
-    user, chat = update.effective_user, update.effective_chat
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
     assert user is not None
     assert chat is not None
+    topic = message is not None and message.is_topic_message and message.message_thread_id
     return Owner(
+        thread_id=str(topic) if topic else None,
         platform="telegram",
         user_id=str(user.id),
         chat_id=str(chat.id),
@@ -540,6 +627,20 @@ def _owner(update: Update) -> Owner:
         server_id=None if chat.type == ChatType.PRIVATE else str(chat.id),
         display_name=user.full_name[:100],
     )
+
+
+def _thread(record: JobRecord) -> int | None:
+    """The forum topic to post in, so progress and film land where the story was told."""
+    return int(record.owner.thread_id) if record.owner.thread_id else None
+
+
+async def _answer_once(query: CallbackQuery, text: str, alert: bool) -> None:
+    """Answer a button press; a press another process (or Telegram's timeout) already
+    answered is left as it is."""
+    try:
+        await query.answer(text or None, show_alert=alert)
+    except BadRequest as error:
+        log.info("button press %s not answered: %s", query.id, error)
 
 
 def _after_command(text: str) -> str:
@@ -610,6 +711,8 @@ def _caption(record: JobRecord, result: JobResult, delivery: Delivery) -> str:
     if delivery.note:
         lines.append(delivery.note)
     lines.append(f"Subtitles: /subtitles {record.job_id}")
+    # Last, so that a caption over Telegram's limit loses these rather than the rest.
+    lines += [f"⚠️ {line}" for line in fallback_lines(result)]
     return _shorten("\n".join(lines), CAPTION_LIMIT)
 
 

@@ -26,6 +26,7 @@ from shotgraph.durations import spell_seconds
 from shotgraph.errors import BackendUnavailable
 from shotgraph.models import JobResult, StageEvent, Storyboard
 from shotgraph.pipeline.artefacts import JobFolder, jobs_with_scratch
+from shotgraph.pipeline.gpu.devices import slot_settings
 from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
 from shotgraph.queue import keys
 from shotgraph.queue.client import RENDER_JOB, JobQueue, redis_settings
@@ -470,7 +471,9 @@ def worker_settings(
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         queue = JobQueue(ctx["redis"], settings)
-        pipelines = [pipeline_factory(settings) for _ in range(settings.worker_max_jobs)]
+        pipelines = [
+            pipeline_factory(slot_settings(settings, slot)) for slot in range(settings.job_slots)
+        ]
         runner = JobRunner(queue, pipelines, f"{socket.gethostname()}-{os.getpid()}")
         await runner.start()
         ctx["runner"] = runner
@@ -484,7 +487,7 @@ def worker_settings(
         "functions": [func(render_story, name=RENDER_JOB, max_tries=MAX_TRIES)],
         "redis_settings": redis_settings(settings),
         "queue_name": settings.queue_name,
-        "max_jobs": settings.worker_max_jobs,
+        "max_jobs": settings.job_slots,
         "job_timeout": arq_job_timeout_s(settings),
         "keep_result": settings.job_keep_result_s,
         "allow_abort_jobs": True,

@@ -236,6 +236,7 @@ async def test_an_unsafe_story_fails_with_its_category_and_can_be_tried_again(
     record = await scene.only_job_of(scene.ann)
     assert message.custom_ids() == [f"story:retry:{record.job_id}"]
     again = await scene.fake.click(scene.guild, scene.ann, message, f"story:retry:{record.job_id}")
-    retried = await scene.fake.wait_for(lambda: scene.fake.original(again))
-    assert retried.embeds
+    # Acknowledged at once ("thinking"), then the new job's progress replaces it.
+    retried = await scene.fake.wait_for(lambda: (m := scene.fake.original(again)) and m.embeds)
+    assert retried
     assert len(await scene.queue.list_jobs(record.owner)) == 2
