@@ -56,9 +56,6 @@ _STATUS: list[tuple[type[ShotGraphError], int]] = [
     (DiskFull, 503),
 ]
 
-# A 429 without a date to come back (one active job per user: it ends when the film does):
-# asking again after a minute is soon enough for a film that takes minutes.
-ACTIVE_RETRY_AFTER_S = 60
 # While Redis is away: the worker backs off up to 10 s, a restart takes seconds.
 REDIS_RETRY_AFTER_S = 10
 # What FastAPI says of a body it cannot decode (bytes that are not UTF-8, say).
@@ -85,7 +82,7 @@ ERROR_STATUSES: dict[int, str] = {
     413: "The request body or the story is over its size limit.",
     416: "The Range asked for is outside the film.",
     422: "A field is missing or out of bounds.",
-    429: "A limit is reached; Retry-After says when to try again.",
+    429: "A limit is reached; Retry-After says when to try again, where waiting helps.",
     503: "The job queue (Redis) is unreachable for the moment (Retry-After says when to retry), "
     "or the disk is too full for new films.",
 }
@@ -115,8 +112,10 @@ def refusal(detail: str, status: int, headers: dict[str, str] | None = None) -> 
 async def _shotgraph_error(request: Request, error: Exception) -> JSONResponse:
     code = next((code for kind, code in _STATUS if isinstance(error, kind)), 400)
     headers = {}
-    if isinstance(error, QuotaExceeded):
-        headers["Retry-After"] = str(error.retry_after_s or ACTIVE_RETRY_AFTER_S)
+    # Only where waiting helps: the one-film-at-a-time limit lifts when the film ends, not at
+    # a time the API could promise.
+    if isinstance(error, QuotaExceeded) and error.retry_after_s is not None:
+        headers["Retry-After"] = str(error.retry_after_s)
     body: dict[str, object] = ErrorView(detail=str(error)).model_dump()
     if isinstance(error, UnsafeEdit):
         body["categories"] = error.categories

@@ -122,13 +122,6 @@ async def test_a_running_job_s_stream_past_the_end_goes_on_from_the_end(
     assert [event["event"] for event in events] == ["cancelled"]
 
 
-async def test_the_active_jobs_429_says_when_to_retry(client: httpx.AsyncClient) -> None:
-    await submit(client, ALICE)
-    answer = await client.post("/generate", json={"story": STORY}, headers=ALICE)
-    one_sentence(answer, 429)
-    assert int(answer.headers["Retry-After"]) > 0
-
-
 @pytest.fixture
 async def api_url(queue_settings: Settings) -> AsyncIterator[str]:
     """The app behind a real uvicorn on a free port: body sizes as a socket delivers them."""
