@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi import Path as PathParam
@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from shotgraph.api.dependencies import QueueDep, SettingsDep, StorageDep
-from shotgraph.api.errors import NotFinished, status_code
+from shotgraph.api.errors import ERROR_STATUSES, NotFinished, error_responses, status_code
 from shotgraph.api.links import DownloadLinks, LinkExpired, LinkInvalid, SignedLink
 from shotgraph.api.pages.gallery import Gallery, GalleryClosed, open_gallery
 from shotgraph.api.pages.negotiation import wants_page
@@ -22,6 +22,7 @@ from shotgraph.api.pages.stills import PORTRAIT_BOX, StillMaker, shot_times
 from shotgraph.api.pages.watch import load_plan, watch_page
 from shotgraph.api.pages.webvtt import srt_to_webvtt
 from shotgraph.api.routes.files import (
+    FILM_RESPONSES,
     RangeHeader,
     film_behind_link,
     film_filename,
@@ -41,6 +42,26 @@ STATIC_DIR = PAGES_DIR / "static"
 templates = Jinja2Templates(directory=PAGES_DIR / "templates")
 
 router = APIRouter(tags=["films"])
+
+
+def _documented(
+    ok: dict[int | str, dict[str, Any]], *codes: int, html: bool = False
+) -> dict[int | str, dict[str, Any]]:
+    """A route's answers for the OpenAPI schema: `ok`, and its refusals as one-sentence JSON
+    (`html`: or, to a browser, as a page that says why)."""
+    refusals = error_responses(*codes)
+    if html:
+        for code in codes:
+            refusals[code] = {
+                **refusals[code],
+                "content": {**refusals[code]["content"], "text/html": {}},
+            }
+    return {**ok, **refusals}
+
+
+_PICTURE = {200: {"content": {"image/jpeg": {}}, "description": "The picture."}}
+_REDIRECT = {307: {"description": "The film at the object store, by a presigned URL."}}
+_FILM_ERRORS = (403, 404, 409, 410, 416)
 
 # What a person opening a dead link is told: a heading and a sentence (None: the error's own).
 _DEAD_LINKS: list[tuple[type[ShotGraphError], str, str | None]] = [
@@ -89,7 +110,18 @@ SharedFilmDep = Annotated[SharedFilm, Depends(shared_film)]
 @router.get(
     "/v/{token}",
     response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}, "video/mp4": {}}}},
+    responses=_documented(
+        {
+            200: {
+                "content": {"text/html": {}, "video/mp4": {}},
+                "description": "The watch page to a browser; the film to anything else.",
+            },
+            206: FILM_RESPONSES[206],
+            **_REDIRECT,
+        },
+        *_FILM_ERRORS,
+        html=True,
+    ),
 )
 @router.head("/v/{token}", include_in_schema=False)
 async def watch(
@@ -129,7 +161,11 @@ def dead_link(request: Request, error: ShotGraphError) -> HTMLResponse:
 
 
 # HEAD too: link-preview crawlers check a video's type and size before they embed it.
-@router.get("/v/{token}/film.mp4", response_class=FileResponse)
+@router.get(
+    "/v/{token}/film.mp4",
+    response_class=FileResponse,
+    responses=_documented({**FILM_RESPONSES, **_REDIRECT}, *_FILM_ERRORS),
+)
 @router.head("/v/{token}/film.mp4", include_in_schema=False)
 async def shared_video(
     shared: SharedFilmDep,
@@ -149,14 +185,28 @@ async def shared_video(
     return await stored_film(store, key, filename, range_, shared.record.job_id)
 
 
-@router.get("/v/{token}/subtitles.vtt", response_class=Response)
+@router.get(
+    "/v/{token}/subtitles.vtt",
+    response_class=Response,
+    responses=_documented(
+        {200: {"content": {"text/vtt": {}}, "description": "The subtitles."}},
+        403,
+        404,
+        409,
+        410,
+    ),
+)
 async def subtitles(shared: SharedFilmDep, settings: SettingsDep, store: StorageDep) -> Response:
     """The subtitles as WebVTT, for the page's `<track>`."""
     srt = await stored_file(settings, store, shared.record, shared.result.files.subtitles)
     return Response(srt_to_webvtt(srt.read_text("utf-8")), media_type="text/vtt")
 
 
-@router.get("/v/{token}/thumbnail.jpg", response_class=FileResponse)
+@router.get(
+    "/v/{token}/thumbnail.jpg",
+    response_class=FileResponse,
+    responses=_documented(_PICTURE, 403, 404, 409, 410),
+)
 @router.head("/v/{token}/thumbnail.jpg", include_in_schema=False)
 async def thumbnail(
     shared: SharedFilmDep, settings: SettingsDep, store: StorageDep
@@ -166,7 +216,11 @@ async def thumbnail(
     return FileResponse(path, media_type="image/jpeg")
 
 
-@router.get("/v/{token}/shots/{shot_id}.jpg", response_class=FileResponse)
+@router.get(
+    "/v/{token}/shots/{shot_id}.jpg",
+    response_class=FileResponse,
+    responses=_documented(_PICTURE, 403, 404, 409, 410),
+)
 async def shot_still(
     shot_id: str,
     shared: SharedFilmDep,
@@ -191,7 +245,11 @@ async def shot_still(
     return FileResponse(still, media_type="image/jpeg")
 
 
-@router.get("/v/{token}/cast/{number}.jpg", response_class=FileResponse)
+@router.get(
+    "/v/{token}/cast/{number}.jpg",
+    response_class=FileResponse,
+    responses=_documented(_PICTURE, 403, 404, 409, 410),
+)
 async def cast_picture(
     number: Annotated[int, PathParam(ge=1, le=1000)],
     shared: SharedFilmDep,
@@ -211,7 +269,18 @@ async def cast_picture(
     return FileResponse(await stills.picture(reference, PORTRAIT_BOX), media_type="image/jpeg")
 
 
-@router.get("/g/{token}", response_class=HTMLResponse)
+@router.get(
+    "/g/{token}",
+    response_class=HTMLResponse,
+    responses={
+        200: {"content": {"text/html": {}}, "description": "The gallery page."},
+        **{
+            code: {"content": {"text/html": {}}, "description": ERROR_STATUSES[code]}
+            for code in (403, 410)
+        },
+        **error_responses(),
+    },
+)
 async def gallery(
     token: str,
     request: Request,

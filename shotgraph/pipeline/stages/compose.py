@@ -74,7 +74,7 @@ async def _compose(
     files: JobFiles,
     progress: StageProgress,
 ) -> None:
-    root, work = job.folder.storage_root, job.folder.stage_dir(Stage.COMPOSE)
+    root, work = job.folder.storage_root, job.folder.scratch()
     srt = root / files.subtitles
     with atomic_output(srt) as partial:
         write_srt(
@@ -85,7 +85,10 @@ async def _compose(
     loop = asyncio.get_running_loop()
 
     def report(done: int, total: int) -> None:
-        loop.call_soon_threadsafe(progress.update, done / total, f"Frame {done} of {total}")
+        # Runs in the encoder's thread: the checkpoint raises here, ending the frame loop (and
+        # its ffmpeg); an exception in a loop callback would only be logged.
+        progress.checkpoint()
+        loop.call_soon_threadsafe(progress.report, done / total, f"Frame {done} of {total}")
 
     backend = job.backends.video
     footage = {
@@ -109,6 +112,7 @@ async def _compose(
             srt if job.settings.burn_subtitles else None,
         ),
     )
+    progress.checkpoint()  # the last one before the film is written
     with atomic_output(root / files.video) as partial:
         mux(picture, sound, srt, partial, plan.language, plan.title)
     picture.unlink()
