@@ -7,13 +7,20 @@ platform. A third platform needs only a third adapter.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
+import shutil
+from pathlib import Path
 
+from shotgraph.bot.finished import FilmAction
 from shotgraph.bot.follower import ChatSurface, JobFollower
 from shotgraph.bot.story_input import OPTIONS_HELP, StoryInput, story_from_document
 from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
-from shotgraph.errors import ShotGraphError
+from shotgraph.errors import InvalidStory, ShotGraphError
+from shotgraph.models import AspectRatio, StoryRequest
+from shotgraph.pipeline.artefacts import JobFolder
 from shotgraph.queue.client import JobQueue, NothingToCancel
 from shotgraph.queue.limits import QuotaUsage
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
@@ -51,6 +58,40 @@ class BotCore:
         if not record.status.finished or record.status is JobStatus.DONE:
             raise NothingToRetry(f'"{record.title}" is {record.status.value}; nothing to retry.')
         return await self.queue.submit(record.request, record.owner)
+
+    async def again(self, job_id: str, user: Owner, action: FilmAction) -> JobRecord:
+        """Queue a finished film's story again with one thing changed: a new seed (a new
+        look) or the other format. The new film belongs to the same author and chat."""
+        record = await self.queue.job_for(job_id, user)
+        return await self.queue.submit(changed_request(record.request, action), record.owner)
+
+    async def edited(self, job_id: str, user: Owner, story: str) -> JobRecord:
+        """Queue a refused story again, changed by its author, with its other options."""
+        record = await self.queue.job_for(job_id, user)
+        request = record.request.model_dump(exclude={"story"})
+        story_input = StoryInput.model_validate({**request, "story": story})
+        return await self.submit(story_input, record.owner)
+
+    async def film_file(self, job_id: str, user: Owner, which: str) -> tuple[JobRecord, Path]:
+        """A finished film's file (`video`, `subtitles`, ...) on disk, or one sentence why not."""
+        record = await self.queue.job_for(job_id, user)
+        if record.result is None:
+            raise InvalidStory(f'"{record.title}" is {record.status.value}: it has no film yet.')
+        path = self.settings.storage_path / getattr(record.result.files, which)
+        if not path.exists():
+            raise InvalidStory(f'"{record.title}" has been deleted.')
+        return record, path
+
+    async def delete_film(self, job_id: str, user: Owner) -> JobRecord:
+        """Remove a film and everything made for it; the author or a moderator asks."""
+        record = await self.queue.job_for(job_id, user)
+        if not record.status.finished:
+            raise InvalidStory(f'"{record.title}" is still in the works: cancel it instead.')
+        await asyncio.to_thread(
+            shutil.rmtree, JobFolder(self.settings.storage_path, job_id).path, True
+        )
+        log.info("job %s: film deleted by %s", job_id, user.key)
+        return record
 
     async def cancel(self, job_id: str, user: Owner) -> JobRecord:
         return await self.queue.cancel(job_id, user)
@@ -93,6 +134,23 @@ class BotCore:
         if usage is not None:
             lines += ["", quota_text(usage)]
         return "\n".join(lines)
+
+
+def changed_request(request: StoryRequest, action: FilmAction) -> StoryRequest:
+    """The request a New seed or Vertical / Landscape button queues."""
+    if action is FilmAction.RESEED:
+        seed = request.seed
+        while seed == request.seed:
+            seed = secrets.randbelow(2**31)
+        return request.model_copy(update={"seed": seed})
+    if action is FilmAction.REFORMAT:
+        other = (
+            AspectRatio.LANDSCAPE
+            if request.aspect is AspectRatio.PORTRAIT
+            else AspectRatio.PORTRAIT
+        )
+        return request.model_copy(update={"aspect": other})
+    raise ValueError(f"{action} does not make a new film")
 
 
 def quota_text(usage: QuotaUsage) -> str:

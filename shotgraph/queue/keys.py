@@ -18,6 +18,8 @@ UNDELIVERED_JOBS = f"{PREFIX}:jobs:undelivered"
 WORKERS = f"{PREFIX}:workers"
 # Hash of worker id -> JSON list of what each of its pipelines loaded (models, GPU memory).
 WORKER_MODELS = f"{PREFIX}:workers:models"
+# List (newest first, capped): seconds each recent film took to run, for queue wait estimates.
+RECENT_RUN_SECONDS = f"{PREFIX}:jobs:run-seconds"
 
 
 def job(job_id: str) -> str:
@@ -53,6 +55,12 @@ def owner_active(platform: str, user_id: str) -> str:
 def user_day(platform: str, user_id: str, day: str) -> str:
     """Counter: jobs one user submitted on one UTC day."""
     return f"{PREFIX}:quota:user:{platform}:{user_id}:{day}"
+
+
+def user_day_free(platform: str, user_id: str, day: str) -> str:
+    """Counter: jobs of one user on one UTC day that ended without counting (cancelled before
+    drawing, refused, or failed), so /quota can say what counted and what did not."""
+    return f"{PREFIX}:quota:free:{platform}:{user_id}:{day}"
 
 
 def server_day(platform: str, server_id: str, day: str) -> str:

@@ -51,6 +51,21 @@ end
 return 0
 """
 
+# KEYS: the user's day counter, the server's, the Discord member's in that server, the user's
+# day counter of jobs that did not count. ARGV: counter TTL.
+# Gives back one of each counter the job took (never below zero) and notes it as not counted.
+_GIVE_BACK = """
+for i = 1, 3 do
+  if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
+end
+redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], ARGV[1])
+return 1
+"""
+
+# A key never written, for a counter a job did not take a place in.
+_NO_KEY = f"{keys.PREFIX}:quota:none"
+
 # A full queue frees up as films finish; a few minutes is a fair first guess.
 _QUEUE_FULL_RETRY_S = 300
 
@@ -61,8 +76,11 @@ class QuotaUsage(BaseModel):
     active: int
     max_active: int
     today: int
+    """Films that count today: delivered, drawn before a cancel, or still in the works."""
     max_per_day: int
     resets_in_s: int
+    not_counted: int = 0
+    """Today's jobs that ended without counting: cancelled before drawing, refused, failed."""
 
 
 class Limits:
@@ -70,6 +88,7 @@ class Limits:
         self.redis = redis
         self.settings = settings
         self._admit = redis.register_script(_ADMIT)
+        self._give_back = redis.register_script(_GIVE_BACK)
 
     async def admit(self, job_id: str, owner: Owner, now: dt.datetime | None = None) -> None:
         """Reserve a place for the job under every limit, or raise QuotaExceeded."""
@@ -103,13 +122,32 @@ class Limits:
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.scard(keys.owner_active(owner.platform, owner.user_id))
             pipe.get(keys.user_day(owner.platform, owner.user_id, day))
-            active, today = await pipe.execute()
+            pipe.get(keys.user_day_free(owner.platform, owner.user_id, day))
+            active, today, free = await pipe.execute()
         return QuotaUsage(
             active=active,
             max_active=self.settings.max_active_jobs_per_user,
             today=int(today or 0),
             max_per_day=self.settings.max_jobs_per_user_per_day,
             resets_in_s=seconds_to_midnight(now),
+            not_counted=int(free or 0),
+        )
+
+    async def give_back(self, owner: Owner, submitted_at: float) -> None:
+        """Uncount a job that ended without a film worth counting, on the day it was counted
+        (its submission's UTC day), from every daily counter it took a place in."""
+        day = dt.datetime.fromtimestamp(submitted_at, dt.UTC).strftime("%Y-%m-%d")
+        server = owner.server_id or "-"
+        await self._give_back(
+            keys=[
+                keys.user_day(owner.platform, owner.user_id, day),
+                keys.server_day(owner.platform, server, day) if owner.server_id else _NO_KEY,
+                keys.discord_user_day(server, owner.user_id, day)
+                if owner.platform == "discord" and owner.server_id
+                else _NO_KEY,
+                keys.user_day_free(owner.platform, owner.user_id, day),
+            ],
+            args=[seconds_to_midnight(dt.datetime.now(dt.UTC)) + 86_400],
         )
 
     async def release(self, job_id: str, owner: Owner) -> None:
@@ -127,7 +165,7 @@ class Limits:
             films = "film" if s.max_active_jobs_per_user == 1 else "films"
             return QuotaExceeded(
                 f"You already have {s.max_active_jobs_per_user} {films} in the works; "
-                "wait for it to finish or cancel it, then send this story again.",
+                "wait for one to finish or cancel one, then send this story again.",
                 None,
             )
         if code == 2:

@@ -165,7 +165,7 @@ class JobRunner:
         result: JobResult | None = None,
     ) -> str:
         """Finish the record and announce the end, unless another run already did."""
-        if await self.queue.store.finish(record, status, error=message, result=result):
+        if await self.queue.finish(record, status, error=message, result=result):
             # The finished statuses share their names with the events that announce them.
             event = StageEvent(kind=status.value, message=message or "", result=result)
             await self.queue.publish(record.job_id, event)
@@ -226,8 +226,8 @@ class JobRunner:
         )
 
     async def _announce_positions(self) -> None:
-        for position, job_id in enumerate(await self.queue.waiting_ids(), start=1):
-            await self.queue.publish(job_id, StageEvent(kind="queued", position=position))
+        for job_id in await self.queue.waiting_ids():
+            await self.queue.publish(job_id, await self.queue.queued_event(job_id))
 
     def _relay(self, job_id: str) -> Callable[[StageEvent], Any]:
         async def relay(event: StageEvent) -> None:
