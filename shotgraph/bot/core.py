@@ -11,22 +11,32 @@ import asyncio
 import logging
 import secrets
 import shutil
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from shotgraph.bot.finished import FilmAction
 from shotgraph.bot.follower import ChatSurface, JobFollower
-from shotgraph.bot.story_input import OPTIONS_HELP, StoryInput, story_from_document
+from shotgraph.bot.progress import STAGE_LABELS, plural
+from shotgraph.bot.story_input import CAPTIONS_HELP, StoryInput, story_from_document
 from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import InvalidStory, ShotGraphError
-from shotgraph.models import AspectRatio, StoryRequest
+from shotgraph.models import AspectRatio, Captions, StoryRequest
 from shotgraph.pipeline.artefacts import JobFolder
+from shotgraph.pipeline.speech.edge_voices import voices_for_language
 from shotgraph.queue.client import JobQueue, NothingToCancel
 from shotgraph.queue.limits import QuotaUsage
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
 from shotgraph.sizes import spell_bytes
 
 log = logging.getLogger(__name__)
+
+# The story the greeting shows and its "Try an example story" button films.
+EXAMPLE_STORY = (
+    "Mara ran up the green hill at dawn. The wind lifted her red kite high over the "
+    "village, and she laughed as it pulled at the string."
+)
 
 # Said when something broke that the user cannot fix; the details are in the log.
 SOMETHING_WENT_WRONG = "Something went wrong on our side; please try again in a little while."
@@ -44,9 +54,17 @@ class BotCore:
         self.queue = queue
         self.follower = JobFollower(queue, surface, edit_interval_s)
 
-    async def submit(self, story: StoryInput, owner: Owner) -> JobRecord:
-        """Check and queue a story; raises a ShotGraphError whose text is the reply."""
+    async def submit(
+        self, story: StoryInput, owner: Owner, captions: Captions | None = None
+    ) -> JobRecord:
+        """Check and queue a story; raises a ShotGraphError whose text is the reply.
+
+        Captions: the story's own choice, else the chat's or server's (`captions`), else
+        CHAT_CAPTIONS: burned in by default, since chat apps' players hide soft subtitles."""
         request = story.to_request(self.settings.max_story_bytes)
+        if request.captions is None:
+            chosen = captions or self.settings.chat_captions
+            request = request.model_copy(update={"captions": chosen})
         return await self.queue.submit(request, owner)
 
     def story_from_document(self, data: bytes, filename: str) -> str:
@@ -118,18 +136,37 @@ class BotCore:
     async def close(self) -> None:
         await self.follower.close()
 
-    def help_text(self, usage: QuotaUsage | None = None) -> str:
-        """What the bot does, the limits, the options: the same words on every platform."""
+    def greeting(self) -> str:
+        """The first thing a newcomer reads: three lines and one example, no manual."""
+        return (
+            "Hi! I turn a short story into a narrated film with pictures, music and captions.\n"
+            "Send /story and your story: a few sentences are enough, and it takes a minute "
+            "or two.\n"
+            "Tap a button below to try one, or to read how it works.\n\n"
+            f"For example:\n/story {EXAMPLE_STORY}"
+        )
+
+    def help_text(self, how_to_send: list[str], usage: QuotaUsage | None = None) -> str:
+        """The full reference: what the bot does, how to send a story (the platform's own
+        words), the commands, and the limits in force, as numbers."""
+        s = self.settings
         lines = [
-            "I turn a written story into a short narrated film with music and subtitles.",
+            "I turn a written story into a short narrated film with pictures, music and "
+            "captions.",
             "",
-            "Send /story followed by your story, or /story alone and then the story, or a "
-            f".txt or .md file. Stories up to {spell_bytes(self.settings.max_story_bytes)}; "
-            "a few paragraphs make a film of a minute or two.",
-            f"Options go before the story: {OPTIONS_HELP}.",
-            '/story --vertical --title "The Kite" Mara ran up the hill at dawn...',
+            *how_to_send,
             "",
-            "/status your films, /cancel the one in the works, /quota what you have left.",
+            "Under a finished film: New seed (same story, new look), Vertical / Landscape "
+            "(the other format), Subtitles (the .srt file), Delete.",
+            "/status your films (and a button to get each again), /queue what is being made, "
+            "/cancel the film in the works, /quota what you have left today, /voices the "
+            "voices for a language.",
+            "",
+            f"Limits: stories up to {spell_bytes(s.max_story_bytes)}; "
+            f"{plural(s.max_active_jobs_per_user, 'film')} in the works at once (a second "
+            f"story waits behind the first); {plural(s.max_jobs_per_user_per_day, 'film')} a "
+            "day. Cancelled before drawing, refused or failed films do not count.",
+            f"Captions are burned into the picture unless you choose otherwise ({CAPTIONS_HELP}).",
         ]
         if usage is not None:
             lines += ["", quota_text(usage)]
@@ -154,20 +191,81 @@ def changed_request(request: StoryRequest, action: FilmAction) -> StoryRequest:
 
 
 def quota_text(usage: QuotaUsage) -> str:
+    """What counted today, what did not and why, and what is left."""
     left = max(usage.max_per_day - usage.today, 0)
-    return (
-        f"Today you have made {usage.today} of {usage.max_per_day} films ({left} left; "
-        f"the count resets in {spell_seconds(usage.resets_in_s)}, at midnight UTC). "
-        f"In the works: {usage.active} of {usage.max_active}."
+    counted = f"Today {usage.today} of your {usage.max_per_day} films are used"
+    if usage.active:
+        counted += f" ({usage.active} of them still in the works)"
+    lines = [
+        f"{counted}; {left} left. A film counts once it is made, or once its pictures are "
+        "being drawn when you cancel it.",
+    ]
+    if usage.not_counted:
+        lines.append(
+            f"Not counted: {plural(usage.not_counted, 'film')} cancelled before drawing, "
+            "refused by the safety check, or failed on our side."
+        )
+    lines.append(
+        f"The count resets in {spell_seconds(usage.resets_in_s)} (midnight UTC). "
+        f"In the works now: {usage.active} of {usage.max_active}."
     )
+    return "\n".join(lines)
 
 
-def job_line(record: JobRecord) -> str:
-    """One job in a list: id, title, status."""
-    line = f"{record.job_id} · {record.title} · {record.status.value}"
+def job_line(record: JobRecord, now: float | None = None) -> str:
+    """One film in a list: title, where it is, how long ago it was asked for."""
+    now = time.time() if now is None else now
+    age = spell_age(now - record.created_at)
+    line = f"🎬 {record.title} · {record.status.value} · {age}"
     if record.status is JobStatus.FAILED and record.error:
         line += f" ({record.error})"
     return line
+
+
+def spell_age(seconds: float) -> str:
+    """`just now`, `5 min ago`, `3 h ago`, `2 days ago`."""
+    if seconds < 60:
+        return "just now"
+    if seconds < 86_400:
+        return f"{spell_seconds(seconds // 60 * 60)} ago"
+    return f"{plural(int(seconds // 86_400), 'day')} ago"
+
+
+async def queue_lines(queue: JobQueue, here: Callable[[JobRecord], bool]) -> list[str]:
+    """Films being made, with their stage, then the waiting ones with their wait. Titles and
+    authors only of films from `here` (this chat or server): the queue is shared."""
+    lines = []
+    waiting_place = 0
+    for record in await queue.in_the_works():
+        who = (
+            f"{record.title} · {record.owner.display_name or 'someone'}"
+            if here(record)
+            else "a film from elsewhere"
+        )
+        if record.status is JobStatus.RUNNING:
+            stage = await queue.stage_of(record.job_id)
+            doing = STAGE_LABELS[stage] if stage is not None else "starting"
+            lines.append(f"▶️ {who} · {doing}")
+        else:
+            waiting_place += 1
+            wait = await queue.wait_estimate(waiting_place)
+            about = f" · about {spell_seconds(wait)}" if wait is not None else ""
+            lines.append(f"{waiting_place}. {who}{about}")
+    return lines
+
+
+def voices_text(language: str) -> str:
+    """The narrator voices for a language, to pick with --voice."""
+    voices = voices_for_language(language)
+    if not voices:
+        return (
+            f"I have no voice list for {language!r}; the narrator is picked from the story's "
+            "language. Try /voices en, es, fr, de, it, pt, ja, zh, ..."
+        )
+    names = "\n".join(
+        f"{voice.name} ({'girl' if voice.child else voice.gender})" for voice in voices
+    )
+    return f"Voices for {language} (use one with --voice NAME):\n{names}"
 
 
 def reply_for(error: Exception) -> str:

@@ -12,6 +12,7 @@ control answered with RetryAfter.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import io
 import logging
@@ -43,13 +44,33 @@ from telegram.ext import (
     filters,
 )
 
-from shotgraph.bot.core import BotCore, job_line, quota_text, reply_for
+from shotgraph.bot.core import (
+    EXAMPLE_STORY,
+    BotCore,
+    job_line,
+    queue_lines,
+    quota_text,
+    reply_for,
+    voices_text,
+)
 from shotgraph.bot.delivery import Delivery, plan_delivery
-from shotgraph.bot.progress import ProgressView, film_summary, render_text
-from shotgraph.bot.story_input import StoryInput, parse_story_command
+from shotgraph.bot.finished import (
+    FilmAction,
+    film_buttons,
+    film_filename,
+    film_lines,
+    film_title,
+)
+from shotgraph.bot.progress import ProgressView, cost_text, render_text
+from shotgraph.bot.story_input import (
+    CAPTIONS_HELP,
+    OPTIONS_HELP,
+    StoryInput,
+    parse_story_command,
+)
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, InvalidStory
-from shotgraph.models import JobResult
+from shotgraph.models import Captions, JobResult
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
@@ -62,12 +83,23 @@ T = TypeVar("T")
 
 COMMANDS = [
     BotCommand("story", "Film a story: /story your story, or /story and then the story"),
-    BotCommand("status", "Your films and where they are"),
+    BotCommand("status", "Your films, and a button to get each again"),
+    BotCommand("queue", "The films being made and waiting"),
     BotCommand("cancel", "Stop the film in the works"),
-    BotCommand("quota", "How many films you have left today"),
-    BotCommand("subtitles", "The .srt of a film: /subtitles <job>"),
-    BotCommand("help", "What I do, the limits, the options"),
+    BotCommand("quota", "How many films you have left today, and what counted"),
+    BotCommand("voices", "The narrator voices for a language: /voices es"),
+    BotCommand("captions", "Captions in this chat: /captions burned, soft or off"),
+    BotCommand("help", "What I do, the options, the limits"),
 ]
+# How a story reaches the bot on Telegram: the help's own paragraph.
+HOW_TO_SEND = [
+    "Send /story followed by your story, or /story alone and then the story, or a .txt or "
+    ".md file. A few paragraphs make a film of a minute or two.",
+    f"Options go before the story: {OPTIONS_HELP}.",
+    '/story --vertical --title "The Kite" Mara ran up the hill at dawn...',
+]
+# How many of a user's films /status lists, each with a button to get it again.
+STATUS_FILMS = 8
 CAPTION_LIMIT = 1024
 # The longest text an answer to a button press may carry.
 CALLBACK_ANSWER_LIMIT = 200
@@ -112,9 +144,13 @@ class TelegramBot:
         """Every handler, in one place. Only commands are read in groups."""
         dm = filters.ChatType.PRIVATE
         add = self.application.add_handler
-        add(CommandHandler(["start", "help"], self._replying(self.on_help)))
+        add(CommandHandler("start", self._replying(self.on_start)))
+        add(CommandHandler("help", self._replying(self.on_help)))
         add(CommandHandler("story", self._replying(self.on_story)))
         add(CommandHandler("status", self._replying(self.on_status)))
+        add(CommandHandler("queue", self._replying(self.on_queue)))
+        add(CommandHandler("voices", self._replying(self.on_voices)))
+        add(CommandHandler("captions", self._replying(self.on_captions)))
         add(CommandHandler("cancel", self._replying(self.on_cancel)))
         add(CommandHandler("quota", self._replying(self.on_quota)))
         add(CommandHandler("subtitles", self._replying(self.on_subtitles)))
@@ -160,10 +196,59 @@ class TelegramBot:
 
     # -- commands ---------------------------------------------------------------------------
 
+    async def on_start(self, message: Message, owner: Owner, context: Context) -> None:
+        buttons = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton("Try an example story", callback_data="example:"),
+                    InlineKeyboardButton("How it works", callback_data="howto:"),
+                ]
+            ]
+        )
+        await message.reply_text(self.core.greeting(), reply_markup=buttons)
+
     async def on_help(self, message: Message, owner: Owner, context: Context) -> None:
-        usage = await self.core.quota(owner)
-        extra = "/subtitles <job> sends a film's subtitles as an .srt file."
-        await message.reply_text(f"{self.core.help_text(usage)}\n{extra}")
+        await message.reply_text(await self._help(owner))
+
+    async def _help(self, owner: Owner) -> str:
+        return self.core.help_text(HOW_TO_SEND, await self.core.quota(owner))
+
+    async def on_voices(self, message: Message, owner: Owner, context: Context) -> None:
+        asked = _after_command(message.text or "").strip()
+        user = message.from_user
+        language = asked or (user.language_code if user and user.language_code else "en")
+        await message.reply_text(voices_text(language))
+
+    async def on_captions(self, message: Message, owner: Owner, context: Context) -> None:
+        """Show or set how this chat's films carry their captions."""
+        asked = _after_command(message.text or "").strip().lower()
+        key = keys.telegram_chat_captions(message.chat_id)
+        if not asked:
+            current = await self._chat_captions(message.chat_id)
+            await message.reply_text(
+                f"Captions in this chat: {current}. Change with /captions and one of "
+                f"{CAPTIONS_HELP}."
+            )
+            return
+        if asked not in ("burned", "soft", "off"):
+            raise InvalidStory(f"Captions can be {CAPTIONS_HELP}; {asked!r} is none of those.")
+        await self._redis.set(key, asked)
+        await message.reply_text(f"Captions in this chat from now on: {asked}.")
+
+    async def _chat_captions(self, chat_id: int) -> Captions:
+        raw = await self._redis.get(keys.telegram_chat_captions(chat_id))
+        if raw is None:
+            return self.settings.chat_captions
+        value = raw.decode()
+        return "soft" if value == "soft" else "off" if value == "off" else "burned"
+
+    async def on_queue(self, message: Message, owner: Owner, context: Context) -> None:
+        chat = str(message.chat_id)
+        lines = await queue_lines(
+            self.core.queue,
+            lambda record: record.owner.platform == "telegram" and record.owner.chat_id == chat,
+        )
+        await message.reply_text("\n".join(lines) or "Nothing is being made: a story starts now.")
 
     async def on_story(self, message: Message, owner: Owner, context: Context) -> None:
         story = parse_story_command(_after_command(message.text or ""))
@@ -217,9 +302,23 @@ class TelegramBot:
         return StoryInput.model_validate_json(raw) if raw is not None else None
 
     async def on_status(self, message: Message, owner: Owner, context: Context) -> None:
-        jobs = await self.core.jobs(owner)
-        lines = [job_line(job) for job in jobs] or ["You have no films yet; send /story."]
-        await message.reply_text("\n".join(lines))
+        jobs = await self.core.jobs(owner, STATUS_FILMS)
+        if not jobs:
+            await message.reply_text("You have no films yet; send /story and a story.")
+            return
+        made = [job for job in jobs if job.status is JobStatus.DONE]
+        buttons = [
+            [
+                InlineKeyboardButton(
+                    _shorten(f"Get “{job.title}”", 60), callback_data=f"get:{job.job_id}"
+                )
+            ]
+            for job in made
+        ]
+        await message.reply_text(
+            "\n".join(job_line(job) for job in jobs),
+            reply_markup=InlineKeyboardMarkup(buttons) if buttons else None,
+        )
 
     async def on_cancel(self, message: Message, owner: Owner, context: Context) -> None:
         job_id = _after_command(message.text or "").strip()
@@ -243,17 +342,24 @@ class TelegramBot:
             record = done[0]
         if record.result is None:
             raise InvalidStory(f'"{record.title}" has no subtitles: it is {record.status.value}.')
-        srt = self.settings.storage_path / record.result.files.subtitles
+        await self._send_subtitles(message.chat_id, record.job_id, owner)
+
+    async def _send_subtitles(self, chat_id: int, job_id: str, owner: Owner) -> None:
+        record, srt = await self.core.film_file(job_id, owner, "subtitles")
         with srt.open("rb") as handle:
-            await message.reply_document(handle, filename=f"{_file_stem(record.title)}.srt")
+            await self.application.bot.send_document(
+                chat_id, handle, filename=film_filename(record.title, ".srt")
+            )
 
     async def on_button(self, update: Update, context: Context) -> None:
-        """Cancel and Try again, whose callback data carry the job id (`cancel:<job>`)."""
+        """Every inline button; its callback data name the action and the job
+        (`cancel:<job>`), so buttons work on old messages and after restarts."""
         query = update.callback_query
         assert query is not None
         assert query.data is not None
         action, _, job_id = query.data.partition(":")
         owner = _owner(update)
+        chat_id = update.effective_chat.id if update.effective_chat else int(owner.chat_id or 0)
         try:
             if action == "cancel":
                 record = await self.core.cancel(job_id, owner)
@@ -264,10 +370,55 @@ class TelegramBot:
                 if query.message is not None:
                     await query.edit_message_reply_markup(reply_markup=None)
                 self.core.follow(record)
+            elif action in (FilmAction.RESEED, FilmAction.REFORMAT):
+                record = await self.core.again(job_id, owner, FilmAction(action))
+                await query.answer(f'Queued "{record.title}" again: {_AGAIN[action]}.')
+                self.core.follow(record)
+            elif action == FilmAction.SUBTITLES:
+                await query.answer()
+                await self._send_subtitles(chat_id, job_id, owner)
+            elif action == FilmAction.DELETE:
+                record = await self.core.delete_film(job_id, owner)
+                await query.answer(f'Deleted "{record.title}".')
+                if query.message is not None:
+                    await self.application.bot.delete_message(chat_id, query.message.message_id)
+            elif action == "edit":
+                await self.core.queue.job_for(job_id, owner)
+                await query.answer()
+                await self._edit_story(chat_id, job_id, owner)
+            elif action == "get":
+                record, _ = await self.core.film_file(job_id, owner, "video")
+                await query.answer()
+                assert record.result is not None
+                await self._send_film(record, record.result)
+            elif action == "example":
+                await query.answer()
+                await self._submit(StoryInput(story=EXAMPLE_STORY, title="The Red Kite"), owner)
+            elif action == "howto":
+                await query.answer()
+                await self.application.bot.send_message(chat_id, await self._help(owner))
             else:
                 await query.answer()
         except Exception as error:  # the user's click always gets an answer
             await query.answer(_shorten(reply_for(error), CALLBACK_ANSWER_LIMIT), show_alert=True)
+
+    async def _edit_story(self, chat_id: int, job_id: str, owner: Owner) -> None:
+        """A refused story: its options wait for the changed story, as a bare /story's do."""
+        record = await self.core.queue.job_for(job_id, owner)
+        if owner.server_id is not None:
+            text = "Send /story again with the story changed, in one message."
+        else:
+            options = StoryInput.model_validate(record.request.model_dump(exclude={"story"}))
+            await self._redis.set(
+                keys.telegram_awaiting_story(chat_id),
+                options.model_dump_json(),
+                ex=AWAITING_STORY_TTL_S,
+            )
+            text = (
+                f'Send "{record.title}" again, changed, in your next message: the same options '
+                "(title, style, format) apply."
+            )
+        await self.application.bot.send_message(chat_id, text)
 
     async def on_error(self, update: object, context: Context) -> None:
         log.error("telegram handler failed", exc_info=context.error)
@@ -309,15 +460,36 @@ class TelegramBot:
         )
 
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
-        """Post the film: uploaded when it fits, else a smaller encode, else a link."""
+        """Post the finished-film message, then take the progress message away: the film's
+        own message says everything it said."""
+        await self._send_film(record, result)
+        if record.progress_ref is None:
+            return
+        chat_id, _, message_id = record.progress_ref.partition(":")
+        try:
+            await self.application.bot.delete_message(chat_id, int(message_id))
+        except TelegramError as error:
+            # Too old or already gone: say it is done instead of repeating the film's caption.
+            log.info("job %s: progress message not deleted: %s", record.job_id, error)
+            with contextlib.suppress(TelegramError):
+                await self.application.bot.edit_message_text(
+                    f"🎬 {record.title}\nDone: the film is below.",
+                    chat_id=chat_id,
+                    message_id=int(message_id),
+                )
+
+    async def _send_film(self, record: JobRecord, result: JobResult) -> None:
+        """The film, uploaded when it fits, else a smaller encode, else a link, under its
+        caption and buttons."""
         limit = self.settings.telegram_upload_limit_bytes
         delivery = await plan_delivery(self.settings, result, limit)
         caption = _caption(record, result, delivery)
         chat_id = record.owner.chat_id
         bot = self.application.bot
+        buttons = _film_buttons(record)
         if delivery.kind != "upload" or delivery.path is None:
             text = f"{caption}\n{delivery.url}" if delivery.url else caption
-            await _with_flood_wait(lambda: bot.send_message(chat_id, text))
+            await _with_flood_wait(lambda: bot.send_message(chat_id, text, reply_markup=buttons))
             return
         thumbnail = _thumbnail(self.settings.storage_path / result.files.thumbnail)
         size = {} if delivery.reduced else {"width": result.width, "height": result.height}
@@ -332,7 +504,8 @@ class TelegramBot:
                     supports_streaming=True,
                     duration=round(result.duration_s),
                     thumbnail=thumbnail,
-                    filename=f"{_file_stem(record.title)}.mp4",
+                    filename=film_filename(record.title),
+                    reply_markup=buttons,
                     write_timeout=UPLOAD_TIMEOUT_S,
                     read_timeout=UPLOAD_TIMEOUT_S,
                     **size,
@@ -359,7 +532,8 @@ class TelegramBot:
         return run
 
     async def _submit(self, story: StoryInput, owner: Owner) -> None:
-        record = await self.core.submit(story, owner)
+        captions = await self._chat_captions(int(owner.chat_id or owner.user_id))
+        record = await self.core.submit(story, owner, captions)
         self.core.follow(record)
 
 
@@ -406,9 +580,24 @@ def _buttons(view: ProgressView) -> InlineKeyboardMarkup | None:
         button = InlineKeyboardButton("Cancel", callback_data=f"cancel:{view.job_id}")
     elif view.can_retry:
         button = InlineKeyboardButton("Try again", callback_data=f"retry:{view.job_id}")
+    elif view.refused:
+        button = InlineKeyboardButton("Edit story", callback_data=f"edit:{view.job_id}")
     else:
         return None
     return InlineKeyboardMarkup([[button]])
+
+
+# What the answer to New seed / Vertical / Landscape says changed.
+_AGAIN = {FilmAction.RESEED: "a new seed, a new look", FilmAction.REFORMAT: "the other format"}
+
+
+def _film_buttons(record: JobRecord) -> InlineKeyboardMarkup:
+    """The finished film's buttons, two to a row."""
+    buttons = [
+        InlineKeyboardButton(button.label, callback_data=f"{button.action}:{record.job_id}")
+        for button in film_buttons(record)
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 def _cancel_reply(record: JobRecord) -> str:
@@ -418,10 +607,13 @@ def _cancel_reply(record: JobRecord) -> str:
 
 
 def _caption(record: JobRecord, result: JobResult, delivery: Delivery) -> str:
-    lines = [f"🎬 {record.title}", film_summary(result)]
+    author = record.owner.display_name or "you"
+    lines = [film_title(record), *film_lines(record, result, author)]
     if delivery.note:
         lines.append(delivery.note)
-    lines.append(f"Subtitles: /subtitles {record.job_id}")
+    if record.owner.server_id is None:
+        # A private chat holds only the author: the cost is theirs to see.
+        lines.append(cost_text(result))
     return _shorten("\n".join(lines), CAPTION_LIMIT)
 
 
@@ -438,11 +630,6 @@ def _thumbnail(path: Path) -> bytes | None:
         out = io.BytesIO()
         image.convert("RGB").save(out, format="JPEG", quality=85)
     return out.getvalue()
-
-
-def _file_stem(title: str) -> str:
-    stem = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in title).strip()
-    return stem[:60] or "film"
 
 
 async def _with_flood_wait(call: Callable[[], Awaitable[T]]) -> T:

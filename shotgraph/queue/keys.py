@@ -92,3 +92,8 @@ def telegram_awaiting_story(chat_id: int) -> str:
     """String (StoryInput JSON) with a TTL: the options of a bare /story in a DM, waiting for
     the story in the chat's next message; kept here so that a restarted bot still has them."""
     return f"{PREFIX}:telegram:awaiting:{chat_id}"
+
+
+def telegram_chat_captions(chat_id: int) -> str:
+    """String: how one Telegram chat wants its films' captions (burned, soft, off)."""
+    return f"{PREFIX}:telegram:captions:{chat_id}"
