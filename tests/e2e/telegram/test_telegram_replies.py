@@ -162,6 +162,10 @@ async def test_cancel_while_queued_and_a_429_on_the_edit_is_waited_out(
     assert "Cancelled." in edit.params["text"]
     assert "reply_markup" not in edit.params
     assert api.message_of(edit).text == edit.params["text"]
+    # Cancelled before any drawing: the day's count is as it was, and /quota says why.
+    quota = await api.reply_to(api.send_text("/quota"))
+    assert "Today 0 of your 10 films are used" in quota
+    assert "Not counted: 1 film cancelled before drawing" in quota
 
 
 async def test_a_deleted_progress_message_is_posted_again(
