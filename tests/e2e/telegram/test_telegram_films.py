@@ -338,5 +338,5 @@ async def test_a_film_over_the_upload_limit_arrives_as_a_signed_link(
     job_id = DownloadLinks(telegram_settings).job_id_from(url.rsplit("/", 1)[1])
     (record,) = await job_queue.list_jobs(Owner(platform="telegram", user_id="42"))
     assert job_id == record.job_id
-    assert [b["text"] for b in link.keyboard][0] == "New seed"
+    assert link.keyboard[0]["text"] == "New seed"
     assert not api.calls_to("sendVideo")
