@@ -151,8 +151,7 @@ class BotCore:
         words), the commands, and the limits in force, as numbers."""
         s = self.settings
         lines = [
-            "I turn a written story into a short narrated film with pictures, music and "
-            "captions.",
+            "I turn a written story into a short narrated film with pictures, music and captions.",
             "",
             *how_to_send,
             "",

@@ -11,6 +11,7 @@ lives in the job record, so a restarted bot edits the same message and delivers 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import time
@@ -22,24 +23,39 @@ import yarl
 from discord import app_commands
 from pydantic import BaseModel
 
-from shotgraph.bot.core import BotCore, quota_text, reply_for
+from shotgraph.bot.core import (
+    EXAMPLE_STORY,
+    BotCore,
+    job_line,
+    queue_lines,
+    quota_text,
+    reply_for,
+    voices_text,
+)
 from shotgraph.bot.delivery import Delivery, plan_delivery
 from shotgraph.bot.discord_settings import (
     ServerSettings,
     ServerSettingsChange,
     ServerSettingsStore,
 )
+from shotgraph.bot.finished import (
+    FilmAction,
+    film_buttons,
+    film_filename,
+    film_lines,
+    film_title,
+)
 from shotgraph.bot.progress import (
     ProgressView,
-    film_summary,
+    cost_text,
     stage_text,
     status_line,
 )
-from shotgraph.bot.story_input import StoryInput
+from shotgraph.bot.story_input import CAPTIONS_HELP, StoryInput
 from shotgraph.config import Settings
-from shotgraph.durations import spell_seconds
 from shotgraph.errors import BackendUnavailable, InvalidStory
-from shotgraph.models import AspectRatio, JobResult
+from shotgraph.models import AspectRatio, Captions, JobResult
+from shotgraph.queue import keys
 from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner, Platform
 
@@ -48,12 +64,39 @@ log = logging.getLogger(__name__)
 # Discord's cap on a string option; longer stories come as a file (PLATFORM-FACTS.md).
 MAX_TEXT_OPTION = 6000
 # Job ids are 16 hex digits (JobQueue.submit); custom ids carry them (1-100 characters).
-BUTTON_TEMPLATE = r"story:(?P<action>cancel|retry):(?P<job_id>[0-9a-f]{16})"
-ButtonAction = Literal["cancel", "retry"]
-_BUTTON_LOOKS: dict[ButtonAction, tuple[str, discord.ButtonStyle]] = {
-    "cancel": ("Cancel", discord.ButtonStyle.danger),
-    "retry": ("Try again", discord.ButtonStyle.primary),
+BUTTON_TEMPLATE = (
+    r"story:(?P<action>cancel|retry|edit|reseed|reformat|subtitles|delete|get):"
+    r"(?P<job_id>[0-9a-f]{16})"
+)
+ButtonAction = Literal[
+    "cancel", "retry", "edit", "reseed", "reformat", "subtitles", "delete", "get"
+]
+_BUTTON_STYLES: dict[ButtonAction, discord.ButtonStyle] = {
+    "cancel": discord.ButtonStyle.danger,
+    "retry": discord.ButtonStyle.primary,
+    "edit": discord.ButtonStyle.primary,
+    "delete": discord.ButtonStyle.danger,
 }
+_BUTTON_LABELS: dict[ButtonAction, str] = {
+    "cancel": "Cancel",
+    "retry": "Try again",
+    "edit": "Edit story",
+    "get": "Get it again",
+}
+# The greeting's buttons, which act on no job.
+WELCOME_TEMPLATE = r"shotgraph:(?P<action>example|howto)"
+# Discord's longest text input in a modal (PLATFORM-FACTS.md): the Edit story box.
+MODAL_TEXT_LIMIT = 4000
+# Discord's cap on a message's content.
+CONTENT_LIMIT = 2000
+# How a story reaches the bot on Discord: the help's own paragraph.
+HOW_TO_SEND = [
+    "Use /story with your story in `text`, or attach it as a .txt or .md `file` for a long "
+    "one. A few paragraphs make a film of a minute or two.",
+    "Options of /story: title, style ('watercolour, warm'), format (landscape 16:9 or "
+    "vertical 9:16), seed (a number: the same seed, the same look), language (es, fr, ...), "
+    f"voice (/voices lists them), {CAPTIONS_HELP}, and visibility (public or only me).",
+]
 _COLOURS = {
     JobStatus.QUEUED: discord.Colour.light_grey(),
     JobStatus.RUNNING: discord.Colour.blurple(),
@@ -83,6 +126,8 @@ class ProgressRef(BaseModel):
     author_id: int
     upload_limit: int
     in_dm: bool = False
+    ephemeral: bool = False
+    """Only the author sees the job's messages: never post them in the channel."""
 
     def token_usable(self) -> bool:
         return self.interaction_token is not None and time.time() < self.token_valid_until
@@ -95,6 +140,10 @@ class StoryOptions(BaseModel):
     title: str | None = None
     style: str | None = None
     format: AspectRatio = AspectRatio.LANDSCAPE
+    seed: int | None = None
+    language: str | None = None
+    voice: str | None = None
+    captions: Captions | None = None
     visibility: Visibility = "public"
 
 
@@ -102,10 +151,13 @@ class JobButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_
     """Cancel or Try again on a progress message. The custom id names the action and the job,
     so the button works for every message, and after restarts, without stored views."""
 
-    def __init__(self, action: ButtonAction, job_id: str) -> None:
-        label, style = _BUTTON_LOOKS[action]
+    def __init__(self, action: ButtonAction, job_id: str, label: str | None = None) -> None:
         super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=f"story:{action}:{job_id}")
+            discord.ui.Button(
+                label=label or _BUTTON_LABELS.get(action, action),
+                style=_BUTTON_STYLES.get(action, discord.ButtonStyle.secondary),
+                custom_id=f"story:{action}:{job_id}",
+            )
         )
         self.action: ButtonAction = action
         self.job_id = job_id
@@ -118,10 +170,66 @@ class JobButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_
 
     async def callback(self, interaction: discord.Interaction) -> None:
         assert isinstance(interaction.client, ShotGraphDiscord)
+        client = interaction.client
         if self.action == "cancel":
-            await interaction.client.press_cancel(interaction, self.job_id)
+            await client.press_cancel(interaction, self.job_id)
+        elif self.action == "retry":
+            await client.press_again(interaction, self.job_id, None)
+        elif self.action in (FilmAction.RESEED, FilmAction.REFORMAT):
+            await client.press_again(interaction, self.job_id, FilmAction(self.action))
+        elif self.action == "edit":
+            await client.press_edit(interaction, self.job_id)
+        elif self.action == "subtitles":
+            await client.press_subtitles(interaction, self.job_id)
+        elif self.action == "delete":
+            await client.press_delete(interaction, self.job_id)
         else:
-            await interaction.client.press_retry(interaction, self.job_id)
+            await client.press_get(interaction, self.job_id)
+
+
+class WelcomeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=WELCOME_TEMPLATE):
+    """The greeting's Try an example story and How it works."""
+
+    def __init__(self, action: Literal["example", "howto"]) -> None:
+        label = "Try an example story" if action == "example" else "How it works"
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.primary, custom_id=f"shotgraph:{action}"
+            )
+        )
+        self.action: Literal["example", "howto"] = action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> WelcomeButton:
+        return cls(match["action"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert isinstance(interaction.client, ShotGraphDiscord)
+        if self.action == "howto":
+            await interaction.client.show_help(interaction)
+        else:
+            await interaction.client.story_example(interaction)
+
+
+class EditStory(discord.ui.Modal, title="Edit the story"):
+    """The refused story in a box to change; submitting it queues the changed story."""
+
+    def __init__(self, job_id: str, story: str) -> None:
+        super().__init__(timeout=None, custom_id=f"shotgraph:edit:{job_id}")
+        self.job_id = job_id
+        self.story: discord.ui.TextInput[EditStory] = discord.ui.TextInput(
+            label="Your story, changed",
+            style=discord.TextStyle.paragraph,
+            default=story[:MODAL_TEXT_LIMIT],
+            max_length=MODAL_TEXT_LIMIT,
+        )
+        self.add_item(self.story)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        assert isinstance(interaction.client, ShotGraphDiscord)
+        await interaction.client.submit_edit(interaction, self.job_id, self.story.value)
 
 
 def progress_embed(view: ProgressView) -> discord.Embed:
@@ -135,45 +243,52 @@ def progress_embed(view: ProgressView) -> discord.Embed:
         embed.add_field(
             name="Stages", value="\n".join(stage_text(line) for line in view.stages), inline=False
         )
-    if view.result is not None:
-        _add_result_fields(embed, view.result)
     embed.set_footer(text=f"job {view.job_id}")
     return embed
 
 
-def _add_result_fields(embed: discord.Embed, result: JobResult) -> None:
-    embed.add_field(name="Length", value=spell_seconds(result.duration_s))
-    cost = f"${result.cost.total_dollars:.4f}" if result.cost.lines else "none"
-    embed.add_field(name="LLM cost", value=cost)
-
-
 def progress_buttons(view: ProgressView) -> discord.ui.View:
-    """Cancel while the job can stop, Try again after a failure; no buttons otherwise."""
+    """Cancel while the job can stop, Try again after a failure, Edit story after a safety
+    refusal (the same story would be refused again); no buttons otherwise."""
     buttons = discord.ui.View(timeout=None)
     if view.can_cancel:
         buttons.add_item(JobButton("cancel", view.job_id))
     if view.can_retry:
         buttons.add_item(JobButton("retry", view.job_id))
+    if view.refused:
+        buttons.add_item(JobButton("edit", view.job_id))
     return buttons
 
 
-def result_embed(record: JobRecord, result: JobResult, delivery: Delivery) -> discord.Embed:
+# The thumbnail rides along with the film as this attachment, shown in the embed.
+THUMBNAIL_NAME = "thumbnail.jpg"
+
+
+def result_embed(
+    record: JobRecord, result: JobResult, delivery: Delivery, thumbnail: bool
+) -> discord.Embed:
+    """The finished film: its story's title, its author (mentioned), how long and how made."""
+    author = f"<@{record.owner.user_id}>"
+    lines = film_lines(record, result, author)
     embed = discord.Embed(
-        title=f"🎬 {result.title}"[:256],
-        description="\n".join(filter(None, [f"Done: {film_summary(result)}.", delivery.note])),
+        title=film_title(record)[:256],
+        description="\n".join(filter(None, [*lines, delivery.note]))[:4096],
         colour=_COLOURS[JobStatus.DONE],
         url=delivery.url,
     )
-    _add_result_fields(embed, result)
+    if thumbnail:
+        embed.set_thumbnail(url=f"attachment://{THUMBNAIL_NAME}")
     if delivery.url:
         embed.add_field(name="Download", value=delivery.url, inline=False)
     embed.set_footer(text=f"job {record.job_id}")
     return embed
 
 
-def film_filename(result: JobResult) -> str:
-    stem = "".join(ch if ch.isalnum() else "-" for ch in result.title.lower()).strip("-")
-    return f"{stem[:60] or 'film'}.mp4"
+def result_buttons(record: JobRecord) -> discord.ui.View:
+    buttons = discord.ui.View(timeout=None)
+    for button in film_buttons(record):
+        buttons.add_item(JobButton(button.action.value, record.job_id, button.label))
+    return buttons
 
 
 class ShotGraphDiscord(discord.Client):
@@ -193,7 +308,7 @@ class ShotGraphDiscord(discord.Client):
         self._add_commands()
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(JobButton)
+        self.add_dynamic_items(JobButton, WelcomeButton)
         if self.settings.discord_test_guild_id is not None:
             guild = discord.Object(self.settings.discord_test_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -221,12 +336,21 @@ class ShotGraphDiscord(discord.Client):
             title="The film's title (default: the story's heading)",
             style="Visual style words, e.g. 'watercolour, warm'",
             format="Landscape 16:9 or vertical 9:16",
+            seed="A number: the same seed gives the same look",
+            language="The story's language, e.g. es or fr (default: detected)",
+            voice="The narrator's voice (/voices lists them)",
+            captions="Captions burned into the picture, a soft track, or none",
             visibility="Show the progress and film to the channel, or only to you",
         )
         @app_commands.choices(
             format=[
                 app_commands.Choice(name="landscape 16:9", value=AspectRatio.LANDSCAPE.value),
                 app_commands.Choice(name="vertical 9:16", value=AspectRatio.PORTRAIT.value),
+            ],
+            captions=[
+                app_commands.Choice(name="burned into the picture", value="burned"),
+                app_commands.Choice(name="soft track", value="soft"),
+                app_commands.Choice(name="none", value="off"),
             ],
             visibility=[
                 app_commands.Choice(name="public in the channel", value="public"),
@@ -241,14 +365,43 @@ class ShotGraphDiscord(discord.Client):
             title: app_commands.Range[str, 1, 120] | None = None,
             style: app_commands.Range[str, 1, 200] | None = None,
             format: str = AspectRatio.LANDSCAPE.value,
+            seed: app_commands.Range[int, 0, 2**31 - 1] | None = None,
+            language: app_commands.Range[str, 2, 20] | None = None,
+            voice: app_commands.Range[str, 1, 100] | None = None,
+            captions: str | None = None,
             visibility: str = "public",
         ) -> None:
-            options = StoryOptions(
-                text=text, title=title, style=style, format=format, visibility=visibility
+            options = StoryOptions.model_validate(
+                {
+                    "text": text,
+                    "title": title,
+                    "style": style,
+                    "format": format,
+                    "seed": seed,
+                    "language": language,
+                    "voice": voice,
+                    "captions": captions,
+                    "visibility": visibility,
+                }
             )
             await self.story(interaction, options, file)
 
-        @tree.command(name="queue", description="What is waiting to be filmed")
+        @tree.command(name="help", description="What ShotGraph does, its options and limits")
+        async def help_(interaction: discord.Interaction) -> None:
+            await self.show_help(interaction)
+
+        @tree.command(name="voices", description="The narrator voices for a language")
+        @app_commands.describe(language="A language tag, e.g. en, es, pt-BR (default: en)")
+        async def voices(
+            interaction: discord.Interaction, language: app_commands.Range[str, 2, 20] = "en"
+        ) -> None:
+            await interaction.response.send_message(voices_text(language), ephemeral=True)
+
+        @tree.command(name="status", description="Your films, with a button to get each again")
+        async def status(interaction: discord.Interaction) -> None:
+            await self.show_status(interaction)
+
+        @tree.command(name="queue", description="The films being made and waiting")
         async def queue(interaction: discord.Interaction) -> None:
             await self.show_queue(interaction)
 
@@ -275,6 +428,14 @@ class ShotGraphDiscord(discord.Client):
             everyone="Let every member make films again",
             daily_quota="Films each member may make per day here",
             max_story_length="Longest story accepted here, in characters",
+            captions="How this server's films carry captions",
+        )
+        @app_commands.choices(
+            captions=[
+                app_commands.Choice(name="burned into the picture", value="burned"),
+                app_commands.Choice(name="soft track", value="soft"),
+                app_commands.Choice(name="none", value="off"),
+            ]
         )
         async def settings(
             interaction: discord.Interaction,
@@ -284,14 +445,18 @@ class ShotGraphDiscord(discord.Client):
             everyone: bool | None = None,
             daily_quota: app_commands.Range[int, 1, 1000] | None = None,
             max_story_length: app_commands.Range[int, 50, 200_000] | None = None,
+            captions: str | None = None,
         ) -> None:
-            changes = ServerSettingsChange(
-                channel_id=str(channel.id) if channel else None,
-                all_channels=bool(all_channels),
-                role_id=str(role.id) if role else None,
-                everyone=bool(everyone),
-                daily_quota=daily_quota,
-                max_story_length=max_story_length,
+            changes = ServerSettingsChange.model_validate(
+                {
+                    "channel_id": str(channel.id) if channel else None,
+                    "all_channels": bool(all_channels),
+                    "role_id": str(role.id) if role else None,
+                    "everyone": bool(everyone),
+                    "daily_quota": daily_quota,
+                    "max_story_length": max_story_length,
+                    "captions": captions,
+                }
             )
             await self.change_settings(interaction, changes)
 
@@ -323,13 +488,49 @@ class ShotGraphDiscord(discord.Client):
                 f"{server.max_story_chars}. Shorten it or split it in parts."
             )
         story = StoryInput(
-            story=text, title=options.title, style=options.style, aspect=options.format
+            story=text,
+            title=options.title,
+            style=options.style,
+            aspect=options.format,
+            seed=options.seed,
+            language=options.language,
+            voice=options.voice,
+            captions=options.captions,
         )
         owner = _owner(interaction)
         record = await self._within_quota(
-            interaction, server, lambda: self.core.submit(story, owner)
+            interaction, server, lambda: self.core.submit(story, owner, server.captions)
         )
-        await self._follow(interaction, record, callback)
+        first = await self._first_story(interaction)
+        if first:
+            # The first follow-up after a deferred reply would replace that reply
+            # (PLATFORM-FACTS.md): the reply shows the progress before the greeting comes.
+            view = ProgressView(
+                job_id=record.job_id, title=record.title, status=record.status, stages=[]
+            )
+            await interaction.edit_original_response(
+                embed=progress_embed(view), view=progress_buttons(view)
+            )
+        await self._follow(interaction, record, callback, ephemeral)
+        if first:
+            await self._greet(interaction)
+
+    async def _first_story(self, interaction: discord.Interaction) -> bool:
+        """Whether this is the member's first /story in this server (asked once)."""
+        key = keys.discord_greeted(str(interaction.guild_id), str(interaction.user.id))
+        return bool(await self.core.queue.redis.set(key, b"1", nx=True))
+
+    async def _greet(self, interaction: discord.Interaction) -> None:
+        """A member's first /story in a server: three lines, an example and two buttons,
+        for them alone."""
+        greeting = self.core.greeting().replace("Send /story and your story", "Use /story")
+        buttons = discord.ui.View(timeout=None)
+        buttons.add_item(WelcomeButton("example"))
+        buttons.add_item(WelcomeButton("howto"))
+        try:
+            await interaction.followup.send(greeting, view=buttons, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not greet a new member", exc_info=True)
 
     async def _admit_member(self, interaction: discord.Interaction) -> ServerSettings:
         """The server's settings, once they let this member start a film in this channel."""
@@ -362,6 +563,7 @@ class ShotGraphDiscord(discord.Client):
         interaction: discord.Interaction,
         record: JobRecord,
         callback: discord.InteractionCallbackResponse[Any] | None,
+        ephemeral: bool = False,
     ) -> None:
         """Remember the progress message (the interaction's reply) in the job record, then
         follow the job."""
@@ -376,23 +578,52 @@ class ShotGraphDiscord(discord.Client):
             message_id=message_id,
             author_id=interaction.user.id,
             upload_limit=interaction.filesize_limit,
+            ephemeral=ephemeral,
         )
         record = await self.core.follower.remember_message(record, ref.model_dump_json())
         self.core.follow(record)
 
     async def show_queue(self, interaction: discord.Interaction) -> None:
-        """The waiting films in order; titles and authors only of this server's own films,
-        since the queue is shared with other servers and platforms."""
-        waiting = await self.core.queue.waiting()
+        """The films being made (with their stage) and waiting (with their wait); titles and
+        authors only of this server's own films, since the queue is shared with other
+        servers and platforms."""
         here = str(interaction.guild_id)
-        lines = [
-            f"{position}. {record.title} · {record.owner.display_name or 'someone'}"
-            if record.owner.platform == "discord" and record.owner.server_id == here
-            else f"{position}. a film from elsewhere"
-            for position, record in enumerate(waiting, start=1)
-        ]
-        text = "\n".join(lines) or "Nothing is waiting: a new story starts at once."
+        lines = await queue_lines(
+            self.core.queue,
+            lambda record: record.owner.platform == "discord" and record.owner.server_id == here,
+        )
+        text = _fit("\n".join(lines)) or "Nothing is being made: a new story starts at once."
         await interaction.response.send_message(text, ephemeral=True)
+
+    async def show_help(self, interaction: discord.Interaction) -> None:
+        usage = await self.core.quota(_owner(interaction))
+        text = self.core.help_text(HOW_TO_SEND, usage)
+        await interaction.response.send_message(_fit(text), ephemeral=True)
+
+    async def show_status(self, interaction: discord.Interaction) -> None:
+        jobs = await self.core.jobs(_owner(interaction), 8)
+        if not jobs:
+            await interaction.response.send_message(
+                "You have no films yet; use /story.", ephemeral=True
+            )
+            return
+        buttons = discord.ui.View(timeout=None)
+        for job in jobs:
+            if job.status is JobStatus.DONE and len(buttons.children) < 5:
+                buttons.add_item(JobButton("get", job.job_id, f"Get “{job.title}”"[:80]))
+        text = _fit("\n".join(job_line(job) for job in jobs))
+        await interaction.response.send_message(text, view=buttons, ephemeral=True)
+
+    async def story_example(self, interaction: discord.Interaction) -> None:
+        """The greeting's example story, filmed for the member who pressed the button."""
+        server = await self._admit_member(interaction)
+        callback = await interaction.response.defer(thinking=True)
+        story = StoryInput(story=EXAMPLE_STORY, title="The Red Kite")
+        owner = _owner(interaction)
+        record = await self._within_quota(
+            interaction, server, lambda: self.core.submit(story, owner, server.captions)
+        )
+        await self._follow(interaction, record, callback)
 
     async def cancel_latest(self, interaction: discord.Interaction) -> None:
         record = await self.core.cancel_latest(_owner(interaction))
@@ -418,7 +649,7 @@ class ShotGraphDiscord(discord.Client):
         guild_id = str(interaction.guild_id)
         server = change.apply(await self.servers.get(guild_id))
         await self.servers.save(guild_id, server)
-        await interaction.response.send_message(server.describe(), ephemeral=True)
+        await interaction.response.send_message(server.describe(self.settings), ephemeral=True)
 
     # -- buttons -----------------------------------------------------------------------
 
@@ -432,15 +663,28 @@ class ShotGraphDiscord(discord.Client):
         else:
             await interaction.response.send_message(f'Cancelling "{record.title}".', ephemeral=True)
 
-    async def press_retry(self, interaction: discord.Interaction, job_id: str) -> None:
-        """Queue the story again, under the same server rules as a new `/story`; the new
-        job's progress is a new message, as private as the failed one was."""
+    async def press_again(
+        self, interaction: discord.Interaction, job_id: str, change: FilmAction | None
+    ) -> None:
+        """Try again (`change` None), New seed or the other format: the story queued again,
+        under the same server rules as a new `/story`."""
+
+        async def submit() -> JobRecord:
+            acting = await self._acting_user(interaction, job_id)
+            if change is None:
+                return await self.core.retry(job_id, acting)
+            return await self.core.again(job_id, acting, change)
+
+        await self._queue_again(interaction, submit)
+
+    async def _queue_again(
+        self, interaction: discord.Interaction, submit: Callable[[], Awaitable[JobRecord]]
+    ) -> None:
+        """Queue a film from a button or a modal; its progress is a new message, as private
+        as the one pressed was."""
         try:
             server = await self._admit_member(interaction)
-            acting = await self._acting_user(interaction, job_id)
-            record = await self._within_quota(
-                interaction, server, lambda: self.core.retry(job_id, acting)
-            )
+            record = await self._within_quota(interaction, server, submit)
         except JobNotFound:
             await interaction.response.send_message(NOT_YOURS, ephemeral=True)
         except Exception as error:
@@ -453,7 +697,74 @@ class ShotGraphDiscord(discord.Client):
             callback = await interaction.response.send_message(
                 embed=progress_embed(view), view=progress_buttons(view), ephemeral=private
             )
-            await self._follow(interaction, record, callback)
+            await self._follow(interaction, record, callback, private)
+
+    async def press_edit(self, interaction: discord.Interaction, job_id: str) -> None:
+        """A refused story's Edit story: the story in a box to change."""
+        try:
+            record = await self.core.queue.job_for(
+                job_id, await self._acting_user(interaction, job_id)
+            )
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return
+        await interaction.response.send_modal(EditStory(job_id, record.request.story))
+
+    async def submit_edit(self, interaction: discord.Interaction, job_id: str, story: str) -> None:
+
+        async def submit() -> JobRecord:
+            acting = await self._acting_user(interaction, job_id)
+            return await self.core.edited(job_id, acting, story)
+
+        await self._queue_again(interaction, submit)
+
+    async def press_subtitles(self, interaction: discord.Interaction, job_id: str) -> None:
+        """The film's .srt, for the presser alone (anyone may have a film's subtitles)."""
+        try:
+            record = await self.core.queue.get(job_id)
+            _, srt = await self.core.film_file(job_id, record.owner, "subtitles")
+        except Exception as error:
+            await self._refuse(interaction, error)
+            return
+        file = discord.File(srt, filename=film_filename(record.title, ".srt"))
+        await interaction.response.send_message(file=file, ephemeral=True)
+
+    async def press_delete(self, interaction: discord.Interaction, job_id: str) -> None:
+        """Remove the film and its message: its author or a moderator."""
+        try:
+            record = await self.core.delete_film(
+                job_id, await self._acting_user(interaction, job_id)
+            )
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return
+        except Exception as error:
+            await self._refuse(interaction, error)
+            return
+        gone = f'Deleted "{record.title}".'
+        message = interaction.message
+        if message is None or message.flags.ephemeral:
+            await interaction.response.edit_message(
+                content=gone, embed=None, attachments=[], view=None
+            )
+            return
+        await message.delete()
+        await interaction.response.send_message(gone, ephemeral=True)
+
+    async def press_get(self, interaction: discord.Interaction, job_id: str) -> None:
+        """A film from /status, again, for the presser alone."""
+        try:
+            record, _ = await self.core.film_file(job_id, _owner(interaction), "video")
+        except Exception as error:
+            await self._refuse(interaction, error)
+            return
+        assert record.result is not None
+        delivery = await plan_delivery(self.settings, record.result, interaction.filesize_limit)
+        files = self._film_files(record, record.result, delivery, interaction.filesize_limit)
+        embed = result_embed(record, record.result, delivery, _has_thumbnail(files))
+        await interaction.response.send_message(
+            embed=embed, files=files, view=result_buttons(record), ephemeral=True
+        )
 
     async def _acting_user(self, interaction: discord.Interaction, job_id: str) -> Owner:
         """The presser; for a moderator of the job's own server, the job's author, since
@@ -488,16 +799,110 @@ class ShotGraphDiscord(discord.Client):
             # The channel's real limit is lower than the interaction said: no upload fits.
             link = await plan_delivery(self.settings, result, limit_bytes=0)
             moved = _ref(await self.core.queue.get(record.job_id)) or ref
-            await self._post_film(record, moved, result, link)
+            await self._post_film(record, moved, result, link, limit=0)
 
     async def _post_film(
-        self, record: JobRecord, ref: ProgressRef, result: JobResult, delivery: Delivery
+        self,
+        record: JobRecord,
+        ref: ProgressRef,
+        result: JobResult,
+        delivery: Delivery,
+        limit: int | None = None,
     ) -> None:
-        files = []
+        """The finished-film message, posted as a new message that mentions the author (an
+        edit notifies no one); then the progress message goes, and the author alone learns
+        what the LLM calls cost."""
+        limit = ref.upload_limit if limit is None else limit
+        files = self._film_files(record, result, delivery, limit)
+        embed = result_embed(record, result, delivery, _has_thumbnail(files))
+        await self._post(record, ref, embed, result_buttons(record), files)
+        fresh = _ref(await self.core.queue.get(record.job_id)) or ref
+        await self._remove_progress(record, fresh)
+        if result.cost.lines and fresh.token_usable():
+            webhook = discord.Webhook.partial(
+                fresh.application_id, fresh.interaction_token or "", client=self
+            )
+            with contextlib.suppress(discord.HTTPException):
+                await webhook.send(cost_text(result), ephemeral=True)
+
+    def _film_files(
+        self, record: JobRecord, result: JobResult, delivery: Delivery, limit: int
+    ) -> list[discord.File]:
+        """The film when it is uploaded, and its thumbnail for the embed when both fit the
+        route's upload limit (no thumbnail is worth losing the film's upload for)."""
+        files, size = [], 0
         if delivery.kind == "upload" and delivery.path is not None:
-            files.append(discord.File(delivery.path, filename=film_filename(result)))
-        embed = result_embed(record, result, delivery)
-        await self._edit(record, ref, embed, discord.ui.View(timeout=None), files)
+            files.append(discord.File(delivery.path, filename=film_filename(record.title)))
+            size = delivery.path.stat().st_size
+        thumbnail = self.settings.storage_path / result.files.thumbnail
+        if thumbnail.exists() and size + thumbnail.stat().st_size <= limit:
+            files.append(discord.File(thumbnail, filename=THUMBNAIL_NAME))
+        return files
+
+    async def _post(
+        self,
+        record: JobRecord,
+        ref: ProgressRef,
+        embed: discord.Embed,
+        buttons: discord.ui.View,
+        files: list[discord.File],
+    ) -> None:
+        """Post a new message for the job by the best way still open: a follow-up of the
+        interaction while its token lives, then the channel, then a DM to the author. A
+        private ("only me") job never falls back to the channel."""
+        author = discord.Object(ref.author_id)
+        content = f"<@{ref.author_id}> your film is ready."
+        mentions = discord.AllowedMentions(everyone=False, roles=False, users=[author])
+        attached = files or discord.utils.MISSING
+        if ref.token_usable():
+            webhook = discord.Webhook.partial(
+                ref.application_id, ref.interaction_token or "", client=self
+            )
+            try:
+                await webhook.send(
+                    content,
+                    embed=embed,
+                    view=buttons,
+                    files=attached,
+                    allowed_mentions=mentions,
+                    ephemeral=ref.ephemeral,
+                    wait=True,
+                )
+                return
+            except discord.HTTPException as error:
+                if error.status != 401:
+                    raise
+                log.info("job %s: the interaction token died early", record.job_id)
+                ref = await self._move(record, ref, interaction_token=None)
+        if not ref.ephemeral or ref.in_dm:
+            _rewind(files)
+            channel = self.get_partial_messageable(ref.channel_id)
+            try:
+                await channel.send(
+                    content, embed=embed, view=buttons, files=attached, allowed_mentions=mentions
+                )
+                return
+            except (discord.Forbidden, discord.NotFound):
+                if ref.in_dm:
+                    raise
+                log.info("job %s: cannot post in channel %s; DMing", record.job_id, ref.channel_id)
+        _rewind(files)
+        dm = await self.create_dm(author)
+        await dm.send(embed=embed, view=buttons, files=attached)
+
+    async def _remove_progress(self, record: JobRecord, ref: ProgressRef) -> None:
+        """Delete the progress message: the film's own message now says all it said."""
+        try:
+            if ref.token_usable():
+                webhook = discord.Webhook.partial(
+                    ref.application_id, ref.interaction_token or "", client=self
+                )
+                await webhook.delete_message(ref.message_id)
+            elif not ref.ephemeral:
+                channel = self.get_partial_messageable(ref.channel_id)
+                await channel.get_partial_message(ref.message_id).delete()
+        except discord.HTTPException as error:
+            log.info("job %s: progress message not removed: %s", record.job_id, error)
 
     async def _edit(
         self,
@@ -591,6 +996,18 @@ def _is_moderator(interaction: discord.Interaction) -> bool:
 def _role_ids(interaction: discord.Interaction) -> list[str]:
     roles = getattr(interaction.user, "roles", [])
     return [str(role.id) for role in roles]
+
+
+def _has_thumbnail(files: list[discord.File]) -> bool:
+    return any(file.filename == THUMBNAIL_NAME for file in files)
+
+
+def _fit(text: str) -> str:
+    """Text cut to Discord's 2,000 characters of message content, at a line end."""
+    if len(text) <= CONTENT_LIMIT:
+        return text
+    cut = text[: CONTENT_LIMIT - 2].rsplit("\n", 1)[0]
+    return cut + "\n…"
 
 
 def _rewind(files: list[discord.File]) -> None:

@@ -12,10 +12,13 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 from redis.asyncio import Redis
 
+from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import ShotGraphError
+from shotgraph.models import Captions
 from shotgraph.queue import keys
 from shotgraph.queue.limits import seconds_to_midnight
+from shotgraph.sizes import spell_bytes
 
 # Counters outlive their day by an hour, so one read just after midnight still finds them.
 _COUNTER_GRACE_S = 3600
@@ -36,6 +39,8 @@ class ServerSettings(BaseModel):
     """Only members with this role may use the bot; None means everyone."""
     daily_quota_per_user: Annotated[int, Field(ge=1, le=1000)] | None = None
     max_story_chars: Annotated[int, Field(ge=50)] | None = None
+    captions: Captions | None = None
+    """How this server's films carry captions; None: the bot's CHAT_CAPTIONS."""
 
     def check_member(self, channel_id: str, role_ids: list[str], moderator: bool) -> None:
         """Raise NotAllowedHere unless the member may start a film in this channel."""
@@ -48,14 +53,26 @@ class ServerSettings(BaseModel):
                 "make films."
             )
 
-    def describe(self) -> str:
+    def describe(self, defaults: Settings) -> str:
+        """The settings in force, as numbers: the server's own, or the bot's where it set
+        none (a server's quota never goes past the bot's own daily limit)."""
         channels = ", ".join(f"<#{c}>" for c in self.allowed_channel_ids) or "every channel"
         role = f"<@&{self.allowed_role_id}>" if self.allowed_role_id else "everyone"
-        quota = self.daily_quota_per_user or "the bot's default"
-        length = f"{self.max_story_chars} characters" if self.max_story_chars else "the default"
+        bot_quota = defaults.max_jobs_per_user_per_day
+        if self.daily_quota_per_user is None:
+            quota = f"{bot_quota} (the bot's limit)"
+        elif self.daily_quota_per_user > bot_quota:
+            quota = f"{self.daily_quota_per_user}, but the bot's own limit of {bot_quota} applies"
+        else:
+            quota = str(self.daily_quota_per_user)
+        if self.max_story_chars:
+            length = f"{self.max_story_chars} characters"
+        else:
+            length = f"{spell_bytes(defaults.max_story_bytes)} (the bot's limit)"
+        captions = self.captions or f"{defaults.chat_captions} (the bot's default)"
         return (
             f"Channels: {channels}\nWho may use it: {role}\nFilms per member per day: {quota}\n"
-            f"Longest story: {length}"
+            f"Longest story: {length}\nCaptions: {captions}"
         )
 
 
@@ -68,6 +85,7 @@ class ServerSettingsChange(BaseModel):
     everyone: bool = False
     daily_quota: int | None = None
     max_story_length: int | None = None
+    captions: Captions | None = None
 
     def apply(self, server: ServerSettings) -> ServerSettings:
         channels = [] if self.all_channels else list(server.allowed_channel_ids)
@@ -82,6 +100,7 @@ class ServerSettingsChange(BaseModel):
                 "allowed_role_id": role,
                 "daily_quota_per_user": self.daily_quota or server.daily_quota_per_user,
                 "max_story_chars": self.max_story_length or server.max_story_chars,
+                "captions": self.captions or server.captions,
             }
         )
 

@@ -87,6 +87,11 @@ def discord_user_day(guild_id: str, user_id: str, day: str) -> str:
     return f"{PREFIX}:discord:quota:{guild_id}:{user_id}:{day}"
 
 
+def discord_greeted(guild_id: str, user_id: str) -> str:
+    """String: present once a member has been greeted in a server (their first /story)."""
+    return f"{PREFIX}:discord:greeted:{guild_id}:{user_id}"
+
+
 # Telegram bot
 def telegram_awaiting_story(chat_id: int) -> str:
     """String (StoryInput JSON) with a TTL: the options of a bare /story in a DM, waiting for

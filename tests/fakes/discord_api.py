@@ -38,6 +38,8 @@ LOADING_FLAG = 1 << 7
 # Interaction callback types (Discord's InteractionResponseType).
 CHANNEL_MESSAGE = 4
 DEFERRED_CHANNEL_MESSAGE = 5
+MODAL = 9
+MODAL_SUBMIT = 5  # the interaction type of a submitted modal
 # Application command option types.
 OPTION_TYPES = {str: 3, int: 4, bool: 5}
 SUB_COMMAND = 1
@@ -439,6 +441,30 @@ class FakeDiscord:
             guild, channel, user, 3, data, self._message_payload(message, guild.id)
         )
 
+    async def submit_modal(
+        self, guild: FakeGuild, user: FakeUser, shown_by: FakeInteraction, value: str
+    ) -> FakeInteraction:
+        """The member fills in the modal that answered `shown_by` (its one text input gets
+        `value`) and submits it."""
+        answer = shown_by.callbacks[0]
+        assert answer["type"] == MODAL, answer
+        modal = answer["data"]
+        (text_input,) = [c for row in modal["components"] for c in row["components"]]
+        assert len(value) <= text_input.get("max_length", 4000)
+        channel = next(c for c in guild.channels if c.id == shown_by.channel_id)
+        data = {
+            "custom_id": modal["custom_id"],
+            "components": [
+                {
+                    "type": 1,
+                    "components": [
+                        {"type": 4, "custom_id": text_input["custom_id"], "value": value}
+                    ],
+                }
+            ],
+        }
+        return await self._dispatch_interaction(guild, channel, user, MODAL_SUBMIT, data, None)
+
     async def private_reply(self, interaction: FakeInteraction, timeout_s: float = 10) -> str:
         """What the user alone was told: an ephemeral answer, or, after a defer, the ephemeral
         follow-up that replaced the deleted "thinking" message."""
@@ -755,6 +781,8 @@ class FakeDiscord:
                 return self._channel_post(channel_id, body, files)
             case "PATCH", ["channels", channel_id, "messages", message_id]:
                 return self._channel_edit(channel_id, message_id, body, files)
+            case "DELETE", ["channels", channel_id, "messages", message_id]:
+                return self._channel_delete(channel_id, message_id)
             case "POST", ["users", "@me", "channels"]:
                 return 200, self._dm_channel(str(body["recipient_id"]))
         return 404, {"message": f"404: the fake has no {method} {path}", "code": 0}
@@ -910,6 +938,15 @@ class FakeDiscord:
         message.edited_at = time.time()
         message.apply(body, files)
         return 200, self._message_payload(message, None)
+
+    def _channel_delete(self, channel_id: str, message_id: str) -> tuple[int, Any]:
+        if refused := self._refused(channel_id):
+            return refused
+        message = self.messages.get(message_id)
+        if message is None or message.channel_id != channel_id or message.ephemeral:
+            return 404, {"message": "Unknown Message", "code": UNKNOWN_MESSAGE}
+        del self.messages[message_id]
+        return 204, None
 
     def _dm_channel(self, user_id: str) -> dict[str, Any]:
         channel_id = self.dm_channels.setdefault(user_id, self.snowflake())
