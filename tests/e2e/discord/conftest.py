@@ -136,6 +136,16 @@ class Scene:
         assert has_film(message), message.attachments
         return message
 
+    async def delivered_job_of(self, user: FakeUser, timeout_s: float = 10) -> JobRecord:
+        """The user's one job, once the bot has confirmed its delivery (just after the film's
+        message is posted and the progress message removed)."""
+        for _ in range(int(timeout_s / 0.05)):
+            record = await self.only_job_of(user)
+            if record.delivered:
+                return record
+            await asyncio.sleep(0.05)  # the record is in Redis: nothing to wait on but time
+        raise AssertionError(f"the film of {user.username} was not marked delivered")
+
     async def only_job_of(self, user: FakeUser) -> JobRecord:
         jobs = await self.queue.list_jobs(Owner(platform="discord", user_id=user.id))
         assert len(jobs) == 1, jobs

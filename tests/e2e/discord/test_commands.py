@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.e2e.discord.conftest import Scene
 
 STORY = "Mara ran up the green hill at dawn. The wind lifted her red kite over the sea."
-COMMANDS = {"story", "queue", "cancel", "quota", "shotgraph"}
+COMMANDS = {"story", "help", "voices", "status", "queue", "cancel", "quota", "shotgraph"}
 
 
 async def test_commands_are_synced_globally_on_start(scene: Scene) -> None:
@@ -14,7 +14,18 @@ async def test_commands_are_synced_globally_on_start(scene: Scene) -> None:
     synced = {command["name"]: command for command in scene.fake.commands[None]}
     assert set(synced) == COMMANDS
     options = {option["name"]: option for option in synced["story"]["options"]}
-    assert list(options) == ["text", "file", "title", "style", "format", "visibility"]
+    assert list(options) == [
+        "text",
+        "file",
+        "title",
+        "style",
+        "format",
+        "seed",
+        "language",
+        "voice",
+        "captions",
+        "visibility",
+    ]
     assert options["file"]["type"] == 11  # an attachment
     assert options["text"]["max_length"] == 6000
     assert synced["shotgraph"]["options"][0]["name"] == "settings"
@@ -39,7 +50,7 @@ async def test_queue_lists_waiting_films_by_title_and_author_and_cancel_stops_mi
     async def reply(name: str, **where: object) -> str:
         return await scene.fake.private_reply(await scene.command(name, **where))
 
-    assert "Nothing is waiting" in await reply("queue")
+    assert "Nothing is being made" in await reply("queue")
     for user, title in ((scene.ann, "Kite"), (bob, "Lantern")):
         started = await scene.command("story", {"text": STORY, "title": title}, user=user)
         await scene.progress(started, "In the queue")
@@ -53,4 +64,7 @@ async def test_queue_lists_waiting_films_by_title_and_author_and_cancel_stops_mi
     ]
     assert await reply("cancel") == 'Cancelling "Kite".'
     assert (await reply("queue")).splitlines() == ["1. Lantern · bob", "2. a film from elsewhere"]
-    assert "Today you have made 1 of 10 films" in await reply("quota")
+    # Cancelled before anything was drawn: it does not count, and /quota says so.
+    quota = await reply("quota")
+    assert "Today 0 of your 10 films are used" in quota
+    assert "Not counted: 1 film cancelled before drawing" in quota

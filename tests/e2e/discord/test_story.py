@@ -81,7 +81,7 @@ async def test_a_story_in_text_becomes_a_film_posted_in_the_channel(
     video = probe(tmp_path / name).stream("video")
     assert video.codec == "h264"
     assert video.width < video.height
-    record = await scene.only_job_of(scene.ann)
+    record = await scene.delivered_job_of(scene.ann)
     assert record.status is JobStatus.DONE
     assert record.delivered
     assert all(r.status < 400 for r in scene.fake.requests)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+from shotgraph.bot.delivery import Delivery
 from shotgraph.bot.discord_bot import (
     BUTTON_TEMPLATE,
     ProgressRef,
@@ -13,7 +14,6 @@ from shotgraph.bot.discord_bot import (
     result_buttons,
     result_embed,
 )
-from shotgraph.bot.delivery import Delivery
 from shotgraph.bot.finished import film_filename
 from shotgraph.bot.progress import ProgressTracker, ProgressView
 from shotgraph.models import Stage, StageEvent, StoryRequest
@@ -83,7 +83,7 @@ def test_the_finished_film_names_the_story_and_mentions_its_author() -> None:
     assert lines[1].endswith(", 1 scene, 6 shots")
     assert lines[2] == "storybook · landscape 16:9 · seed 0"
     assert embed.thumbnail.url == "attachment://thumbnail.jpg"
-    labels = [getattr(item, "label", "") for item in result_buttons(RECORD).children]
+    labels = [item.item.label for item in result_buttons(RECORD).children]
     assert labels == ["New seed", "Vertical", "Subtitles", "Delete"]
 
 
