@@ -340,3 +340,25 @@ async def test_a_film_over_the_upload_limit_arrives_as_a_signed_link(
     assert job_id == record.job_id
     assert link.keyboard[0]["text"] == "New seed"
     assert not api.calls_to("sendVideo")
+
+
+@pytest.mark.parametrize("bot_settings", [{"max_active_jobs_per_user": 2}])
+async def test_a_second_story_waits_with_an_estimate_and_queue_shows_the_stage(
+    api: FakeTelegramApi,
+) -> None:
+    # One film first, so the queue has a run time to estimate from.
+    await api.send_text("/story " + STORY)
+    await api.wait_for_call("sendVideo", timeout_s=90)
+
+    await api.send_text('/story --title "Long One" ' + LONG_STORY[:1500])
+    await api.wait_for_call(
+        "editMessageText", lambda c: "Long One\n" in c.params["text"] and "▶️" in c.params["text"]
+    )
+    second = await api.reply_to(api.send_text('/story --title "Second" ' + STORY))
+    listed = await api.reply_to(api.send_text("/queue"))
+
+    assert re.match(r"🎬 Second\nIn the queue, position 1\. About \d+ s to wait\.", second)
+    running, waiting = listed.splitlines()
+    assert running.startswith("▶️ Long One · User42 · ")
+    assert running.rsplit(" · ", 1)[1] in STAGE_LABELS.values()
+    assert re.fullmatch(r"1\. Second · User42 · about \d+ s", waiting)
