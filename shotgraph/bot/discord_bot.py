@@ -782,7 +782,7 @@ class ShotGraphDiscord(discord.Client):
         if ref is None:
             return
         try:
-            await self._edit(record, ref, progress_embed(view), progress_buttons(view), [])
+            await self._edit(record, ref, progress_embed(view), progress_buttons(view))
         except Exception:  # a lost edit is not worth stopping the job's follower for
             log.warning("could not show job %s anywhere", record.job_id, exc_info=True)
 
@@ -847,48 +847,38 @@ class ShotGraphDiscord(discord.Client):
         buttons: discord.ui.View,
         files: list[discord.File],
     ) -> None:
-        """Post a new message for the job by the best way still open: a follow-up of the
-        interaction while its token lives, then the channel, then a DM to the author. A
-        private ("only me") job never falls back to the channel."""
+        """Post a new message for the job, mentioning its author: a follow-up of the
+        interaction, the channel, or a DM (see `_reach`). A private ("only me") job never
+        falls back to the channel."""
         author = discord.Object(ref.author_id)
         content = f"<@{ref.author_id}> your film is ready."
         mentions = discord.AllowedMentions(everyone=False, roles=False, users=[author])
         attached = files or discord.utils.MISSING
-        if ref.token_usable():
-            webhook = discord.Webhook.partial(
-                ref.application_id, ref.interaction_token or "", client=self
+
+        async def by_webhook(webhook: discord.Webhook, ref: ProgressRef) -> None:
+            await webhook.send(
+                content,
+                embed=embed,
+                view=buttons,
+                files=attached,
+                allowed_mentions=mentions,
+                ephemeral=ref.ephemeral,
+                wait=True,
             )
-            try:
-                await webhook.send(
-                    content,
-                    embed=embed,
-                    view=buttons,
-                    files=attached,
-                    allowed_mentions=mentions,
-                    ephemeral=ref.ephemeral,
-                    wait=True,
-                )
-                return
-            except discord.HTTPException as error:
-                if error.status != 401:
-                    raise
-                log.info("job %s: the interaction token died early", record.job_id)
-                ref = await self._move(record, ref, interaction_token=None)
-        if not ref.ephemeral or ref.in_dm:
+
+        async def in_channel(ref: ProgressRef) -> None:
             _rewind(files)
             channel = self.get_partial_messageable(ref.channel_id)
-            try:
-                await channel.send(
-                    content, embed=embed, view=buttons, files=attached, allowed_mentions=mentions
-                )
-                return
-            except (discord.Forbidden, discord.NotFound):
-                if ref.in_dm:
-                    raise
-                log.info("job %s: cannot post in channel %s; DMing", record.job_id, ref.channel_id)
-        _rewind(files)
-        dm = await self.create_dm(author)
-        await dm.send(embed=embed, view=buttons, files=attached)
+            await channel.send(
+                content, embed=embed, view=buttons, files=attached, allowed_mentions=mentions
+            )
+
+        async def by_dm(ref: ProgressRef) -> None:
+            _rewind(files)
+            await (await self.create_dm(author)).send(embed=embed, view=buttons, files=attached)
+
+        public = not ref.ephemeral or ref.in_dm
+        await self._reach(record, ref, by_webhook, in_channel if public else None, by_dm)
 
     async def _remove_progress(self, record: JobRecord, ref: ProgressRef) -> None:
         """Delete the progress message: the film's own message now says all it said."""
@@ -910,19 +900,41 @@ class ShotGraphDiscord(discord.Client):
         ref: ProgressRef,
         embed: discord.Embed,
         buttons: discord.ui.View,
-        files: list[discord.File],
     ) -> None:
-        """Edit the progress message by the best way still open: the interaction's webhook
-        while its token lives, then the channel message, then a DM to the author."""
-        attachments = files or discord.utils.MISSING
+        """Edit the progress message: through the interaction, the channel message, or a
+        new message in a DM to the author, which later edits then go to (see `_reach`)."""
+
+        async def by_webhook(webhook: discord.Webhook, ref: ProgressRef) -> None:
+            await webhook.edit_message(ref.message_id, embed=embed, view=buttons)
+
+        async def in_channel(ref: ProgressRef) -> None:
+            channel = self.get_partial_messageable(ref.channel_id)
+            await channel.get_partial_message(ref.message_id).edit(embed=embed, view=buttons)
+
+        async def by_dm(ref: ProgressRef) -> None:
+            dm = await self.create_dm(discord.Object(ref.author_id))
+            sent = await dm.send(embed=embed, view=buttons)
+            await self._move(record, ref, channel_id=dm.id, message_id=sent.id, in_dm=True)
+
+        await self._reach(record, ref, by_webhook, in_channel, by_dm)
+
+    async def _reach(
+        self,
+        record: JobRecord,
+        ref: ProgressRef,
+        by_webhook: Callable[[discord.Webhook, ProgressRef], Awaitable[None]],
+        in_channel: Callable[[ProgressRef], Awaitable[None]] | None,
+        by_dm: Callable[[ProgressRef], Awaitable[None]],
+    ) -> None:
+        """Do one thing in the job's chat by the best way still open: the interaction's
+        webhook while its token lives, then the channel (unless `in_channel` is None), then
+        the author's DMs when the bot cannot reach the channel."""
         if ref.token_usable():
             webhook = discord.Webhook.partial(
                 ref.application_id, ref.interaction_token or "", client=self
             )
             try:
-                await webhook.edit_message(
-                    ref.message_id, embed=embed, view=buttons, attachments=attachments
-                )
+                await by_webhook(webhook, ref)
                 return
             except discord.HTTPException as error:
                 if error.status != 401:
@@ -932,19 +944,15 @@ class ShotGraphDiscord(discord.Client):
             # Never call an expired token again: repeated 401s count towards a ban
             # (PLATFORM-FACTS.md).
             ref = await self._move(record, ref, interaction_token=None)
-        _rewind(files)
-        message = self.get_partial_messageable(ref.channel_id).get_partial_message(ref.message_id)
-        try:
-            await message.edit(embed=embed, view=buttons, attachments=attachments)
-            return
-        except (discord.Forbidden, discord.NotFound):
-            if ref.in_dm:
-                raise
-            log.info("job %s: cannot edit in channel %s; DMing", record.job_id, ref.channel_id)
-        _rewind(files)
-        dm = await self.create_dm(discord.Object(ref.author_id))
-        sent = await dm.send(embed=embed, view=buttons, files=files or discord.utils.MISSING)
-        await self._move(record, ref, channel_id=dm.id, message_id=sent.id, in_dm=True)
+        if in_channel is not None:
+            try:
+                await in_channel(ref)
+                return
+            except (discord.Forbidden, discord.NotFound):
+                if ref.in_dm:
+                    raise
+                log.info("job %s: cannot reach channel %s; DMing", record.job_id, ref.channel_id)
+        await by_dm(ref)
 
     async def _move(self, record: JobRecord, ref: ProgressRef, **changes: Any) -> ProgressRef:
         moved = ref.model_copy(update=changes)
