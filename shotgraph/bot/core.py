@@ -165,7 +165,7 @@ class BotCore:
             f"{plural(s.max_active_jobs_per_user, 'film')} in the works at once (a second "
             f"story waits behind the first); {plural(s.max_jobs_per_user_per_day, 'film')} a "
             "day. Cancelled before drawing, refused or failed films do not count.",
-            f"Captions are burned into the picture unless you choose otherwise ({CAPTIONS_HELP}).",
+            f"Captions: {CAPTIONS_HELP}; burned unless you or your chat's settings say otherwise.",
         ]
         if usage is not None:
             lines += ["", quota_text(usage)]

@@ -51,7 +51,7 @@ from shotgraph.bot.progress import (
     stage_text,
     status_line,
 )
-from shotgraph.bot.story_input import CAPTIONS_HELP, StoryInput
+from shotgraph.bot.story_input import StoryInput
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, InvalidStory
 from shotgraph.models import AspectRatio, Captions, JobResult
@@ -95,7 +95,7 @@ HOW_TO_SEND = [
     "one. A few paragraphs make a film of a minute or two.",
     "Options of /story: title, style ('watercolour, warm'), format (landscape 16:9 or "
     "vertical 9:16), seed (a number: the same seed, the same look), language (es, fr, ...), "
-    f"voice (/voices lists them), {CAPTIONS_HELP}, and visibility (public or only me).",
+    "voice (/voices lists them), captions, and visibility (public or only me).",
 ]
 _COLOURS = {
     JobStatus.QUEUED: discord.Colour.light_grey(),
@@ -523,7 +523,7 @@ class ShotGraphDiscord(discord.Client):
     async def _greet(self, interaction: discord.Interaction) -> None:
         """A member's first /story in a server: three lines, an example and two buttons,
         for them alone."""
-        greeting = self.core.greeting().replace("Send /story and your story", "Use /story")
+        greeting = self.core.greeting().replace("Send /story and", "Use /story with")
         buttons = discord.ui.View(timeout=None)
         buttons.add_item(WelcomeButton("example"))
         buttons.add_item(WelcomeButton("howto"))

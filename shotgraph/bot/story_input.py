@@ -34,7 +34,7 @@ _FLAGS = {
 }
 _VALUED = {"title", "style", "seed", "language", "voice", "captions"}
 
-CAPTIONS_HELP = "captions burned (in the picture), soft (a track most chat players hide) or off"
+CAPTIONS_HELP = "burned (in the picture), soft (a track most chat players hide) or off"
 OPTIONS_HELP = (
     "--vertical (9:16, for phones) or --landscape (16:9, the default), "
     '--title "Your title", --style "watercolour, warm", --seed 7, --language es, '

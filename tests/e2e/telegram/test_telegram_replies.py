@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from shotgraph.config import Settings
+from shotgraph.queue.client import JobQueue
+from shotgraph.queue.records import Owner
 from tests.e2e.telegram.conftest import StartBot
 from tests.fakes.telegram_api import FakeTelegramApi
 
@@ -228,3 +230,20 @@ async def test_the_shotgraph_bot_telegram_command_serves_until_sigterm(
         code = await asyncio.wait_for(bot.wait(), 15)
 
     assert code == 0
+
+
+@pytest.mark.parametrize("bot_settings", [{"max_active_jobs_per_user": 3}])
+async def test_captions_are_burned_by_default_and_chosen_per_chat_or_story(
+    api: FakeTelegramApi, job_queue: JobQueue
+) -> None:
+    owner = Owner(platform="telegram", user_id="42")
+    await api.reply_to(api.send_text("/story " + STORY))
+    assert "burned" in await api.reply_to(api.send_text("/captions"))
+    assert "from now on: soft" in await api.reply_to(api.send_text("/captions soft"))
+    await api.reply_to(api.send_text("/story " + STORY))
+    await api.reply_to(api.send_text("/story --captions off " + STORY))
+    refused = await api.reply_to(api.send_text("/captions loud"))
+
+    jobs = await job_queue.list_jobs(owner)
+    assert [job.request.captions for job in jobs] == ["off", "soft", "burned"]
+    assert "'loud' is none of those" in refused
