@@ -68,3 +68,42 @@ async def test_queue_lists_waiting_films_by_title_and_author_and_cancel_stops_mi
     quota = await reply("quota")
     assert "Today 0 of your 10 films are used" in quota
     assert "Not counted: 1 film cancelled before drawing" in quota
+
+
+async def test_a_first_story_greets_privately_once_and_help_voices_status_answer(
+    scene: Scene,
+) -> None:
+    await scene.bot()
+
+    first = await scene.story(STORY)
+    greeting = await scene.fake.wait_for(
+        lambda: next((m for m in scene.fake.followups(first) if m.ephemeral), None)
+    )
+    # The progress reply was shown before the greeting, so the greeting could not replace it.
+    progress = scene.fake.original(first)
+    assert progress is not None
+    assert progress.embed["description"].startswith("In the queue")
+    intro, example = greeting.content.split("\n\n")
+    assert len(intro.splitlines()) == 3
+    assert "Use /story with your story" in intro
+    assert example.startswith("For example:\n/story ")
+    assert greeting.custom_ids() == ["shotgraph:example", "shotgraph:howto"]
+    await scene.fake.private_reply(await scene.command("cancel"))
+    later = await scene.story(STORY)
+    await scene.progress(later, "In the queue")
+    assert not [m for m in scene.fake.followups(later) if m.ephemeral], "greeted twice"
+
+    # How it works is /help: the full reference, with the limits in force as numbers.
+    howto = await scene.fake.click(scene.guild, scene.ann, greeting, "shotgraph:howto")
+    reference = await scene.fake.private_reply(howto)
+    assert reference == await scene.fake.private_reply(await scene.command("help"))
+    assert "seed" in reference
+    assert "1 film in the works at once" in reference
+    assert "10 films a day" in reference
+    voices = await scene.fake.private_reply(await scene.command("voices", {"language": "es"}))
+    assert "es-ES-ElviraNeural" in voices
+    status = await scene.fake.private_reply(await scene.command("status"))
+    assert status.splitlines() == [
+        "🎬 Mara ran up the green hill… · queued · just now",
+        "🎬 Mara ran up the green hill… · cancelled · just now",
+    ]
