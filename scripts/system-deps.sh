@@ -8,6 +8,8 @@ missing=()
 # Redis: the queue and its tests need a server; tests start a throwaway one from this binary
 # when nothing answers on REDIS_URL.
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# openssl: the rediss:// test makes a throwaway certificate authority with it.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 # Fonts for title cards and captions; Pillow's built-in font is the fallback.
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import shutil
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
+from redis.exceptions import RedisError
 from rich.console import Console
 from rich.table import Table
 
 from shotgraph.cli_progress import StageBars
 from shotgraph.config import ExecutionProfile, Settings
-from shotgraph.errors import ShotGraphError
+from shotgraph.errors import BackendUnavailable, ShotGraphError
 from shotgraph.health import Role
 from shotgraph.intake import read_story_file
+from shotgraph.logs import configure_logging
 from shotgraph.models import AspectRatio, CostReport, JobResult, ShotPlan, StoryRequest
 from shotgraph.pipeline.gpu.weights import Purpose
+from shotgraph.sizes import spell_bytes
+from shotgraph.storage import open_storage
+from shotgraph.storage.retention import PruneReport, Usage
 
 app = typer.Typer(
     help="ShotGraph: turn a written story into a narrated, scored, subtitled MP4.",
@@ -51,10 +54,7 @@ LengthOption = Annotated[
 
 def _settings(profile: ExecutionProfile | None) -> Settings:
     settings = Settings(execution_profile=profile) if profile else Settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(settings)
     return settings
 
 
@@ -226,6 +226,65 @@ def health(role: Annotated[Role, typer.Argument(help="What to check.")]) -> None
     raise typer.Exit(0 if ok else 1)
 
 
+storage_app = typer.Typer(help="Films and job artefacts in the store.", no_args_is_help=True)
+app.add_typer(storage_app, name="storage")
+
+
+@storage_app.command("usage")
+def storage_usage() -> None:
+    """Bytes kept per kind of file (film, clips, narration, ...) across every job."""
+    from shotgraph.storage.retention import usage
+
+    _print_usage(usage(open_storage(_settings(None))))
+
+
+@storage_app.command("prune")
+def storage_prune() -> None:
+    """Delete films past FILM_RETENTION_DAYS and finished jobs' artefacts past
+    ARTEFACT_RETENTION_HOURS; the job records stay and say the film expired."""
+    from shotgraph.storage.retention import usage
+
+    settings = _settings(None)
+    store = open_storage(settings)
+    before = usage(store)
+    try:
+        report = asyncio.run(_prune(settings))
+    except RedisError as error:
+        # Without the records, running jobs' artefacts cannot be told apart: prune nothing.
+        message = f"Redis at {settings.redis_address} cannot be reached ({error}); nothing pruned."
+        raise _fail(BackendUnavailable(message)) from error
+    out.print(
+        f"Deleted {report.deleted_files} files ({spell_bytes(report.deleted_bytes)}); "
+        f"{len(report.films_expired)} films expired."
+    )
+    after = usage(store)
+    out.print(f"Was {spell_bytes(before.total_bytes)}, now {spell_bytes(after.total_bytes)}:")
+    _print_usage(after)
+
+
+async def _prune(settings: Settings) -> PruneReport:
+    """Prune with the queue at hand: unfinished jobs are spared, expired films recorded."""
+    from shotgraph.queue.client import JobQueue
+    from shotgraph.storage.retention import prune_jobs
+
+    queue = await JobQueue.connect(settings)
+    try:
+        return await prune_jobs(open_storage(settings), queue.store, settings)
+    finally:
+        await queue.close()
+
+
+def _print_usage(found: Usage) -> None:
+    table = Table(title=f"Stored: {found.jobs} jobs, {spell_bytes(found.total_bytes)}")
+    table.add_column("kind")
+    table.add_column("files", justify="right")
+    table.add_column("bytes", justify="right")
+    for kind, size in sorted(found.bytes.items(), key=lambda item: -item[1]):
+        table.add_row(kind, str(found.files[kind]), f"{size:,}")
+    table.add_row("total", str(sum(found.files.values())), f"{found.total_bytes:,}")
+    out.print(table)
+
+
 models_app = typer.Typer(help="The GPU backends' model weights.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
@@ -278,7 +337,10 @@ def doctor() -> None:
     failures = 0
     for check in run_checks(settings):
         failures += not check.ok
-        status = "[green]ok[/]" if check.ok else "[red]problem[/]"
+        if not check.ok:
+            status = "[red]problem[/]"
+        else:
+            status = "[yellow]warning[/]" if check.warning else "[green]ok[/]"
         table.add_row(check.name, status, check.detail)
     out.print(table)
     raise typer.Exit(1 if failures else 0)
@@ -289,15 +351,10 @@ def _stem(story_file: str) -> str:
 
 
 def _deliver(settings: Settings, result: JobResult, target: Path) -> None:
-    """Copy the film and its subtitles out of the job folder to where the user asked."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    root = settings.storage_path
-    for source, destination in (
-        (root / result.files.video, target),
-        (root / result.files.subtitles, target.with_suffix(".srt")),
-    ):
-        if source.resolve() != destination.resolve():
-            shutil.copyfile(source, destination)
+    """Copy the film and its subtitles out of the store to where the user asked."""
+    store = open_storage(settings)
+    store.fetch(result.files.video, target)
+    store.fetch(result.files.subtitles, target.with_suffix(".srt"))
 
 
 def _print_result(result: JobResult, target: Path) -> None:

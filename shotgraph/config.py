@@ -13,6 +13,7 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal, Self
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -219,7 +220,46 @@ class Settings(BaseSettings):
     # Storage and services
     storage_path: Path = Path("./output")
     assets_path: Path = Path("./assets")
-    redis_url: str = "redis://127.0.0.1:6379"
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379",
+        description="redis:// or rediss:// (TLS), with a password: rediss://:secret@host:6380/0",
+    )
+    redis_password: SecretStr | None = Field(
+        default=None, description="Redis's password when REDIS_URL carries none (compose)"
+    )
+    redis_tls_ca_file: Path | None = Field(
+        default=None, description="CA bundle that signed a rediss:// server's certificate"
+    )
+
+    # Where films and artefacts are kept (see storage/); the worker renders in scratch_path
+    # and publishes each finished artefact when the store is an S3 bucket.
+    storage_backend: Literal["local", "s3"] = "local"
+    scratch_path: Path = Field(
+        default=Path("./scratch"), description="the worker's own folder for the job in hand (s3)"
+    )
+    s3_bucket: str | None = None
+    s3_prefix: str = Field(default="shotgraph", description="key prefix inside the bucket")
+    s3_endpoint_url: str | None = Field(
+        default=None, description="R2, MinIO, SeaweedFS...; unset means AWS S3"
+    )
+    s3_region: str = "us-east-1"
+    s3_access_key_id: SecretStr | None = None
+    s3_secret_access_key: SecretStr | None = None
+    s3_presigned_redirect: bool = Field(
+        default=False, description="signed links redirect to a presigned URL of the film"
+    )
+    film_retention_days: float = Field(
+        default=30.0, ge=0, description="films, subtitles, plans and storyboards"
+    )
+    artefact_retention_hours: float = Field(
+        default=72.0, ge=0, description="a finished job's clips, keyframes, narration, music"
+    )
+    storage_prune_interval_s: float = Field(
+        default=3600.0, ge=0, description="how often a worker prunes what expired; 0: never"
+    )
+    min_free_disk_gb: float = Field(
+        default=2.0, ge=0, description="refuse new jobs and stop the running one below this"
+    )
     log_level: str = "WARNING"
 
     # Queue and worker (arq on Redis; see PLATFORM-FACTS.md for why these differ from arq's)
@@ -312,11 +352,26 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _check_s3(self) -> Self:
+        if self.storage_backend == "s3" and not self.s3_bucket:
+            raise ValueError("STORAGE_BACKEND=s3 needs S3_BUCKET")
+        return self
+
+    @model_validator(mode="after")
     def _apply_profile(self) -> Self:
         for field, default in _PROFILE_DEFAULTS[self.execution_profile].items():
             if getattr(self, field) is None:
                 setattr(self, field, default)
         return self
+
+    @property
+    def redis_address(self) -> str:
+        """REDIS_URL with its password hidden, for messages a person reads."""
+        parts = urlsplit(self.redis_url)
+        if parts.password is None:
+            return self.redis_url
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
     def cache_inputs(self, *prefixes: str) -> dict[str, str]:
         """The settings (by field-name prefix) that shape an artefact, for its cache key."""

@@ -16,11 +16,14 @@ import redis
 from pydantic import BaseModel
 
 from shotgraph.config import Settings, resolve_backends
+from shotgraph.logs import secrets_of
 from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
 from shotgraph.pipeline.gpu.weights import configured_weights
 from shotgraph.queue import keys
 from shotgraph.queue.client import quick_redis
 from shotgraph.queue.worker import alive_workers
+from shotgraph.storage import open_storage, work_root
+from shotgraph.storage.disk import free_bytes
 
 # Seconds a Redis check waits before it reports Redis as unreachable.
 _REDIS_TIMEOUT_S = 1.0
@@ -32,6 +35,8 @@ class Check(BaseModel):
     name: str
     ok: bool
     detail: str
+    warning: bool = False
+    """Works, but an operator should change it; not a failure."""
 
 
 def run_checks(settings: Settings) -> Iterator[Check]:
@@ -54,6 +59,7 @@ def run_checks(settings: Settings) -> Iterator[Check]:
         except Exception as exc:  # a doctor reports every failure instead of stopping at one
             ok, detail = False, f"{type(exc).__name__}: {exc}"
         yield Check(name=name, ok=ok, detail=detail)
+    yield _logging(settings)
 
 
 def _python(settings: Settings) -> tuple[bool, str]:
@@ -137,8 +143,8 @@ def _redis(settings: Settings) -> tuple[bool, str]:
         with quick_redis(settings, _REDIS_TIMEOUT_S) as client:
             client.ping()
     except redis.RedisError as exc:
-        return False, f"{settings.redis_url}: {exc} (only `shotgraph render` works without it)"
-    return True, f"{settings.redis_url} answers (needed by the worker, bots and API)"
+        return False, f"{settings.redis_address}: {exc} (only `shotgraph render` works without it)"
+    return True, f"{settings.redis_address} answers (needed by the worker, bots and API)"
 
 
 def _workers(settings: Settings) -> tuple[bool, str]:
@@ -169,13 +175,39 @@ def _worker_line(name: str, raw: bytes | None) -> str:
     return f"{name} ({'; '.join(facts)})"
 
 
+def _logging(settings: Settings) -> Check:
+    """Secrets are redacted at every level, but a debug log of a production box still holds
+    every story, prompt and chat id: say so."""
+    count = len(secrets_of(settings))
+    redacted = (
+        f"the {count} configured secrets, bot tokens and signed links are redacted from every line"
+    )
+    level = settings.log_level.upper()
+    if level == "DEBUG" and settings.execution_profile == "prod_gpu":
+        return Check(
+            name="logging",
+            ok=True,
+            warning=True,
+            detail=f"LOG_LEVEL=DEBUG on a prod_gpu box logs every story and request; use INFO "
+            f"or WARNING ({redacted})",
+        )
+    return Check(name="logging", ok=True, detail=f"LOG_LEVEL={level}; {redacted}")
+
+
 def _storage(settings: Settings) -> tuple[bool, str]:
-    path = settings.storage_path
+    path = work_root(settings)
     path.mkdir(parents=True, exist_ok=True)
     probe = path / ".doctor-probe"
     probe.write_text("ok")
     probe.unlink()
-    return True, f"{path.resolve()} is writable"
+    free_gb = free_bytes(path) / 1e9
+    ok = free_gb >= settings.min_free_disk_gb
+    room = f"{free_gb:.1f} GB free (MIN_FREE_DISK_GB={settings.min_free_disk_gb:g})"
+    if settings.storage_backend == "s3":
+        open_storage(settings).stat("jobs/.doctor-probe")  # raises if the bucket refuses us
+        where = f"bucket {settings.s3_bucket} at {settings.s3_endpoint_url or 'AWS'} answers"
+        return ok, f"{where}; scratch {path.resolve()} is writable, {room}"
+    return ok, f"{path.resolve()} is writable, {room}"
 
 
 def _backends(settings: Settings) -> tuple[bool, str]:

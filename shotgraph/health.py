@@ -17,6 +17,7 @@ from shotgraph.config import Settings
 from shotgraph.queue import keys
 from shotgraph.queue.client import quick_redis
 from shotgraph.queue.worker import alive_workers
+from shotgraph.storage.disk import DiskFull, check_disk, worker_disks
 
 _TIMEOUT_S = 3
 
@@ -36,13 +37,17 @@ def check(role: Role, settings: Settings) -> tuple[bool, str]:
             client.ping()
             beats = client.hgetall(keys.WORKERS) if role is Role.WORKER else {}
     except redis.RedisError as exc:
-        return False, f"{settings.redis_url}: {exc}"
+        return False, f"{settings.redis_address}: {exc}"
     if role is Role.REDIS:
-        return True, f"{settings.redis_url} answers"
+        return True, f"{settings.redis_address} answers"
     host = socket.gethostname()
     alive = alive_workers(beats, settings.job_heartbeat_ttl_s)
     mine = [name for name in alive if name.startswith(f"{host}-")]
     if mine:
+        try:
+            check_disk(worker_disks(settings), settings.min_free_disk_gb)
+        except DiskFull as low:
+            return False, f"worker {mine[0]}: {low}"
         return True, f"worker {mine[0]} is beating"
     return False, f"no worker on {host} has beaten in {settings.job_heartbeat_ttl_s:.0f}s"
 

@@ -93,6 +93,30 @@ class Place(StrEnum):
     MOUNTAINS = "mountains"
     DESERT = "desert"
     VILLAGE = "village"
+    TOWN = "town"
+    RIVER = "river"
+    ROAD = "road"
+    FIELDS = "fields"
+    SNOW = "snow"
+    CAVE = "cave"
+    SPACE = "space"
+
+
+class Season(StrEnum):
+    SPRING = "spring"
+    SUMMER = "summer"
+    AUTUMN = "autumn"
+    WINTER = "winter"
+
+
+class Weather(StrEnum):
+    """What falls from or hangs in the sky; it changes the picture, not the place."""
+
+    CLEAR = "clear"
+    RAIN = "rain"
+    SNOW = "snow"
+    STORM = "storm"
+    FOG = "fog"
 
 
 class ShotType(StrEnum):
@@ -142,6 +166,14 @@ class Character(BaseModel):
     gender: Literal["female", "male", "unknown"] = "unknown"
     aliases: list[str] = Field(default_factory=list)
     mentions: Annotated[int, Field(ge=0)] = 0
+    kind: Annotated[str, Field(min_length=1, max_length=40)] = "person"
+    """What they are: `person`, or an animal, creature or machine (`fox`, `owl`, `dragon`,
+    `robot`); the animatic draws that kind, with the traits its description names."""
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _plain_kind(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) and value.strip() else "person"
 
 
 class Setting(BaseModel):
@@ -151,6 +183,11 @@ class Setting(BaseModel):
     place: Place = Place.HILLS
     time_of_day: TimeOfDay = TimeOfDay.DAY
     mood: Mood = Mood.CALM
+    season: Season | None = None
+    weather: Weather = Weather.CLEAR
+    features: list[str] = Field(default_factory=list)
+    """What kind of this place it is, in words the animatic draws (`birch`, `harbour`,
+    `bridge`, `kitchen`, `den`, `spaceship`); words it does not know are left out."""
 
 
 class SpokenLine(BaseModel):
@@ -174,6 +211,9 @@ class Shot(BaseModel):
     negative_prompt: Annotated[str, Field(max_length=500)] = ""
     narration: list[SpokenLine] = Field(default_factory=list)
     characters: list[str] = Field(default_factory=list)
+    props: list[str] = Field(default_factory=list)
+    """Things the shot's words name (`lantern`, `boat`, `house`): drawn in the shot, and an
+    insert shot shows the first one large."""
     transition: Transition = Transition.CUT
     motion_strength: Annotated[float, Field(ge=0.0, le=1.0)] = 0.5
 

@@ -3,6 +3,7 @@ folder per test, and (for the queue, the API and the bots) a Redis database and 
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from shotgraph.config import Settings
 from shotgraph.queue.client import JobQueue
 from tests.helpers.redis_server import TEST_DB, flush, redis_server
+from tests.helpers.s3_server import ACCESS_KEY, BUCKET, SECRET_KEY, s3_server
 from tests.helpers.worker_process import WorkerProcess
 
 
@@ -76,6 +78,27 @@ async def job_queue(queue_settings: Settings) -> AsyncIterator[JobQueue]:
     queue = await JobQueue.connect(queue_settings)
     yield queue
     await queue.close()
+
+
+@pytest.fixture(scope="session")
+def s3_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real S3 server (SeaweedFS) for the session, with the test bucket in it."""
+    with s3_server(tmp_path_factory.mktemp("s3")) as url:
+        yield url
+
+
+@pytest.fixture
+def s3_overrides(s3_url: str, tmp_path: Path) -> dict[str, object]:
+    """Settings for STORAGE_BACKEND=s3 under a key prefix of the test's own."""
+    return {
+        "storage_backend": "s3",
+        "s3_bucket": BUCKET,
+        "s3_prefix": f"test-{tmp_path.name}-{time.time_ns()}",
+        "s3_endpoint_url": s3_url,
+        "s3_access_key_id": ACCESS_KEY,
+        "s3_secret_access_key": SECRET_KEY,
+        "scratch_path": tmp_path / "scratch",
+    }
 
 
 @pytest.fixture

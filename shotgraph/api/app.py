@@ -13,6 +13,7 @@ from shotgraph.api.dependencies import api_key_names
 from shotgraph.api.routes import files, health, jobs
 from shotgraph.config import Settings
 from shotgraph.queue.client import JobQueue
+from shotgraph.storage import open_storage
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.storage = open_storage(settings)
     app.state.api_keys = api_key_names(settings)
     errors.install(app)
     for module in (health, jobs, files):

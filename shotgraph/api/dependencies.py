@@ -11,6 +11,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from shotgraph.config import Settings
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobRecord, Owner
+from shotgraph.storage import Storage
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from API_KEYS.")
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key.")
@@ -22,6 +23,10 @@ def get_settings(request: Request) -> Settings:
 
 def get_queue(request: Request) -> JobQueue:
     return request.app.state.queue
+
+
+def get_storage(request: Request) -> Storage:
+    return request.app.state.storage
 
 
 def api_key_names(settings: Settings) -> dict[str, str]:
@@ -63,6 +68,7 @@ def current_owner(
 QueueDep = Annotated[JobQueue, Depends(get_queue)]
 OwnerDep = Annotated[Owner, Depends(current_owner)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+StorageDep = Annotated[Storage, Depends(get_storage)]
 
 
 async def owned_job(job_id: str, queue: QueueDep, owner: OwnerDep) -> JobRecord:

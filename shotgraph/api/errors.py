@@ -10,6 +10,8 @@ from shotgraph.errors import BackendUnavailable, InvalidStory, ShotGraphError
 from shotgraph.queue.client import JobNotFound, NothingToCancel, StoryTooLong
 from shotgraph.queue.limits import QuotaExceeded
 from shotgraph.queue.records import JobRecord, JobStatus
+from shotgraph.storage.disk import DiskFull
+from shotgraph.storage.retention import FilmExpired
 
 
 class NotFinished(ShotGraphError):
@@ -25,7 +27,9 @@ _STATUS: list[tuple[type[ShotGraphError], int]] = [
     (QuotaExceeded, 429),
     (LinkInvalid, 403),
     (LinkExpired, 410),
+    (FilmExpired, 410),
     (BackendUnavailable, 503),
+    (DiskFull, 503),
 ]
 
 

@@ -7,6 +7,8 @@ without a database lookup of the link itself.
 
 from __future__ import annotations
 
+import time
+
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from shotgraph.config import Settings
@@ -40,6 +42,11 @@ class DownloadLinks:
 
     def url_for(self, job_id: str) -> str:
         return f"{self._base}/v/{self._serializer.dumps(job_id)}"
+
+    def expires_in_s(self, token: str) -> int:
+        """Seconds the (valid) link has left: a presigned URL made for it expires with it."""
+        _, signed_at = self._serializer.loads(token, max_age=self._ttl_s, return_timestamp=True)
+        return max(1, int(self._ttl_s - (time.time() - signed_at.timestamp())))
 
     def job_id_from(self, token: str) -> str:
         try:

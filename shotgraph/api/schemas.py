@@ -20,6 +20,8 @@ class JobView(BaseModel):
     finished_at: float | None = None
     error: str | None = None
     result: JobResult | None = None
+    film_expired_at: float | None = None
+    """When retention deleted the film; the result stays for the record."""
 
     @classmethod
     def of(cls, record: JobRecord, position: int | None = None) -> JobView:
@@ -33,6 +35,7 @@ class JobView(BaseModel):
             finished_at=record.finished_at,
             error=record.error if record.status is JobStatus.FAILED else None,
             result=record.result,
+            film_expired_at=record.film_expired_at,
         )
 
 
@@ -45,3 +48,5 @@ class HealthView(BaseModel):
     status: str
     redis: bool
     workers: int
+    disk: str = "ok"
+    """"ok", or why new films are refused for want of disk space (MIN_FREE_DISK_GB)."""

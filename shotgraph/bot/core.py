@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,12 +22,13 @@ from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import InvalidStory, ShotGraphError
 from shotgraph.models import AspectRatio, Captions, StoryRequest
-from shotgraph.pipeline.artefacts import JobFolder
 from shotgraph.pipeline.speech.edge_voices import voices_for_language
 from shotgraph.queue.client import JobQueue, NothingToCancel
 from shotgraph.queue.limits import QuotaUsage
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
 from shotgraph.sizes import spell_bytes
+from shotgraph.storage import local_copy, open_storage
+from shotgraph.storage.retention import JOBS_PREFIX, FilmExpired, expired_sentence
 
 log = logging.getLogger(__name__)
 
@@ -91,23 +91,31 @@ class BotCore:
         return await self.submit(story_input, record.owner)
 
     async def film_file(self, job_id: str, user: Owner, which: str) -> tuple[JobRecord, Path]:
-        """A finished film's file (`video`, `subtitles`, ...) on disk, or one sentence why not."""
+        """A finished film's file (`video`, `subtitles`, ...) on this machine, or one sentence
+        saying why not."""
         record = await self.queue.job_for(job_id, user)
         if record.result is None:
             raise InvalidStory(f'"{record.title}" is {record.status.value}: it has no film yet.')
-        path = self.settings.storage_path / getattr(record.result.files, which)
-        if not path.exists():
-            raise InvalidStory(f'"{record.title}" has been deleted.')
+        path = None
+        if record.film_expired_at is None:
+            key = getattr(record.result.files, which)
+            path = await asyncio.to_thread(
+                local_copy, open_storage(self.settings), key, self.settings
+            )
+        if path is None:
+            raise FilmExpired(expired_sentence(self.settings))
         return record, path
 
     async def delete_film(self, job_id: str, user: Owner) -> JobRecord:
-        """Remove a film and everything made for it; the author or a moderator asks."""
+        """Remove a film and everything kept for it; the author or a moderator asks. The
+        record stays (so /status can say so), marked as having no film any more."""
         record = await self.queue.job_for(job_id, user)
         if not record.status.finished:
             raise InvalidStory(f'"{record.title}" is still in the works: cancel it instead.')
-        await asyncio.to_thread(
-            shutil.rmtree, JobFolder(self.settings.storage_path, job_id).path, True
-        )
+        store = open_storage(self.settings)
+        kept = await asyncio.to_thread(store.list, f"{JOBS_PREFIX}{job_id}/")
+        await asyncio.to_thread(store.delete, [stored.key for stored in kept])
+        await self.queue.store.mark_film_expired(job_id)
         log.info("job %s: film deleted by %s", job_id, user.key)
         return record
 

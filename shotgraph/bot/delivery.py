@@ -16,6 +16,8 @@ from shotgraph.errors import BackendUnavailable
 from shotgraph.models import JobResult
 from shotgraph.pipeline.composition.ffmpeg import FfmpegFailed, run_ffmpeg
 from shotgraph.sizes import spell_bytes
+from shotgraph.storage import local_copy, open_storage
+from shotgraph.storage.retention import expired_sentence
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ _FIT_LONG_SIDE = 854
 class Delivery(BaseModel):
     """What to post: a file to upload, or a link (with why, for the message)."""
 
-    kind: Literal["upload", "link", "unavailable"]
+    kind: Literal["upload", "link", "unavailable", "expired"]
     path: Path | None = None
     url: str | None = None
     reduced: bool = False
@@ -41,9 +43,17 @@ class Delivery(BaseModel):
     note: str = ""
 
 
-async def plan_delivery(settings: Settings, result: JobResult, limit_bytes: int) -> Delivery:
-    """The best way to get the film into a chat whose uploads stop at `limit_bytes`."""
-    film = settings.storage_path / result.files.video
+async def plan_delivery(
+    settings: Settings, result: JobResult, limit_bytes: int, expired: bool = False
+) -> Delivery:
+    """The best way to get the film into a chat whose uploads stop at `limit_bytes`; the film
+    comes from the store (a copy is fetched when the store is a bucket)."""
+    film = None
+    if not expired:
+        store = open_storage(settings)
+        film = await asyncio.to_thread(local_copy, store, result.files.video, settings)
+    if film is None:
+        return Delivery(kind="expired", note=expired_sentence(settings))
     if film.stat().st_size <= limit_bytes:
         return Delivery(kind="upload", path=film)
     fitted = await fit_to_size(film, result.duration_s, limit_bytes)

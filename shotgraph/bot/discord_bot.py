@@ -58,6 +58,7 @@ from shotgraph.models import AspectRatio, Captions, JobResult
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner, Platform
+from shotgraph.storage import local_copy, open_storage
 
 log = logging.getLogger(__name__)
 
@@ -760,7 +761,7 @@ class ShotGraphDiscord(discord.Client):
             return
         assert record.result is not None
         delivery = await plan_delivery(self.settings, record.result, interaction.filesize_limit)
-        files = self._film_files(record, record.result, delivery, interaction.filesize_limit)
+        files = await self._film_files(record, record.result, delivery, interaction.filesize_limit)
         embed = result_embed(record, record.result, delivery, _has_thumbnail(files))
         await interaction.response.send_message(
             embed=embed, files=files, view=result_buttons(record), ephemeral=True
@@ -790,7 +791,8 @@ class ShotGraphDiscord(discord.Client):
         ref = _ref(record)
         if ref is None:
             raise RuntimeError(f"job {record.job_id} has no progress message to deliver to")
-        delivery = await plan_delivery(self.settings, result, ref.upload_limit)
+        expired = record.film_expired_at is not None
+        delivery = await plan_delivery(self.settings, result, ref.upload_limit, expired)
         try:
             await self._post_film(record, ref, result, delivery)
         except discord.HTTPException as error:
@@ -813,7 +815,7 @@ class ShotGraphDiscord(discord.Client):
         edit notifies no one); then the progress message goes, and the author alone learns
         what the LLM calls cost."""
         limit = ref.upload_limit if limit is None else limit
-        files = self._film_files(record, result, delivery, limit)
+        files = await self._film_files(record, result, delivery, limit)
         embed = result_embed(record, result, delivery, _has_thumbnail(files))
         await self._post(record, ref, embed, result_buttons(record), files)
         fresh = _ref(await self.core.queue.get(record.job_id)) or ref
@@ -825,7 +827,7 @@ class ShotGraphDiscord(discord.Client):
             with contextlib.suppress(discord.HTTPException):
                 await webhook.send(cost_text(result), ephemeral=True)
 
-    def _film_files(
+    async def _film_files(
         self, record: JobRecord, result: JobResult, delivery: Delivery, limit: int
     ) -> list[discord.File]:
         """The film when it is uploaded, and its thumbnail for the embed when both fit the
@@ -834,8 +836,10 @@ class ShotGraphDiscord(discord.Client):
         if delivery.kind == "upload" and delivery.path is not None:
             files.append(discord.File(delivery.path, filename=film_filename(record.title)))
             size = delivery.path.stat().st_size
-        thumbnail = self.settings.storage_path / result.files.thumbnail
-        if thumbnail.exists() and size + thumbnail.stat().st_size <= limit:
+        thumbnail = await asyncio.to_thread(
+            local_copy, open_storage(self.settings), result.files.thumbnail, self.settings
+        )
+        if thumbnail is not None and size + thumbnail.stat().st_size <= limit:
             files.append(discord.File(thumbnail, filename=THUMBNAIL_NAME))
         return files
 

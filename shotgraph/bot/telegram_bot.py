@@ -75,6 +75,7 @@ from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
 from shotgraph.sizes import spell_bytes
+from shotgraph.storage import local_copy, open_storage
 
 log = logging.getLogger(__name__)
 
@@ -482,7 +483,8 @@ class TelegramBot:
         """The film, uploaded when it fits, else a smaller encode, else a link, under its
         caption and buttons."""
         limit = self.settings.telegram_upload_limit_bytes
-        delivery = await plan_delivery(self.settings, result, limit)
+        expired = record.film_expired_at is not None
+        delivery = await plan_delivery(self.settings, result, limit, expired)
         caption = _caption(record, result, delivery)
         chat_id = record.owner.chat_id
         bot = self.application.bot
@@ -491,7 +493,10 @@ class TelegramBot:
             text = f"{caption}\n{delivery.url}" if delivery.url else caption
             await _with_flood_wait(lambda: bot.send_message(chat_id, text, reply_markup=buttons))
             return
-        thumbnail = _thumbnail(self.settings.storage_path / result.files.thumbnail)
+        still = await asyncio.to_thread(
+            local_copy, open_storage(self.settings), result.files.thumbnail, self.settings
+        )
+        thumbnail = _thumbnail(still) if still is not None else None
         size = {} if delivery.reduced else {"width": result.width, "height": result.height}
         film = delivery.path
 

@@ -6,6 +6,7 @@ folder keyed by their inputs, so running the same job again skips everything alr
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from shotgraph.config import Settings
@@ -31,6 +32,7 @@ from shotgraph.pipeline.stages.safety import run_safety
 from shotgraph.pipeline.stages.scenes import run_scenes
 from shotgraph.pipeline.stages.shots import run_shots
 from shotgraph.pipeline.stages.visuals import run_visuals
+from shotgraph.storage import publish_store, work_root
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ class Orchestrator:
     def __init__(self, settings: Settings, backends: Backends | None = None) -> None:
         self.settings = settings
         self.backends = backends or build_backends(settings)
+        self.store = publish_store(settings)
 
     async def run(
         self,
@@ -49,6 +52,16 @@ class Orchestrator:
         job_id: str | None = None,
     ) -> JobResult:
         job = self._start(request, progress, job_id)
+        try:
+            return await self._render(job)
+        finally:
+            # Whatever was finished is in the store; the scratch copy would only fill the disk.
+            job.folder.drop_scratch()
+
+    async def _render(self, job: JobRun) -> JobResult:
+        fetched = await asyncio.to_thread(job.folder.fetch_stored)
+        if fetched:
+            log.info("job %s: %d files fetched from the store", job.folder.job_id, fetched)
         digest, plan = await self._plan(job)
         plan = await run_safety(job, digest, plan)
         narration = await run_narration(job, plan)
@@ -93,7 +106,9 @@ class Orchestrator:
             settings=self.settings,
             backends=self.backends,
             request=request,
-            folder=JobFolder(self.settings.storage_path, job_id),
+            folder=JobFolder(
+                work_root(self.settings), job_id, self.store, self.settings.min_free_disk_gb
+            ),
             reporter=StageReporter(progress),
             notes=list(self.backends.choice.notes),
         )

@@ -12,6 +12,7 @@ import statistics
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 import redis
 from arq import create_pool
@@ -27,6 +28,7 @@ from shotgraph.pipeline.artefacts import JOB_ID_PATTERN
 from shotgraph.queue import events, keys
 from shotgraph.queue.limits import Limits
 from shotgraph.queue.records import JobRecord, JobStatus, JobStore, Owner
+from shotgraph.storage.disk import DiskFull, check_disk, intake_disks
 
 # The arq function name of a film job; the worker registers a function of this name.
 RENDER_JOB = "render_story"
@@ -56,7 +58,10 @@ class StoryTooLong(ShotGraphError):
 def quick_redis(settings: Settings, timeout_s: float) -> Iterator[redis.Redis]:
     """A blocking client that gives up after `timeout_s`, for one-shot checks (doctor, health)."""
     client = redis.Redis.from_url(
-        settings.redis_url, socket_connect_timeout=timeout_s, socket_timeout=timeout_s
+        settings.redis_url,
+        socket_connect_timeout=timeout_s,
+        socket_timeout=timeout_s,
+        **_connection_options(settings),
     )
     try:
         yield client
@@ -65,7 +70,24 @@ def quick_redis(settings: Settings, timeout_s: float) -> Iterator[redis.Redis]:
 
 
 def redis_settings(settings: Settings) -> RedisSettings:
-    return RedisSettings.from_dsn(settings.redis_url)
+    """arq's connection settings: REDIS_URL (rediss:// for TLS, a password in it) and the CA
+    bundle of a rediss:// server with a private certificate."""
+    found = RedisSettings.from_dsn(settings.redis_url)
+    options = _connection_options(settings)
+    found.password = options.get("password", found.password)
+    found.ssl_ca_certs = options.get("ssl_ca_certs", found.ssl_ca_certs)
+    return found
+
+
+def _connection_options(settings: Settings) -> dict[str, str]:
+    """REDIS_PASSWORD when the URL has none, and the CA bundle of a rediss:// server."""
+    options: dict[str, str] = {}
+    url = urlsplit(settings.redis_url)
+    if url.password is None and settings.redis_password is not None:
+        options["password"] = settings.redis_password.get_secret_value()
+    if url.scheme == "rediss" and settings.redis_tls_ca_file is not None:
+        options["ssl_ca_certs"] = str(settings.redis_tls_ca_file)
+    return options
 
 
 async def connect(settings: Settings) -> ArqRedis:
@@ -96,6 +118,7 @@ class JobQueue:
         size = len(request.story.encode())
         if size > self.settings.max_story_bytes:
             raise StoryTooLong(too_big_message("The story", size, self.settings.max_story_bytes))
+        await self.check_disk()
         job_id = secrets.token_hex(8)
         await self.limits.admit(job_id, owner)
         record = JobRecord(
@@ -170,10 +193,11 @@ class JobQueue:
         if not raw:
             return None
         typical = statistics.median(float(value) for value in raw)
+        from shotgraph.queue.worker import alive_workers  # the worker module imports this one
+
         beats = await self.redis.hgetall(keys.WORKERS)
-        fresh_after = time.time() - self.settings.job_heartbeat_ttl_s
-        workers = sum(1 for beat in beats.values() if float(beat) >= fresh_after)
-        slots = workers * self.settings.worker_max_jobs
+        workers = alive_workers(beats, self.settings.job_heartbeat_ttl_s)
+        slots = len(workers) * self.settings.worker_max_jobs
         if slots == 0:
             return None
         running = len(await self.running_ids())
@@ -198,6 +222,24 @@ class JobQueue:
         """Films being made (oldest first), then the waiting ones in the order they start."""
         running = sorted(await self.store.many(await self.running_ids()), key=_started)
         return running + await self.waiting()
+
+    async def check_disk(self) -> None:
+        """Raise DiskFull when the local store, or every live worker's disk, is below
+        MIN_FREE_DISK_GB: a film started now would fail at some write."""
+        check_disk(intake_disks(self.settings), self.settings.min_free_disk_gb)
+        low = {
+            name.decode(): why.decode()
+            for name, why in (await self.redis.hgetall(keys.WORKER_DISK_LOW)).items()
+        }
+        if not low:
+            return
+        from shotgraph.queue.worker import alive_workers  # the worker module imports this one
+
+        alive = alive_workers(
+            await self.redis.hgetall(keys.WORKERS), self.settings.job_heartbeat_ttl_s
+        )
+        if alive and all(name in low for name in alive):
+            raise DiskFull(low[alive[0]])
 
     async def get(self, job_id: str) -> JobRecord:
         record = await self.store.get(job_id) if JOB_ID_PATTERN.match(job_id) else None

@@ -20,6 +20,8 @@ WORKERS = f"{PREFIX}:workers"
 WORKER_MODELS = f"{PREFIX}:workers:models"
 # List (newest first, capped): seconds each recent film took to run, for queue wait estimates.
 RECENT_RUN_SECONDS = f"{PREFIX}:jobs:run-seconds"
+# Hash of worker id -> why it is below MIN_FREE_DISK_GB (absent while it has room).
+WORKER_DISK_LOW = f"{PREFIX}:workers:disk-low"
 
 
 def job(job_id: str) -> str:

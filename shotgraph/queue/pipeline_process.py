@@ -23,6 +23,7 @@ from pydantic import BaseModel
 
 from shotgraph.config import Settings
 from shotgraph.errors import ShotGraphError
+from shotgraph.logs import configure_logging
 from shotgraph.models import JobResult, StageEvent, StoryRequest
 from shotgraph.pipeline.gpu.manager import ModelReport, model_report
 
@@ -182,9 +183,7 @@ def serve(settings: Settings, conn: Connection) -> None:
     """The child's main loop: build the backends once, then run jobs as they come."""
     from shotgraph.pipeline.orchestrator import Orchestrator
 
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(settings)
     try:
         orchestrator = Orchestrator(settings)
         orchestrator.backends.load_models()

@@ -76,6 +76,8 @@ class JobRecord(BaseModel):
     delivered: bool = False
     error: str | None = None
     result: JobResult | None = None
+    film_expired_at: float | None = None
+    """When retention deleted the film (see storage/retention.py); the record stays."""
 
 
 def _encode(value: Any) -> bytes:
@@ -92,6 +94,14 @@ redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1
 """
 
+# Lua: set fields of a record only while it exists (a lapsed record must not come back as a
+# stub). KEYS: job hash; ARGV: field/value pairs.
+_SET_IF_RECORDED = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+"""
+
 
 class JobStore:
     """Reads and writes job records; every write goes through here."""
@@ -100,6 +110,7 @@ class JobStore:
         self.redis = redis
         self.record_ttl_s = record_ttl_s
         self._finish_once = redis.register_script(_FINISH_ONCE)
+        self._set_if_recorded = redis.register_script(_SET_IF_RECORDED)
 
     async def create(self, record: JobRecord) -> None:
         owner = record.owner
@@ -143,6 +154,12 @@ class JobStore:
             pipe.expire(keys.job(record.job_id), self.record_ttl_s)
             await pipe.execute()
         return True
+
+    async def mark_film_expired(self, job_id: str) -> None:
+        """Say in the record that its film is gone; a record that expired itself stays gone."""
+        await self._set_if_recorded(
+            keys=[keys.job(job_id)], args=["film_expired_at", _encode(time.time())]
+        )
 
     async def unfinished(self) -> list[JobRecord]:
         return await self.many(sorted(_decode_all(await self.redis.smembers(keys.UNFINISHED_JOBS))))

@@ -34,6 +34,9 @@ from shotgraph.queue.pipeline_process import (
     PipelineStopped,
 )
 from shotgraph.queue.records import JobRecord, JobStatus
+from shotgraph.storage import open_storage
+from shotgraph.storage.disk import DiskFull, check_disk, worker_disks
+from shotgraph.storage.retention import prune_jobs
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +67,8 @@ class JobRunner:
 
     async def start(self) -> None:
         """Load the models (in each pipeline process), then take over jobs of dead workers."""
+        # A store that cannot be written stops the worker here, not every job at its end.
+        await asyncio.to_thread(open_storage(self.settings).prepare)
         for pipeline in self._pipelines:
             try:
                 await pipeline.start()
@@ -79,6 +84,10 @@ class JobRunner:
             asyncio.create_task(self._every(self.settings.sweep_interval_s, self.sweep)),
             asyncio.create_task(self._every(self.settings.job_heartbeat_s, self._beat_worker)),
         ]
+        if self.settings.storage_prune_interval_s > 0:
+            self._background.append(
+                asyncio.create_task(self._every(self.settings.storage_prune_interval_s, self.prune))
+            )
 
     async def close(self) -> None:
         for task in self._background:
@@ -86,6 +95,7 @@ class JobRunner:
         await asyncio.gather(*self._background, return_exceptions=True)
         await self.queue.redis.hdel(keys.WORKERS, self.worker_id)
         await self.queue.redis.hdel(keys.WORKER_MODELS, self.worker_id)
+        await self.queue.redis.hdel(keys.WORKER_DISK_LOW, self.worker_id)
         for pipeline in self._pipelines:
             await pipeline.close()
 
@@ -247,8 +257,26 @@ class JobRunner:
         ttl_ms = int(self.settings.job_heartbeat_ttl_s * 1000)
         await self.queue.redis.set(keys.heartbeat(job_id), self.worker_id.encode(), px=ttl_ms)
 
+    async def prune(self) -> None:
+        """Delete what retention let expire (see storage/retention.py)."""
+        report = await prune_jobs(open_storage(self.settings), self.queue.store, self.settings)
+        if report.deleted_files:
+            log.info(
+                "pruned %d files (%d bytes); films expired: %s",
+                report.deleted_files,
+                report.deleted_bytes,
+                ", ".join(report.films_expired) or "none",
+            )
+
     async def _beat_worker(self) -> None:
         await self.queue.redis.hset(keys.WORKERS, self.worker_id, str(time.time()))
+        # Intake refuses new films while every live worker is short of disk (disk.py).
+        try:
+            check_disk(worker_disks(self.settings), self.settings.min_free_disk_gb)
+        except DiskFull as low:
+            await self.queue.redis.hset(keys.WORKER_DISK_LOW, self.worker_id, str(low))
+        else:
+            await self.queue.redis.hdel(keys.WORKER_DISK_LOW, self.worker_id)
 
     @staticmethod
     async def _every(interval_s: float, action: Callable[..., Any], *args: Any) -> None:

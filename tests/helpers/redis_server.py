@@ -13,6 +13,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import redis
@@ -72,3 +73,75 @@ def flush(url: str) -> None:
         client.flushdb()
     finally:
         client.close()
+
+
+@dataclass(frozen=True)
+class PrivateRedis:
+    url: str
+    """With the password, and rediss:// when it speaks TLS."""
+    ca_file: Path | None = None
+
+
+@contextmanager
+def private_redis_server(folder: Path, password: str, tls: bool = False) -> Iterator[PrivateRedis]:
+    """A throwaway redis-server of the test's own that requires `password` (and, with `tls`,
+    speaks only TLS with a certificate from a throwaway CA): never the shared one."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is not installed (scripts/system-deps.sh)")
+    folder.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    command = [binary, "--bind", "127.0.0.1", "--save", "", "--dir", str(folder)]
+    command += ["--requirepass", password]
+    ca_file = None
+    if tls:
+        ca_file = _throwaway_certificates(folder)
+        command += ["--port", "0", "--tls-port", str(port)]
+        command += ["--tls-cert-file", str(folder / "server.crt")]
+        command += ["--tls-key-file", str(folder / "server.key")]
+        command += ["--tls-ca-cert-file", str(ca_file), "--tls-auth-clients", "no"]
+    else:
+        command += ["--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    scheme = "rediss" if tls else "redis"
+    found = PrivateRedis(url=f"{scheme}://:{password}@127.0.0.1:{port}/0", ca_file=ca_file)
+    try:
+        deadline = time.monotonic() + 10
+        while not _answers_private(found):
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"redis-server on port {port} did not start")
+            time.sleep(0.05)
+        yield found
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _answers_private(server: PrivateRedis) -> bool:
+    options = {"ssl_ca_certs": str(server.ca_file)} if server.ca_file else {}
+    client = redis.Redis.from_url(
+        server.url, socket_connect_timeout=0.5, socket_timeout=0.5, **options
+    )
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def _throwaway_certificates(folder: Path) -> Path:
+    """A CA and a server certificate for 127.0.0.1 signed by it; returns the CA's file."""
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test-ca",
+            "-keyout", "ca.key", "-out", "ca.crt")  # fmt: skip
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+            "-keyout", "server.key", "-out", "server.csr")  # fmt: skip
+    (folder / "san.ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-days", "1", "-extfile", "san.ext",
+            "-out", "server.crt")  # fmt: skip
+    return folder / "ca.crt"

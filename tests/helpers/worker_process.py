@@ -14,10 +14,11 @@ import sys
 import time
 from pathlib import Path
 
-import redis
+from pydantic import SecretStr
 
 from shotgraph.config import Settings
 from shotgraph.queue import keys
+from shotgraph.queue.client import quick_redis
 
 # The settings a worker subprocess inherits from the test's Settings object.
 _PASSED = (
@@ -28,6 +29,8 @@ _PASSED = (
     "video_fps",
     "video_crf",
     "redis_url",
+    "redis_tls_ca_file",
+    "redis_password",
     "queue_name",
     "job_timeout_s",
     "job_heartbeat_s",
@@ -35,6 +38,17 @@ _PASSED = (
     "sweep_interval_s",
     "cancel_grace_s",
     "shutdown_grace_s",
+    "storage_backend",
+    "scratch_path",
+    "s3_bucket",
+    "s3_prefix",
+    "s3_endpoint_url",
+    "s3_access_key_id",
+    "s3_secret_access_key",
+    "min_free_disk_gb",
+    "storage_prune_interval_s",
+    "film_retention_days",
+    "artefact_retention_hours",
 )
 
 
@@ -47,8 +61,14 @@ class WorkerProcess:
 
     def start(self, timeout_s: float = 60) -> WorkerProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "VIDEO_"))}
-        env.update({name.upper(): str(getattr(self.settings, name)) for name in _PASSED})
-        env["LOG_LEVEL"] = "INFO"
+        for name in _PASSED:
+            value = getattr(self.settings, name)
+            if isinstance(value, SecretStr):
+                value = value.get_secret_value()
+            if value is not None:
+                env[name.upper()] = str(value)
+        # At least INFO, so a test can read what the worker did; DEBUG when the test asks.
+        env["LOG_LEVEL"] = "DEBUG" if self.settings.log_level.upper() == "DEBUG" else "INFO"
         self.folder.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
@@ -64,8 +84,7 @@ class WorkerProcess:
 
     def _wait_ready(self, timeout_s: float) -> None:
         """Ready once its first beat is in Redis: its pipeline process has built its backends."""
-        client = redis.Redis.from_url(self.settings.redis_url)
-        try:
+        with quick_redis(self.settings, timeout_s=5) as client:
             deadline = time.monotonic() + timeout_s
             while not any(
                 name.decode().endswith(f"-{self.pid}") for name in client.hkeys(keys.WORKERS)
@@ -75,8 +94,6 @@ class WorkerProcess:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"worker not ready in {timeout_s}s:\n{self.output()}")
                 time.sleep(0.05)
-        finally:
-            client.close()
 
     @property
     def pid(self) -> int:

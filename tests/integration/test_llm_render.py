@@ -62,10 +62,11 @@ def script_the_owl(llm_server: FakeLlmServer) -> None:
 
 
 async def run_cli(
-    tmp_path: Path, llm_server: FakeLlmServer, *args: str
+    tmp_path: Path, llm_server: FakeLlmServer, *args: str, **extra_env: str
 ) -> tuple[asyncio.subprocess.Process, str, str]:
-    """`shotgraph ARGS` on the owl story with LLM planning and moderation at the fake; run
-    asynchronously so that the fake keeps answering meanwhile."""
+    """`shotgraph ARGS` on the owl story with LLM planning and moderation at the fake, with
+    `extra_env` added to the environment; run asynchronously so that the fake keeps answering
+    meanwhile."""
     story = tmp_path / "owl.txt"
     story.write_text(STORY)
     env = {
@@ -80,6 +81,7 @@ async def run_cli(
         "SAFETY_BACKEND": "llm",
         "LLM_TIMEOUT_S": "10",
         "LLM_BACKOFF_S": "0.01",
+        **extra_env,
     }
     child = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -126,3 +128,19 @@ async def test_plan_prints_what_planning_cost(tmp_path: Path, llm_server: FakeLl
     assert f"scenes {DEFAULTS.llm_model_scene_draft}: 1 calls, 0 retries, 300 in + 40 out" in text
     assert f"shots {DEFAULTS.llm_model_shot_final}: 1 calls" in text
     assert DEFAULTS.llm_safety_model not in llm_server.models()  # planning moderates nothing
+
+
+async def test_at_debug_the_llm_key_is_in_no_log_line(
+    tmp_path: Path, llm_server: FakeLlmServer
+) -> None:
+    script_the_owl(llm_server)
+    key = "sk-test-0123456789abcdef"
+    llm_server.api_key = key  # a request without it is refused: the key is really sent
+
+    child, text, err = await run_cli(
+        tmp_path, llm_server, "render", "-o", "owl.mp4", LLM_API_KEY=key, LOG_LEVEL="DEBUG"
+    )
+
+    assert child.returncode == 0, err
+    assert "DEBUG openai" in err  # the SDK's own debug log is on
+    assert key not in err + text

@@ -73,3 +73,14 @@ def test_gpu_backends_asked_for_on_the_cpu_are_kept() -> None:
         )
     )
     assert (choice.video, choice.music, choice.notes) == ("diffusion", "musicgen", [])
+
+
+def test_the_redis_address_shown_to_people_hides_its_password() -> None:
+    locked = Settings(_env_file=None, redis_url="rediss://:hunter22@redis.example.org:6380/0")
+    assert locked.redis_address == "rediss://:***@redis.example.org:6380/0"
+    assert Settings(_env_file=None).redis_address == "redis://127.0.0.1:6379"
+
+
+def test_s3_storage_needs_a_bucket() -> None:
+    with pytest.raises(ValueError, match="STORAGE_BACKEND=s3 needs S3_BUCKET"):
+        Settings(_env_file=None, storage_backend="s3")

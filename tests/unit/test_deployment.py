@@ -19,7 +19,13 @@ ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 SERVICES: dict[str, dict[str, Any]] = COMPOSE["services"]
-OURS = {name: service for name, service in SERVICES.items() if name != "redis"}
+# The services built from our Dockerfile (redis and the HTTPS proxy are others' images).
+OURS = {name: service for name, service in SERVICES.items() if "build" in service}
+SECRET_SETTINGS = {
+    name.upper()
+    for name, field in Settings.model_fields.items()
+    if "SecretStr" in str(field.annotation)
+}
 # Variables the images need that belong to other programs, not to ShotGraph's settings.
 FOREIGN_VARIABLES = {"HF_HOME"}
 
@@ -119,3 +125,40 @@ def test_optional_services_sit_behind_profiles() -> None:
     assert SERVICES["worker"]["profiles"] == ["gpu"]
     assert SERVICES["worker-cpu"]["profiles"] == ["cpu"]
     assert "profiles" not in SERVICES["api"]
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_every_service_runs_with_least_privilege(name: str) -> None:
+    service = SERVICES[name]
+    assert service["read_only"] is True
+    assert service["cap_drop"] == ["ALL"]
+    assert "no-new-privileges:true" in service["security_opt"]
+    # Only the HTTPS proxy gets a capability back: binding ports 80 and 443.
+    assert service.get("cap_add", []) == (["NET_BIND_SERVICE"] if name == "https" else [])
+    if name in OURS:  # our images run as their own user; scratch goes to a tmpfs
+        assert "/tmp" in service["tmpfs"]
+    if name == "redis":  # redis's entrypoint would otherwise start as root to switch user
+        assert service["user"] == "redis"
+
+
+def test_secrets_come_from_the_env_file_never_from_compose_or_an_image() -> None:
+    assert {"TELEGRAM_BOT_TOKEN", "DISCORD_BOT_TOKEN", "LLM_API_KEY"} <= SECRET_SETTINGS
+    for name, service in SERVICES.items():
+        assert not SECRET_SETTINGS & set(service.get("environment", {})), name
+    baked = set(re.findall(r"^\s*(?:ENV|ARG)?\s*([A-Z][A-Z_]+)=", DOCKERFILE, flags=re.MULTILINE))
+    assert not SECRET_SETTINGS & baked
+    # Only named sources are copied into an image, and the build context never holds .env.
+    for source in re.findall(r"^COPY (?!--from)(.+) \S+$", DOCKERFILE, flags=re.MULTILINE):
+        assert ".env" not in source, source
+        assert source.split()[0] != ".", source
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    assert ".env" in ignored
+
+
+def test_the_https_profile_puts_caddy_in_front_of_the_api() -> None:
+    proxy = SERVICES["https"]
+    assert proxy["profiles"] == ["https"]
+    assert proxy["command"][:2] == ["caddy", "reverse-proxy"]
+    assert proxy["command"][proxy["command"].index("--to") + 1] == "api:8000"
+    assert {"80:80", "443:443"} <= set(proxy["ports"])
+    assert all(mount.split(":")[0] in COMPOSE["volumes"] for mount in proxy["volumes"])

@@ -1,44 +1,85 @@
 """Films: by job id for the key that owns it, or by a signed link for anyone holding one.
 
-Both answer Range requests (Starlette's FileResponse), so players can seek and downloads resume.
+Both answer Range requests, so players can seek and downloads resume: a film in the local
+store is a FileResponse, one in an S3 bucket is streamed by range from the bucket, or (with
+S3_PRESIGNED_REDIRECT) a signed link redirects to a presigned URL that expires with the link.
+A film deleted by retention answers 410 with "This film has expired".
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import FileResponse
+import asyncio
+from typing import Annotated
 
-from shotgraph.api.dependencies import OwnedJobDep, QueueDep, SettingsDep
+from fastapi import APIRouter, Header
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from shotgraph.api.dependencies import OwnedJobDep, QueueDep, SettingsDep, StorageDep
 from shotgraph.api.errors import require_done
 from shotgraph.api.links import DownloadLinks
+from shotgraph.api.ranges import stored_response
 from shotgraph.config import Settings
 from shotgraph.queue.client import JobNotFound
 from shotgraph.queue.records import JobRecord
+from shotgraph.storage import Storage
+from shotgraph.storage.retention import FilmExpired, expired_sentence
 
 router = APIRouter(tags=["films"])
 
+RangeHeader = Annotated[str | None, Header(alias="Range")]
+
 
 @router.get("/video/{job_id}", response_class=FileResponse)
-async def video(record: OwnedJobDep, settings: SettingsDep) -> FileResponse:
-    return film(settings, record)
+async def video(
+    record: OwnedJobDep, settings: SettingsDep, store: StorageDep, range_: RangeHeader = None
+) -> Response:
+    return await film(settings, store, record, range_)
 
 
 @router.get("/v/{token}", response_class=FileResponse)
-async def shared_video(token: str, queue: QueueDep, settings: SettingsDep) -> FileResponse:
+async def shared_video(
+    token: str,
+    queue: QueueDep,
+    settings: SettingsDep,
+    store: StorageDep,
+    range_: RangeHeader = None,
+) -> Response:
     """The film behind a signed link; no API key needed."""
-    job_id = DownloadLinks(settings).job_id_from(token)
-    return film(settings, await queue.get(job_id))
+    links = DownloadLinks(settings)
+    record = await queue.get(links.job_id_from(token))
+    if settings.s3_presigned_redirect:
+        key = film_key(settings, record)
+        url = store.presigned_url(key, links.expires_in_s(token), film_filename(record))
+        if url is not None:
+            return RedirectResponse(url, status_code=307)
+    return await film(settings, store, record, range_)
 
 
-def film(settings: Settings, record: JobRecord) -> FileResponse:
+def film_key(settings: Settings, record: JobRecord) -> str:
+    """The film's storage key; NotFinished or FilmExpired when there is no film to serve."""
     require_done(record)
     assert record.result is not None
-    root = settings.storage_path.resolve()
-    path = (root / record.result.files.video).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
+    if record.film_expired_at is not None:
+        raise FilmExpired(expired_sentence(settings))
+    return record.result.files.video
+
+
+async def film(
+    settings: Settings, store: Storage, record: JobRecord, range_header: str | None
+) -> Response:
+    key = film_key(settings, record)
+    filename = film_filename(record)
+    local = store.local_path(key)
+    if local is not None:
+        return FileResponse(local, media_type="video/mp4", filename=filename)
+    stored = await asyncio.to_thread(store.stat, key)
+    if stored is None:
         raise JobNotFound(record.job_id)
-    filename = f"{_safe_name(record.title)}.mp4"
-    return FileResponse(path, media_type="video/mp4", filename=filename)
+    return stored_response(store, stored, range_header, filename)
+
+
+def film_filename(record: JobRecord) -> str:
+    return f"{_safe_name(record.title)}.mp4"
 
 
 def _safe_name(title: str) -> str:

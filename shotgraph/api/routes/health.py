@@ -10,6 +10,7 @@ from shotgraph.api.dependencies import QueueDep
 from shotgraph.api.schemas import HealthView
 from shotgraph.queue import keys
 from shotgraph.queue.worker import alive_workers
+from shotgraph.storage.disk import DiskFull
 
 router = APIRouter(tags=["health"])
 
@@ -24,4 +25,8 @@ async def health(queue: QueueDep) -> JSONResponse:
         return JSONResponse(view.model_dump(), status_code=503)
     workers = len(alive_workers(beats, queue.settings.job_heartbeat_ttl_s))
     view = HealthView(status="ok" if workers else "no workers", redis=True, workers=workers)
+    try:
+        await queue.check_disk()
+    except DiskFull as low:
+        view.status, view.disk = "disk low", str(low)
     return JSONResponse(view.model_dump())

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Header, status
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from shotgraph.api.dependencies import OwnedJobDep, OwnerDep, QueueDep, SettingsDep
-from shotgraph.api.errors import require_done
 from shotgraph.api.links import DownloadLinks
+from shotgraph.api.routes.files import film_key
 from shotgraph.api.schemas import JobView, LinkView
 from shotgraph.intake import clean_story
 from shotgraph.models import StoryRequest
@@ -58,6 +58,6 @@ async def job_events(
 @router.get("/jobs/{job_id}/link")
 async def download_link(record: OwnedJobDep, settings: SettingsDep) -> LinkView:
     """A signed link to the finished film that works without an API key, until it expires."""
-    require_done(record)
+    film_key(settings, record)  # refused for a film not made yet, or expired
     links = DownloadLinks(settings)
     return LinkView(url=links.url_for(record.job_id), expires_in_s=links.ttl_s)

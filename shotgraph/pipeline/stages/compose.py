@@ -50,12 +50,16 @@ async def run_compose(
         sorted(bed.name for bed in music.values()),
     )
 
+    root = job.folder.storage_root
+    outputs = tuple(root / name for name in files.model_dump().values())
+
     async def make() -> JobResult:
         await _compose(job, plan, timeline, visuals, narration, music, files, progress)
+        for output in reversed(outputs):  # the film last: once it is stored, all of them are
+            await asyncio.to_thread(job.folder.publish, output)
         return _result(job, plan, timeline, files)
 
     with job.stage(Stage.COMPOSE, "Putting the film together") as progress:
-        outputs = tuple(job.settings.storage_path / name for name in files.model_dump().values())
         return await job.cached(Stage.COMPOSE, "result", key, JobResult, make, files=outputs)
 
 
@@ -69,7 +73,7 @@ async def _compose(
     files: JobFiles,
     progress: StageProgress,
 ) -> None:
-    root, work = job.settings.storage_path, job.folder.stage_dir(Stage.COMPOSE)
+    root, work = job.folder.storage_root, job.folder.stage_dir(Stage.COMPOSE)
     srt = root / files.subtitles
     speeches = {shot: n.speech for shot, n in narration.items()}
     with atomic_output(srt) as partial:
@@ -144,7 +148,7 @@ def _result(job: JobRun, plan: ShotPlan, timeline: Timeline, files: JobFiles) ->
         width=resolution.width,
         height=resolution.height,
         fps=timeline.fps,
-        size_bytes=(job.settings.storage_path / files.video).stat().st_size,
+        size_bytes=(job.folder.storage_root / files.video).stat().st_size,
         shot_count=plan.shot_count,
         scene_count=len(plan.scenes),
         backends=job.backends.names(),

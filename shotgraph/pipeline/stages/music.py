@@ -8,7 +8,6 @@ import asyncio
 from pathlib import Path
 
 from shotgraph.models import ShotPlan, Stage
-from shotgraph.pipeline.artefacts import atomic_output
 from shotgraph.pipeline.composition.timeline import TRANSITION_S, Timeline
 from shotgraph.pipeline.job import JobRun
 from shotgraph.pipeline.music.protocol import PreviousBed
@@ -41,7 +40,7 @@ async def run_music(job: JobRun, plan: ShotPlan, timeline: Timeline) -> dict[int
             )
             bed = job.folder.artefact(Stage.MUSIC, f"scene-{scene.index:03d}", key, ".wav")
             if not bed.exists():
-                with atomic_output(bed) as partial:
+                with job.folder.written(bed) as partial:
                     await asyncio.to_thread(
                         backend.score,
                         scene,

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shotgraph.models import ShotPlan, Stage
-from shotgraph.pipeline.artefacts import atomic_output
 from shotgraph.pipeline.job import JobRun
 from shotgraph.pipeline.speech.casting import Casting, cast_plan
 from shotgraph.pipeline.speech.protocol import Speech
@@ -36,7 +35,7 @@ async def run_narration(job: JobRun, plan: ShotPlan) -> dict[str, NarratedShot]:
             wav = job.folder.artefact(Stage.NARRATION, ref.id, key, ".wav")
 
             async def speak(lines=lines, wav=wav, cast=cast) -> Speech:
-                with atomic_output(wav) as partial:
+                with job.folder.written(wav) as partial:
                     return await narrator.speak(lines, plan.language, voice, partial, cast)
 
             speech = await job.cached(

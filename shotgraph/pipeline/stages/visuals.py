@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shotgraph.models import ShotPlan, Stage
-from shotgraph.pipeline.artefacts import atomic_output
 from shotgraph.pipeline.composition.timeline import Timeline
 from shotgraph.pipeline.job import JobRun
 from shotgraph.pipeline.video.protocol import ShotRender
@@ -48,7 +47,7 @@ async def run_visuals(job: JobRun, plan: ShotPlan, timeline: Timeline) -> dict[s
             )
             artefact = job.folder.artefact(Stage.VISUALS, ref.id, key, backend.suffix)
             if not artefact.exists():
-                with atomic_output(artefact) as partial:
+                with job.folder.written(artefact) as partial:
                     await asyncio.to_thread(backend.render, render, partial)
                 job.made.add(Stage.VISUALS)
             rendered[ref.id] = RenderedShot(artefact=artefact, render=render)

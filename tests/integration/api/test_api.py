@@ -145,7 +145,7 @@ async def test_story_to_film_over_http(
 ) -> None:
     start_worker(queue_settings)
     health = (await client.get("/health")).json()
-    assert health == {"status": "ok", "redis": True, "workers": 1}
+    assert health == {"status": "ok", "redis": True, "workers": 1, "disk": "ok"}
     job_id = await submit(client, ALICE, aspect="9:16")
 
     events = await events_of(client, job_id)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from shotgraph.models import Character
 from shotgraph.pipeline.planning.rules.cast import Cast, without_quotes
 from shotgraph.pipeline.planning.rules.dialogue import ANY_SUBJECT, tagged_subject
+from shotgraph.pipeline.planning.rules.kinds import nameless_characters, with_kinds
 from shotgraph.pipeline.planning.rules.text import Sentence, quote_spans, trim_words, words
 from shotgraph.pipeline.planning.rules.vocabulary import (
     COMMON_WORDS,
@@ -23,6 +24,9 @@ from shotgraph.pipeline.planning.rules.vocabulary import (
     MALE_PRONOUNS,
     PLACE_NAME_HEADS,
     PLACE_PREPOSITIONS,
+    PLACE_TYPE_NOUNS,
+    TRAVEL_VERBS,
+    VEHICLE_WORDS,
 )
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
@@ -44,7 +48,23 @@ class _Mention:
     initial: bool
     """At the start of a sentence, or of quoted speech, where any word takes a capital."""
     word_before: str
+    words_before: tuple[str, ...]
+    """Up to three lower-case words before the name, nearest last."""
     in_quote: bool
+
+    @property
+    def as_a_place(self) -> bool:
+        """`in Greyhaven`, `the town of Greyhaven`, `sailed to Greyhaven`, `planet Zor`."""
+        before = self.words_before
+        if self.word_before in PLACE_PREPOSITIONS or self.word_before in PLACE_TYPE_NOUNS:
+            return True
+        if len(before) >= 2 and before[-1] == "of" and before[-2] in PLACE_TYPE_NOUNS:
+            return True
+        return (
+            len(before) >= 2
+            and before[-1] in ("to", "at", "on", "from", "for", "towards", "toward")
+            and (before[-2] in TRAVEL_VERBS or before[-2] in VEHICLE_WORDS)
+        ) or (bool(before) and before[-1] in ("reached", "orbited"))
 
 
 @dataclass
@@ -125,6 +145,8 @@ def find_characters(sentences: list[Sentence]) -> Findings:
     groups.sort(key=lambda g: min(m.first for m in g.members))
     characters = [_character(group) for group in groups]
     characters = _with_genders(_with_descriptions(characters, texts), texts)
+    characters = with_kinds(characters, texts)
+    characters += nameless_characters(characters, texts)
     return Findings(
         characters=characters,
         place_names=[c.text for c in sorted(places, key=lambda c: c.first)],
@@ -145,7 +167,7 @@ def _candidates(texts: list[str]) -> dict[tuple[str, ...], _Candidate]:
             found.mid += not mention.initial
             found.opening += mention.initial and not mention.in_quote
             found.after_the += mention.word_before == "the"
-            found.after_place_word += mention.word_before in PLACE_PREPOSITIONS
+            found.after_place_word += mention.as_a_place
         for name in _speakers_and_addressees(text, quotes):
             if name in candidates:
                 candidates[name].spoken = True
@@ -200,6 +222,7 @@ def _mention(
         name=name,
         initial=initial,
         word_before=tokens[first - 1].group().lower() if first else "",
+        words_before=tuple(t.group().lower() for t in tokens[max(0, first - 3) : first]),
         in_quote=any(q_start < offset < q_end for q_start, q_end in quotes),
     )
 
@@ -264,7 +287,18 @@ def _is_character(group: _Group, texts: list[str], lower_case: set[str]) -> bool
     looks_like_a_name = not tokens & lower_case and not any(
         len(token) > 4 and token.endswith(("ly", "ing", "ed")) for token in tokens
     )
-    return openings >= 2 and looks_like_a_name and _is_a_person(group, texts)
+    return (
+        openings >= 2
+        and looks_like_a_name
+        and (_is_a_person(group, texts) or _introduced(group, texts))
+    )
+
+
+def _introduced(group: _Group, texts: list[str]) -> bool:
+    """Named and then described, as a story introduces its characters: "Lola, a red fox"."""
+    forms = "|".join(re.escape(m.text) for m in group.members)
+    pattern = re.compile(rf"(?<!\w)(?:{forms}),\s+(?:a|an|un|una)\s")
+    return any(pattern.search(text) for text in texts)
 
 
 def _is_a_person(group: _Group, texts: list[str]) -> bool:
@@ -346,7 +380,8 @@ def _description(character: Character, texts: list[str]) -> str:
     ]
     phrase = r"[^,.;:!?\"]{2,80}?"
     patterns = (
-        rf"(?<!\w)(?:{name}),\s+((?:a|an|the|his|her|their|[A-Z][\w-]*'s)\s+{phrase})\s*[,.;:!?]",
+        rf"(?<!\w)(?:{name}),\s+((?:a|an|the|his|her|their|un|una|[A-Z][\w-]*'s)\s+{phrase})"
+        r"\s*[,.;:!?]",
         rf"((?:a|an|the)\s+{phrase})\s+(?:named|called)\s+(?:{name})(?!\w)",
         rf"(?<!\w)(?:{name})\s+(?:was|is)\s+((?:a|an|the)\s+{phrase})\s*[,.;:!?]",
     )

@@ -20,7 +20,7 @@ class RulesPlanner:
     same plan."""
 
     name = "rules"
-    cache_identity = "rules"
+    cache_identity = "rules-2"
 
     async def preprocess(self, story: str, request: StoryRequest, cost: CostReport) -> StoryDigest:
         sentences = split_sentences(normalise(story)) or [Sentence(story.strip(), paragraph=0)]

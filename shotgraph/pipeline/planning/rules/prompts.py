@@ -6,7 +6,7 @@ first, every character described the same way in every shot so that they stay re
 
 from __future__ import annotations
 
-from shotgraph.models import Character, Mood, Place, Setting, ShotType, TimeOfDay
+from shotgraph.models import Character, Mood, Place, Setting, ShotType, TimeOfDay, Weather
 from shotgraph.pipeline.planning.rules.text import trim_words
 
 NEGATIVE_PROMPT = (
@@ -38,6 +38,20 @@ _PLACE = {
     Place.MOUNTAINS: "in the mountains",
     Place.DESERT: "in a desert",
     Place.VILLAGE: "in a village",
+    Place.TOWN: "in a small town",
+    Place.RIVER: "by a river",
+    Place.ROAD: "on the road",
+    Place.FIELDS: "among open fields",
+    Place.SNOW: "in a snowy wilderness",
+    Place.CAVE: "in a cave",
+    Place.SPACE: "in outer space",
+}
+_WEATHER = {
+    Weather.CLEAR: "",
+    Weather.RAIN: "falling rain",
+    Weather.SNOW: "falling snow",
+    Weather.STORM: "a raging storm",
+    Weather.FOG: "thick fog",
 }
 _LIGHT = {
     TimeOfDay.DAWN: "soft dawn light",
@@ -72,6 +86,8 @@ def visual_prompt(
         _subject(shot_type, characters, prop, setting, action),
         trim_words(action, _ACTION_WORDS),
         f"{setting.location}, {_PLACE[setting.place]}",
+        f"{setting.season.value}" if setting.season else "",
+        _WEATHER[setting.weather],
         _LIGHT[setting.time_of_day],
         _ATMOSPHERE[setting.mood],
         style if "style" in style.lower() else f"{style} style",

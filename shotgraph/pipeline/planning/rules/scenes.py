@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from shotgraph.models import Place, Scene, Setting, StoryDigest, TimeOfDay
+from shotgraph.models import Place, Scene, Season, Setting, StoryDigest, TimeOfDay, Weather
 from shotgraph.pipeline.planning.rules.cast import Cast, without_quotes
 from shotgraph.pipeline.planning.rules.setting_words import (
+    features_of,
     location_of,
     mood_of,
     opening_setting,
     opens_in_parallel,
     opens_with_time_cue,
     place_of,
+    place_word,
+    season_of,
     time_of,
+    weather_of,
 )
 from shotgraph.pipeline.planning.rules.text import (
     Sentence,
@@ -69,12 +73,14 @@ def split_scenes(digest: StoryDigest) -> list[Scene]:
     drafts = _drafts(sentences) if sentences else []
     cast = Cast(digest.characters)
     story_place = place_of(digest.text) or Place.HILLS
+    story = _StoryWide(digest.text)
 
     scenes: list[Scene] = []
     for index, draft in enumerate(drafts):
         previous = scenes[-1] if scenes else None
         text = draft.text
         setting = _setting(text, draft.sentences[0].text, previous, story_place)
+        setting = story.refine(setting, text, draft.sentences[0].text, scenes)
         scenes.append(
             Scene(
                 index=index,
@@ -161,6 +167,40 @@ def _setting(text: str, opening: str, previous: Scene | None, story_place: Place
     if time is None:
         time = previous.setting.time_of_day if previous else TimeOfDay.DAY
     return Setting(location=location[:120], place=place, time_of_day=time, mood=mood_of(text))
+
+
+class _StoryWide:
+    """What the whole story says about its world, which a scene keeps unless it says otherwise:
+    the season, town rather than city, a spacecraft's inside rather than a room."""
+
+    def __init__(self, text: str) -> None:
+        lower = [w.lower() for w in words(text)]
+        self.season: Season | None = season_of(text)
+        self.town = lower.count("town") > lower.count("city")
+        self.in_space = place_of(" ".join(w for w in lower if place_word(w) is Place.SPACE)) is (
+            Place.SPACE
+        )
+
+    def refine(self, setting: Setting, text: str, opening: str, before: list[Scene]) -> Setting:
+        """The scene's season, weather and features. Weather holds until the story moves on in
+        time; season holds until the story names another; features carry over to later scenes in the
+        same kind of place."""
+        previous = before[-1].setting if before else None
+        weather = weather_of(text)
+        if weather is None:
+            keeps = previous is not None and not opens_with_time_cue(opening)
+            weather = previous.weather if keeps and previous else Weather.CLEAR
+        season = season_of(text) or (previous.season if previous else None) or self.season
+        place = setting.place
+        if place is Place.CITY and self.town:
+            place = Place.TOWN
+        same = next((s.setting for s in reversed(before) if s.setting.place is place), None)
+        features = list(dict.fromkeys([*features_of(text), *(same.features if same else [])]))
+        if place is Place.INTERIOR and self.in_space and not {"den", "kitchen"} & set(features):
+            features = list(dict.fromkeys(["spaceship", *features]))
+        return setting.model_copy(
+            update={"place": place, "weather": weather, "season": season, "features": features}
+        )
 
 
 def _title(setting: Setting) -> str:

@@ -7,17 +7,22 @@ import re
 from collections import Counter
 from typing import TypeVar
 
-from shotgraph.models import Mood, Place, TimeOfDay
+from shotgraph.models import Mood, Place, Season, TimeOfDay, Weather
 from shotgraph.pipeline.planning.rules.text import WORD, word_count, words
 from shotgraph.pipeline.planning.rules.vocabulary import (
     COMMON_WORDS,
+    DEN_WORDS,
+    FEATURE_WORDS,
+    GOING_IN_WORDS,
     MOOD_WORDS,
     PARALLEL_CUE,
     PLACE_CUE_LEAD,
     PLACE_FALLBACK_NAMES,
     PLACE_WORDS,
+    SEASON_WORDS,
     TIME_CUE,
     TIME_WORDS,
+    WEATHER_WORDS,
 )
 
 _TIME_PHRASES: dict[TimeOfDay, re.Pattern[str]] = {
@@ -57,8 +62,20 @@ def place_word(word: str) -> Place | None:
 
 
 def place_of(text: str) -> Place | None:
-    """The kind of place the text's place words point to most; the earliest wins a tie."""
-    hits = [place for place in map(place_word, words(text)) if place]
+    """The kind of place the text's place words point to most; the earliest wins a tie. A den
+    is in the woods, unless the text goes inside it."""
+    tokens = [w.lower() for w in words(text)]
+    hits = []
+    for position, word in enumerate(tokens):
+        place = place_word(word)
+        if (
+            place
+            and word in DEN_WORDS
+            and GOING_IN_WORDS & set(tokens[max(0, position - 3) : position])
+        ):
+            place = Place.INTERIOR
+        if place:
+            hits.append(place)
     return _most_common(hits)
 
 
@@ -67,6 +84,29 @@ def time_of(text: str) -> TimeOfDay | None:
     for time, phrase in _TIME_PHRASES.items():
         hits += [time] * len(phrase.findall(text))
     return _most_common(hits)
+
+
+def weather_of(text: str) -> Weather | None:
+    """The weather the text's words name most ("snow", "rain", "storm", "fog"), if any."""
+    return _most_common([WEATHER_WORDS[w] for w in _lower_words(text) if w in WEATHER_WORDS])
+
+
+def season_of(text: str) -> Season | None:
+    """The season the text names most; snow falling with no season named means winter."""
+    found = _most_common([SEASON_WORDS[w] for w in _lower_words(text) if w in SEASON_WORDS])
+    if found is None and weather_of(text) is Weather.SNOW:
+        return Season.WINTER
+    return found
+
+
+def features_of(text: str) -> list[str]:
+    """What kind of place it is, in the animatic's words: trees, harbour, bridge, den..."""
+    found = (FEATURE_WORDS.get(w) for w in _lower_words(text))
+    return list(dict.fromkeys(feature for feature in found if feature))
+
+
+def _lower_words(text: str) -> list[str]:
+    return [w.lower() for w in words(text)]
 
 
 def mood_of(text: str) -> Mood:

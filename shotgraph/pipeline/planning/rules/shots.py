@@ -49,9 +49,10 @@ from shotgraph.pipeline.planning.rules.vocabulary import (
     EYE_WORDS,
     FEMALE_PRONOUNS,
     MALE_PRONOUNS,
+    MAX_PROPS,
     MOVEMENT_WORDS,
     PLURAL_SUBJECTS,
-    PROPS,
+    THINGS,
 )
 
 MIN_SHOT_S = 2.0
@@ -67,6 +68,8 @@ _INSERT_GAP = 4
 # How often a shot with people in it cuts away to the object it mentions instead.
 _CUTAWAY_CHANCE = 0.2
 _MAX_IN_FRAME = 3
+# Languages whose sentences often leave the subject unsaid.
+_PRO_DROP = frozenset({"es", "it", "pt", "ca", "ro", "gl"})
 
 _CAMERAS: dict[ShotType, tuple[CameraMove, ...]] = {
     ShotType.EXTREME_WIDE: (CameraMove.PAN, CameraMove.PULL_OUT, CameraMove.STATIC),
@@ -157,13 +160,14 @@ def plan_shots(scene: Scene, digest: StoryDigest, request: StoryRequest) -> list
     if not beats:
         return [_silent_establishing_shot(scene, request, rng, exit_transition)]
 
-    frame = _FrameTracker(scene, cast)
+    frame = _FrameTracker(scene, cast, digest.language)
     shots: list[Shot] = []
     last_insert = -_INSERT_GAP
     previous: _Previous | None = None
     for position, beat in enumerate(beats):
         in_frame = frame.who(beat)
-        prop = _prop(beat.narration)
+        props = _props(" ".join(line.text for line in beat.lines))
+        prop = props[0] if props else None
         shot_type = _shot_type(position, beat, in_frame, prop, previous, last_insert, scene, rng)
         if shot_type is ShotType.INSERT:
             last_insert, in_frame = position, []
@@ -192,6 +196,7 @@ def plan_shots(scene: Scene, digest: StoryDigest, request: StoryRequest) -> list
                 negative_prompt=NEGATIVE_PROMPT,
                 narration=beat.lines,
                 characters=in_frame,
+                props=props,
                 transition=exit_transition if position == len(beats) - 1 else Transition.CUT,
                 motion_strength=motion,
             )
@@ -265,9 +270,16 @@ def _joins(beat: _Beat, unit: _Beat, *, establishing: bool) -> bool:
 class _FrameTracker:
     """Who is in frame: whoever speaks or is named; else whom a pronoun points back to."""
 
-    def __init__(self, scene: Scene, cast: Cast) -> None:
+    def __init__(self, scene: Scene, cast: Cast, language: str = "en") -> None:
         self.scene = scene
         self.cast = cast
+        # Where sentences drop their subject ("Saltó al agua"), a scene with one character
+        # is about that character even when no word names them.
+        self.lone = (
+            scene.characters[:1]
+            if len(scene.characters) == 1 and language.split("-")[0] in _PRO_DROP
+            else []
+        )
         self.last: dict[str, str] = {}
 
     def who(self, beat: _Beat) -> list[str]:
@@ -288,11 +300,13 @@ class _FrameTracker:
                 fallback = [n for n in self.scene.characters if self.cast.gender(n) == gender]
                 found = self.last.get(gender) or (fallback[0] if fallback else None)
                 return [found] if found else []
-        return []
+        return self.lone
 
 
-def _prop(text: str) -> str | None:
-    return next((w.lower() for w in words(text) if w.lower() in PROPS), None)
+def _props(text: str) -> list[str]:
+    """The things a shot's words name, each once, in order: what the shot draws."""
+    named = (THINGS.get(w.lower().removesuffix("'s")) for w in words(text))
+    return list(dict.fromkeys(thing for thing in named if thing))[:MAX_PROPS]
 
 
 def _shot_type(

@@ -7,7 +7,7 @@ them (speech verbs, pronouns).
 
 from __future__ import annotations
 
-from shotgraph.models import Mood, Place, TimeOfDay
+from shotgraph.models import Mood, Place, Season, TimeOfDay, Weather
 
 
 def _words(text: str) -> frozenset[str]:
@@ -109,57 +109,151 @@ SPEECH_VERBS = _words(
 
 # Words before a capitalised word that make it a place, not a person ("in Greyhaven"); "at",
 # "to" and "from" are left out because people follow them too ("looked at Orla").
-PLACE_PREPOSITIONS = _words("in into inside within across through")
+PLACE_PREPOSITIONS = _words("in into inside within across through aboard")
+
+# Nouns that stand before a place's name ("the planet Zor", "the town of Greyhaven").
+PLACE_TYPE_NOUNS = _words(
+    "town city village planet island station port moon harbour harbor kingdom country colony"
+)
+
+# Vehicles and ways that go somewhere: `the night train to Greyhaven`.
+VEHICLE_WORDS = _words("train bus ship boat ferry flight road way coach plane")
+
+# Verbs of travel and dwelling: a capitalised word after `sailed to`, `lived on`, `reached`
+# names a place.
+TRAVEL_VERBS = _words(
+    """
+    sailed flew travelled traveled went came returned arrived drove rode walked journeyed
+    moved lived landed headed set reached visited left crossed docked orbited sail fly travel
+    go come return arrive drive ride walk journey move live land head reach visit
+    """
+)
 
 # Last words of a capitalised phrase that make it a place's name ("Lantern Street").
 PLACE_NAME_HEADS = _words(
     """
     street road lane avenue square harbour harbor bay point island isle river lake mount
     mountain hill hills wood woods forest castle bridge tower inn market park valley cove cape
-    creek falls city town village sea ocean
+    creek falls city town village sea ocean station port base colony outpost planet
     """
 )
 
-# Nouns that name a kind of place, and the backdrop each calls for.
+# Nouns that name a kind of place, and the backdrop each calls for. Snow, rain and the seasons
+# are not places: they are the weather and season of whatever place the scene is in.
 PLACE_WORDS: dict[str, Place] = {
     **dict.fromkeys(
         _words(
             "sea ocean harbour harbor pier quay beach shore coast bay lighthouse waves wave "
-            "slipway headland cliff cliffs deck island tide surf dock docks"
+            "slipway headland cliff cliffs deck island tide surf dock docks port seaside mar playa "
+            "puerto"
         ),
         Place.SEA,
     ),
     **dict.fromkeys(
-        _words("forest woods wood trees grove thicket jungle glade clearing pines den burrow"),
+        _words(
+            "forest woods wood trees grove thicket jungle glade clearing pines birches oaks "
+            "den burrow sett lair bosque selva"
+        ),
         Place.FOREST,
     ),
     **dict.fromkeys(
         _words(
-            "street streets city market town alley square station shop stall stalls bazaar avenue "
-            "building rooftop rooftops subway"
+            "street streets city market alley square shop stall stalls bazaar avenue "
+            "building buildings rooftop rooftops subway skyscraper skyscrapers traffic ciudad"
         ),
         Place.CITY,
     ),
+    **dict.fromkeys(_words("town towns pueblo"), Place.TOWN),
     **dict.fromkeys(
         _words(
-            "room kitchen house inside hall bedroom attic cellar parlour parlor study library "
-            "stove hearth fireplace corridor staircase chamber classroom office tavern inn"
+            "room kitchen house hall bedroom attic cellar parlour parlor study library "
+            "stove hearth fireplace corridor staircase chamber classroom office tavern inn "
+            "cabin galley cockpit casa cocina"
         ),
         Place.INTERIOR,
     ),
     **dict.fromkeys(
-        _words("mountain mountains peak peaks summit ridge glacier crag crags alps"),
+        _words("mountain mountains peak peaks summit ridge glacier crag crags alps montaña"),
         Place.MOUNTAINS,
     ),
-    **dict.fromkeys(_words("desert dune dunes sand sands oasis canyon"), Place.DESERT),
+    **dict.fromkeys(_words("desert dune dunes sand sands oasis canyon desierto"), Place.DESERT),
     **dict.fromkeys(
-        _words("village cottage farm farmhouse hamlet barn orchard mill garden yard"),
+        _words("village cottage farm farmhouse hamlet barn orchard mill garden yard aldea"),
         Place.VILLAGE,
     ),
     **dict.fromkeys(
-        _words("hill hills meadow field fields valley moor river lake plain countryside pasture"),
-        Place.HILLS,
+        _words("hill hills meadow valley moor plain countryside colina prado"), Place.HILLS
     ),
+    **dict.fromkeys(_words("field fields farmland wheat cornfield pasture crops"), Place.FIELDS),
+    **dict.fromkeys(
+        _words("river riverbank stream brook bridge ford canal lake pond waterfall río"),
+        Place.RIVER,
+    ),
+    **dict.fromkeys(
+        _words("road roads highway railway railroad train platform motorway carretera"),
+        Place.ROAD,
+    ),
+    **dict.fromkeys(_words("arctic tundra snowfield snowfields iceberg floe"), Place.SNOW),
+    **dict.fromkeys(_words("cave caves cavern caverns grotto tunnel cueva"), Place.CAVE),
+    **dict.fromkeys(
+        _words(
+            "space spaceship spacecraft starship rocket planet planets orbit asteroid "
+            "asteroids galaxy nebula spacewalk"
+        ),
+        Place.SPACE,
+    ),
+}
+
+# An animal's home is a place in the woods, seen from outside, unless the story goes in.
+DEN_WORDS = _words("den burrow sett lair")
+GOING_IN_WORDS = _words("inside into within")
+
+# Words that say what kind of place it is, as the animatic draws it: kinds of trees, a harbour,
+# a bridge, a kitchen, a den, a ship's or spacecraft's inside.
+FEATURE_WORDS: dict[str, str] = {
+    **dict.fromkeys(_words("birch birches"), "birch"),
+    **dict.fromkeys(_words("pine pines fir firs spruce pino pinos"), "pine"),
+    **dict.fromkeys(_words("oak oaks"), "oak"),
+    **dict.fromkeys(_words("palm palms jungle selva"), "palm"),
+    **dict.fromkeys(_words("harbour harbor pier quay dock docks port puerto"), "harbour"),
+    **dict.fromkeys(_words("lighthouse faro"), "lighthouse"),
+    **dict.fromkeys(_words("bridge puente"), "bridge"),
+    **dict.fromkeys(_words("railway railroad train rails platform"), "railway"),
+    **dict.fromkeys(_words("cliff cliffs"), "cliff"),
+    **dict.fromkeys(_words("kitchen stove cocina"), "kitchen"),
+    **dict.fromkeys(_words("den burrow sett lair"), "den"),
+    **dict.fromkeys(_words("cabin galley"), "ship"),
+    **dict.fromkeys(_words("spaceship spacecraft starship cockpit airlock"), "spaceship"),
+    **dict.fromkeys(_words("planet planets"), "planet"),
+    **dict.fromkeys(_words("castle"), "castle"),
+    **dict.fromkeys(_words("cave caves cavern grotto cueva"), "cave"),
+    **dict.fromkeys(_words("windmill"), "windmill"),
+}
+
+WEATHER_WORDS: dict[str, Weather] = {
+    **dict.fromkeys(
+        _words("snow snowing snowed snowfall snowflakes snowflake blizzard sleet nieve nevaba"),
+        Weather.SNOW,
+    ),
+    **dict.fromkeys(
+        _words("rain raining rained rainy drizzle downpour raindrops lluvia llovía"),
+        Weather.RAIN,
+    ),
+    **dict.fromkeys(
+        _words("storm storms stormy thunder lightning gale tempest hurricane tormenta"),
+        Weather.STORM,
+    ),
+    **dict.fromkeys(_words("fog foggy mist misty niebla"), Weather.FOG),
+}
+
+SEASON_WORDS: dict[str, Season] = {
+    **dict.fromkeys(
+        _words("winter wintry frost frosty frozen icy snowdrift snowdrifts invierno"),
+        Season.WINTER,
+    ),
+    **dict.fromkeys(_words("autumn autumnal harvest otoño"), Season.AUTUMN),
+    **dict.fromkeys(_words("spring blossom blossoms primavera"), Season.SPRING),
+    **dict.fromkeys(_words("summer verano"), Season.SUMMER),
 }
 
 # How a scene with no place words of its own but a known kind of place is named.
@@ -172,6 +266,13 @@ PLACE_FALLBACK_NAMES: dict[Place, str] = {
     Place.DESERT: "the desert",
     Place.VILLAGE: "a small village",
     Place.HILLS: "rolling hills",
+    Place.TOWN: "a small town",
+    Place.RIVER: "the riverbank",
+    Place.ROAD: "the open road",
+    Place.FIELDS: "open fields",
+    Place.SNOW: "the snowfields",
+    Place.CAVE: "a dark cave",
+    Place.SPACE: "deep space",
 }
 
 TIME_WORDS: dict[str, TimeOfDay] = {
@@ -181,7 +282,8 @@ TIME_WORDS: dict[str, TimeOfDay] = {
     ),
     **dict.fromkeys(_words("dusk sunset evening twilight nightfall sundown"), TimeOfDay.DUSK),
     **dict.fromkeys(
-        _words("night midnight tonight moon moonlight moonlit stars starlight"), TimeOfDay.NIGHT
+        _words("night midnight tonight moon moonlight moonlit stars starlight noche"),
+        TimeOfDay.NIGHT,
     ),
 }
 
@@ -210,15 +312,46 @@ MOOD_WORDS: dict[Mood, frozenset[str]] = {
     ),
 }
 
-# Things worth an insert shot when the text mentions them.
-PROPS = _words(
-    """
-    lantern lamp candle key letter book map kite rope boat sword ring door window bell clock
-    cup bread basket box coin coins knife bottle flower stone shell net nets oar compass hat
-    coat scarf photograph cake apple fish string lens wick spring wheel mast sail dumpling
-    dumplings napkin pot pots sack shawl cap eggs plate
-    """
-)
+# Things a shot draws when its words name them (objects, vehicles, buildings, plants), and the
+# name each is drawn as; an insert shot shows the first one large.
+THINGS: dict[str, str] = {
+    **{
+        word: word
+        for word in _words(
+            """
+        lantern lamp candle torch key letter map book kite rope boat ship sword ring bell clock
+        cup bread basket box chest coin bottle flower stone shell net compass hat scarf cake
+        apple wheel crown umbrella ball ladder bucket egg feather mirror telescope drum
+        fiddle violin guitar car bus truck tractor train bicycle cart wagon sled sledge plane
+        rocket balloon canoe raft house cottage hut tower castle windmill tent barn tree
+        mushroom pumpkin cheese honey acorn carrot parcel
+        """
+        )
+    },
+    **{
+        f"{word}s": word
+        for word in _words(
+            """
+        lantern lamp candle key letter map book kite boat ship sword ring bell clock cup
+        basket coin bottle flower stone shell hat cake apple wheel crown ball bucket egg
+        feather drum car bus truck tractor bicycle cart wagon plane rocket balloon canoe raft
+        house cottage hut tower tent tree mushroom pumpkin acorn carrot
+        """
+        )
+    },
+    **dict.fromkeys(_words("boxes"), "box"),
+    **dict.fromkeys(_words("torches"), "torch"),
+    **dict.fromkeys(_words("bike bikes"), "bicycle"),
+    **dict.fromkeys(_words("sledges sleigh"), "sled"),
+    **dict.fromkeys(_words("aeroplane airplane"), "plane"),
+    **dict.fromkeys(_words("linterna farol"), "lantern"),
+    **dict.fromkeys(_words("barco barca"), "boat"),
+    **dict.fromkeys(_words("llave"), "key"),
+    **dict.fromkeys(_words("carta"), "letter"),
+    **dict.fromkeys(_words("queso"), "cheese"),
+    **dict.fromkeys(_words("manzana"), "apple"),
+}
+MAX_PROPS = 3
 
 # Words that call for a close-up: a face, a feeling.
 EMOTION_WORDS = _words(

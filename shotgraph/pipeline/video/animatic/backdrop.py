@@ -6,14 +6,26 @@ would block in a scene. Keywords in the shot's text add landmarks (a lighthouse,
 
 from __future__ import annotations
 
-import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from shotgraph.models import Place
-from shotgraph.pipeline.video.animatic.canvas import Canvas, Point
+from shotgraph.pipeline.video.animatic.canvas import Canvas
+from shotgraph.pipeline.video.animatic.interiors import INTERIORS
 from shotgraph.pipeline.video.animatic.palette import Palette, Rgb, mix, shade
+from shotgraph.pipeline.video.animatic.places import OUTDOORS, cave, space
+from shotgraph.pipeline.video.animatic.scenery import (
+    Scenery,
+    cave_mouth,
+    cliff,
+    cottage,
+    den_mound,
+    harbour,
+    ridge,
+    sky,
+    tree,
+)
 
 
 @dataclass(frozen=True)
@@ -33,102 +45,49 @@ def draw_backdrop(
     horizon: float,
     rng: random.Random,
     text: str = "",
+    features: Sequence[str] = (),
 ) -> Ground:
-    """Paint the sky and the place; `horizon` is a fraction of the plate height."""
+    """Paint the sky and the place; `horizon` is a fraction of the plate height. `features`
+    say what kind of the place it is (birch, harbour, bridge, kitchen, den, spaceship)."""
     horizon_y = canvas.height * horizon
     if place is Place.INTERIOR:
+        if INTERIORS.get(next((f for f in features if f in INTERIORS), "")):
+            kind = next(f for f in features if f in INTERIORS)
+            floor = INTERIORS[kind](canvas, palette, rng)
+            return Ground(horizon=floor, floor=floor + (canvas.height - floor) * 0.55)
         return _interior(canvas, palette, horizon_y, rng)
-    _sky(canvas, palette, horizon_y, rng)
-    floor = _PLACES[place](canvas, palette, horizon_y, rng, text.lower())
+    if place is Place.CAVE:
+        floor = cave(canvas, palette, horizon_y, rng)
+        return Ground(horizon=horizon_y, floor=floor)
+    if place is Place.SPACE:
+        floor = space(canvas, palette, horizon_y, rng, features)
+        return Ground(horizon=horizon_y, floor=floor)
+    sky(canvas, palette, horizon_y, rng)
+    scene = Scenery(text.lower(), frozenset(features))
+    if place in OUTDOORS:
+        floor = OUTDOORS[place](canvas, palette, horizon_y, rng, scene)
+    else:
+        floor = _PLACES[place](canvas, palette, horizon_y, rng, scene)
+    if "cave" in scene.features:
+        cave_mouth(canvas, palette, canvas.width * rng.choice([0.25, 0.75]), horizon_y, rng)
     return Ground(horizon=horizon_y, floor=floor)
 
 
-def _sky(canvas: Canvas, palette: Palette, horizon: float, rng: random.Random) -> None:
-    canvas.gradient(palette.sky_top, palette.sky_bottom, 0, horizon + 2)
-    canvas.gradient(palette.far, palette.near, horizon, canvas.height)
+def _hills(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, scene: Scenery) -> float:
     unit = canvas.unit
-    if palette.night:
-        for _ in range(70):
-            x, y = rng.uniform(0, canvas.width), rng.uniform(0, horizon * 0.85)
-            canvas.circle(
-                (x, y), rng.uniform(0.8, 2.0) * unit / 500, mix(palette.light, palette.sky_top, 0.2)
-            )
-        moon = (canvas.width * rng.uniform(0.15, 0.85), horizon * rng.uniform(0.2, 0.4))
-        canvas.circle(moon, unit * 0.07, mix(palette.light, palette.sky_top, 0.8))
-        canvas.circle(moon, unit * 0.05, palette.light)
-        return
-    low = palette.sky_bottom[0] > palette.sky_bottom[2]  # a warm horizon: the sun sits low
-    sun_y = horizon * (rng.uniform(0.75, 0.95) if low else rng.uniform(0.18, 0.35))
-    sun = (canvas.width * rng.uniform(0.2, 0.8), sun_y)
-    canvas.circle(sun, unit * 0.11, mix(palette.light, palette.sky_bottom, 0.6))
-    canvas.circle(sun, unit * 0.075, palette.light)
-    for _ in range(rng.randint(2, 4)):
-        _cloud(
-            canvas,
-            (rng.uniform(0, canvas.width), horizon * rng.uniform(0.15, 0.6)),
-            unit,
-            palette,
-            rng,
-        )
-
-
-def _cloud(canvas: Canvas, at: Point, unit: float, palette: Palette, rng: random.Random) -> None:
-    colour = mix(palette.light, palette.sky_bottom, 0.35)
-    size = unit * rng.uniform(0.05, 0.09)
-    for step in range(4):
-        offset = (step - 1.5) * size * 0.9
-        canvas.ellipse(
-            (at[0] + offset, at[1] - size * 0.3 * (step % 2)), (size, size * 0.6), colour
-        )
-
-
-def _ridge(
-    canvas: Canvas, base: float, amplitude: float, waves: int, colour: Rgb, rng: random.Random
-) -> Callable[[float], float]:
-    """A rolling line of land filled down to the bottom; returns its height at any x."""
-    phases = [rng.uniform(0, math.tau) for _ in range(3)]
-    freqs = [waves, waves * 2.3, waves * 4.7]
-
-    def height(x: float) -> float:
-        t = x / canvas.width * math.tau
-        return base - amplitude * sum(
-            math.sin(f * t + p) / (i + 1)
-            for i, (f, p) in enumerate(zip(freqs, phases, strict=True))
-        )
-
-    xs = [canvas.width * i / 48 for i in range(-1, 50)]
-    points = [(x, height(x)) for x in xs]
-    canvas.polygon([*points, (xs[-1], canvas.height + 1), (xs[0], canvas.height + 1)], colour)
-    return height
-
-
-def _hills(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, text: str) -> float:
-    unit = canvas.unit
-    _ridge(canvas, horizon, unit * 0.05, 1.2, mix(p.far, p.sky_bottom, 0.35), rng)
-    _ridge(canvas, horizon + unit * 0.06, unit * 0.05, 0.9, p.mid, rng)
+    ridge(canvas, horizon, unit * 0.05, 1.2, mix(p.far, p.sky_bottom, 0.35), rng)
+    ridge(canvas, horizon + unit * 0.06, unit * 0.05, 0.9, p.mid, rng)
     floor = horizon + (canvas.height - horizon) * 0.55
-    _ridge(canvas, floor - unit * 0.03, unit * 0.02, 0.6, p.near, rng)
-    _landmarks(canvas, p, horizon, rng, text)
+    ridge(canvas, floor - unit * 0.03, unit * 0.02, 0.6, p.near, rng)
+    _landmarks(canvas, p, horizon, rng, scene.text)
     return floor
 
 
-def _tree(canvas: Canvas, x: float, ground: float, size: float, colour: Rgb, pine: bool) -> None:
-    trunk = shade(colour, 0.7)
-    canvas.rect(x - size * 0.05, ground - size * 0.35, x + size * 0.05, ground, trunk)
-    if pine:
-        for tier in range(3):
-            top = ground - size * (1.0 - tier * 0.22)
-            half = size * (0.18 + tier * 0.08)
-            canvas.polygon(
-                [(x, top), (x + half, top + size * 0.4), (x - half, top + size * 0.4)], colour
-            )
-    else:
-        canvas.ellipse((x, ground - size * 0.62), (size * 0.3, size * 0.36), colour)
-
-
-def _forest(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, text: str) -> float:
+def _forest(
+    canvas: Canvas, p: Palette, horizon: float, rng: random.Random, scene: Scenery
+) -> float:
     unit = canvas.unit
-    _ridge(canvas, horizon, unit * 0.03, 1.0, mix(p.far, p.sky_bottom, 0.3), rng)
+    ridge(canvas, horizon, unit * 0.03, 1.0, mix(p.far, p.sky_bottom, 0.3), rng)
     floor = horizon + (canvas.height - horizon) * 0.55
     for row, (colour, size) in enumerate(
         [(mix(p.far, p.mid, 0.4), 0.16), (p.mid, 0.26), (shade(p.mid, 0.8), 0.38)]
@@ -137,15 +96,16 @@ def _forest(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, text
         canvas.rect(0, ground - unit * 0.01, canvas.width, canvas.height, mix(colour, p.near, 0.5))
         x = rng.uniform(-unit * 0.1, 0)
         while x < canvas.width + unit * 0.1:
-            _tree(
-                canvas, x, ground, unit * size * rng.uniform(0.8, 1.2), colour, rng.random() < 0.6
-            )
+            height = unit * size * rng.uniform(0.8, 1.2)
+            tree(canvas, p, x, ground, height, scene.tree_kind(rng), depth=row / 2)
             x += unit * size * rng.uniform(0.35, 0.7)
     canvas.rect(0, floor - unit * 0.02, canvas.width, canvas.height, p.near)
+    if "den" in scene.features:
+        den_mound(canvas, p, canvas.width * rng.choice([0.22, 0.78]), floor, unit * 0.2)
     return floor
 
 
-def _sea(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, text: str) -> float:
+def _sea(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, scene: Scenery) -> float:
     unit = canvas.unit
     water_far = mix(p.sky_bottom, (40, 90, 140), 0.5)
     water_near = shade(mix(p.far, (30, 70, 120), 0.5), 0.8)
@@ -168,9 +128,13 @@ def _sea(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, text: s
         ],
         shore,
     )
-    if "lighthouse" in text or rng.random() < 0.3:
+    if "lighthouse" in scene.text or "lighthouse" in scene.features or rng.random() < 0.3:
         _lighthouse(canvas, p, canvas.width * rng.choice([0.18, 0.82]), horizon + unit * 0.05, unit)
-    if any(word in text for word in ("boat", "ship", "sail")) or rng.random() < 0.3:
+    if "harbour" in scene.features:
+        harbour(canvas, p, horizon, floor, rng)
+    if "cliff" in scene.features:
+        cliff(canvas, p, horizon, rng)
+    if any(word in scene.text for word in ("boat", "ship", "sail")) or rng.random() < 0.3:
         _sailboat(
             canvas, p, canvas.width * rng.uniform(0.35, 0.65), horizon + unit * 0.03, unit * 0.08
         )
@@ -236,7 +200,7 @@ def _sailboat(canvas: Canvas, p: Palette, x: float, y: float, size: float) -> No
     )
 
 
-def _city(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, text: str) -> float:
+def _city(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, scene: Scenery) -> float:
     unit = canvas.unit
     lit = p.accent if p.night or p.sky_top[2] < 140 else mix(p.paper, p.far, 0.3)
     for layer, colour in enumerate([mix(p.far, p.sky_bottom, 0.3), shade(p.far, 0.8)]):
@@ -279,7 +243,9 @@ def _windows(
         y += size * 2.4
 
 
-def _mountains(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, text: str) -> float:
+def _mountains(
+    canvas: Canvas, p: Palette, horizon: float, rng: random.Random, scene: Scenery
+) -> float:
     unit = canvas.unit
     snow = mix(p.light, p.far, 0.2)
     for layer, colour in enumerate([mix(p.far, p.sky_bottom, 0.3), p.far]):
@@ -300,51 +266,38 @@ def _mountains(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, t
             )
             x += half * rng.uniform(0.9, 1.4)
     floor = horizon + (canvas.height - horizon) * 0.55
-    _ridge(canvas, horizon + unit * 0.05, unit * 0.02, 0.8, p.mid, rng)
-    _ridge(canvas, floor - unit * 0.02, unit * 0.015, 0.5, p.near, rng)
+    ridge(canvas, horizon + unit * 0.05, unit * 0.02, 0.8, p.mid, rng)
+    ridge(canvas, floor - unit * 0.02, unit * 0.015, 0.5, p.near, rng)
     return floor
 
 
-def _desert(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, text: str) -> float:
+def _desert(
+    canvas: Canvas, p: Palette, horizon: float, rng: random.Random, scene: Scenery
+) -> float:
     unit = canvas.unit
     sand = mix((222, 184, 130), p.sky_bottom, 0.25)
     for layer in range(3):
         colour = shade(sand, 0.82 + 0.09 * layer) if layer < 2 else shade(sand, 1.05)
-        _ridge(canvas, horizon + unit * 0.06 * layer, unit * 0.04, 0.7 + layer * 0.4, colour, rng)
+        ridge(canvas, horizon + unit * 0.06 * layer, unit * 0.04, 0.7 + layer * 0.4, colour, rng)
     floor = horizon + (canvas.height - horizon) * 0.6
-    _ridge(canvas, floor - unit * 0.02, unit * 0.015, 0.5, shade(sand, 0.95), rng)
+    ridge(canvas, floor - unit * 0.02, unit * 0.015, 0.5, shade(sand, 0.95), rng)
     return floor
 
 
-def _village(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, text: str) -> float:
+def _village(
+    canvas: Canvas, p: Palette, horizon: float, rng: random.Random, scene: Scenery
+) -> float:
     unit = canvas.unit
-    _ridge(canvas, horizon, unit * 0.04, 1.1, mix(p.far, p.sky_bottom, 0.3), rng)
+    ridge(canvas, horizon, unit * 0.04, 1.1, mix(p.far, p.sky_bottom, 0.3), rng)
     ground = horizon + unit * 0.1
-    _ridge(canvas, ground, unit * 0.015, 0.7, p.mid, rng)
+    ridge(canvas, ground, unit * 0.015, 0.7, p.mid, rng)
     x = rng.uniform(-unit * 0.1, unit * 0.05)
     while x < canvas.width:
-        _cottage(canvas, p, x, ground + unit * 0.02, unit * rng.uniform(0.12, 0.18), rng)
+        cottage(canvas, p, x, ground + unit * 0.02, unit * rng.uniform(0.12, 0.18), rng)
         x += unit * rng.uniform(0.22, 0.38)
     floor = horizon + (canvas.height - horizon) * 0.6
-    _ridge(canvas, floor - unit * 0.02, unit * 0.012, 0.5, p.near, rng)
+    ridge(canvas, floor - unit * 0.02, unit * 0.012, 0.5, p.near, rng)
     return floor
-
-
-def _cottage(
-    canvas: Canvas, p: Palette, x: float, ground: float, size: float, rng: random.Random
-) -> None:
-    wall = mix(p.paper, p.mid, rng.uniform(0.25, 0.45))
-    roof = shade(p.accent, rng.uniform(0.6, 0.85))
-    top = ground - size * 0.7
-    canvas.rect(x, top, x + size, ground, wall, p.ink)
-    canvas.polygon(
-        [(x - size * 0.12, top), (x + size * 0.5, top - size * 0.45), (x + size * 1.12, top)],
-        roof,
-        p.ink,
-    )
-    window = p.accent if p.night else mix(p.sky_bottom, p.ink, 0.3)
-    canvas.rect(x + size * 0.15, top + size * 0.18, x + size * 0.38, top + size * 0.38, window)
-    canvas.rect(x + size * 0.6, top + size * 0.3, x + size * 0.82, ground, shade(wall, 0.5))
 
 
 def _landmarks(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, text: str) -> None:
@@ -358,7 +311,7 @@ def _landmarks(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, t
             canvas.unit,
         )
     if any(word in text for word in ("cottage", "house", "home", "farm")):
-        _cottage(
+        cottage(
             canvas,
             p,
             canvas.width * rng.uniform(0.55, 0.75),
@@ -397,7 +350,7 @@ def _interior(canvas: Canvas, p: Palette, horizon: float, rng: random.Random) ->
     sky_rows = slice(int(wy), int(wy + wh))
     sky_cols = slice(int(wx), int(wx + ww))
     inner = Canvas(sky_cols.stop - sky_cols.start, sky_rows.stop - sky_rows.start)
-    _sky(inner, p, inner.height * 0.75, rng)
+    sky(inner, p, inner.height * 0.75, rng)
     canvas.image[sky_rows, sky_cols] = inner.image
     canvas.line([(wx + ww / 2, wy), (wx + ww / 2, wy + wh)], shade(wall, 0.6), unit * 0.012)
     canvas.line([(wx, wy + wh / 2), (wx + ww, wy + wh / 2)], shade(wall, 0.6), unit * 0.012)
@@ -418,7 +371,7 @@ def _interior(canvas: Canvas, p: Palette, horizon: float, rng: random.Random) ->
     return Ground(horizon=floor_line, floor=floor_line + (canvas.height - floor_line) * 0.55)
 
 
-_PLACES: dict[Place, Callable[[Canvas, Palette, float, random.Random, str], float]] = {
+_PLACES: dict[Place, Callable[[Canvas, Palette, float, random.Random, Scenery], float]] = {
     Place.HILLS: _hills,
     Place.FOREST: _forest,
     Place.SEA: _sea,

@@ -12,9 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from shotgraph.models import Character, fingerprint
 from shotgraph.pipeline.video.animatic.canvas import Canvas, Point
+from shotgraph.pipeline.video.animatic.creatures import Creature, anatomy_for, draw_creature
 from shotgraph.pipeline.video.animatic.palette import Palette, Rgb, mix, shade
+from shotgraph.pipeline.video.animatic.traits import traits_of
 
 Headwear = Literal["none", "cap", "tall_hat", "hood", "long_hair", "bun"]
 
@@ -37,6 +41,7 @@ _HAIRS: list[Rgb] = [
     (140, 140, 140),
     (120, 40, 30),
 ]
+_GREY_HAIR: Rgb = (140, 140, 140)
 
 
 @dataclass(frozen=True)
@@ -50,12 +55,16 @@ class Look:
     headwear: Headwear
     dress: bool
     beard: bool
+    scarf: Rgb | None = None
 
 
 def look_for(character: Character) -> Look:
+    """A person's look: drawn from their name, with what their description says (age, size,
+    the colour of their coat, a hat) taking precedence."""
     rng = random.Random(fingerprint("look", character.name.lower()))
     words = f"{character.name} {character.description}".lower()
-    height = rng.uniform(0.9, 1.06)
+    traits = traits_of(character.description)
+    height = rng.uniform(0.9, 1.06) * (1.08 if traits.size > 1 else 1.0)
     if any(word in words for word in ("child", "girl", "boy", "little", "young son", "daughter")):
         height *= 0.68
     headwear: Headwear
@@ -68,16 +77,75 @@ def look_for(character: Character) -> Look:
     else:
         headwear = rng.choice(["none", "none", "cap", "tall_hat"])
     old = any(word in words for word in ("old", "grey", "gray", "aged", "elderly", "grand"))
+    hair = (150, 150, 150) if old else rng.choice(_HAIRS)
+    if not old and hair == _GREY_HAIR:
+        hair = _HAIRS[1]  # grey hair says old: only the old have it
+    # Drawn in this order so that a person the description says nothing more about looks as
+    # they always have.
+    build = rng.uniform(0.85, 1.18)
+    coat = rng.choice(_COATS)
     return Look(
         height=height,
-        build=rng.uniform(0.85, 1.18),
-        coat=rng.choice(_COATS),
+        build=build,
+        coat=traits.garment or traits.colour or coat,
         skin=rng.choice(_SKINS),
-        hair=(150, 150, 150) if old else rng.choice(_HAIRS),
+        hair=hair,
         headwear=headwear,
         dress=character.gender == "female" and rng.random() < 0.7,
         beard=character.gender == "male" and (old or "beard" in words or rng.random() < 0.2),
+        scarf=traits.scarf,
     )
+
+
+def creature_for(character: Character) -> Creature | None:
+    """The creature a character is drawn as; None for a person."""
+    if character.kind == "person":
+        return None
+    return Creature(anatomy_for(character.kind), traits_of(character.description))
+
+
+def height_of(character: Character) -> float:
+    """How tall the character stands next to an average adult (1.0)."""
+    creature = creature_for(character)
+    return creature.height if creature else look_for(character).height
+
+
+def draw_character(
+    canvas: Canvas,
+    character: Character,
+    palette: Palette,
+    x: float,
+    feet: float,
+    size: float,
+    pose: Pose,
+) -> None:
+    """Draw anyone, person or creature, feet at (x, feet); `size` is the height of an average
+    adult at that distance, so a fox stands knee-high to a person beside it."""
+    creature = creature_for(character)
+    if creature is None:
+        draw_figure(canvas, look_for(character), palette, x, feet, size, pose)
+        return
+
+    def lit(colour: Rgb) -> Rgb:
+        return pose.silhouette or _lit(colour, palette)
+
+    facing = pose.facing or (1.0 if fingerprint("facing", character.name) < "8" else -1.0)
+    ink = pose.silhouette or palette.ink
+    draw_creature(canvas, creature, lit, ink, x, feet, size * creature.height, facing)
+
+
+def draw_character_alone(
+    character: Character, palette: Palette, width: int, height: int
+) -> np.ndarray:
+    """One character on plain paper, filling the picture: a reference image of how the
+    animatic draws them (RGB, `height` x `width`)."""
+    canvas = Canvas(width, height, palette.paper)
+    tall = height_of(character)
+    creature = creature_for(character)
+    reach = 0.78 if creature is None else (0.4 + creature.anatomy.length * 0.3)
+    size = min(height * 0.86, width * 0.86 / reach * 0.5) / tall
+    draw_character(canvas, character, palette, width / 2, height * 0.93, size, Pose(facing=1.0))
+    return canvas.image
 
 
 @dataclass(frozen=True)
@@ -135,6 +203,10 @@ def draw_figure(
         canvas.line([at(side * 0.1 * b, 0.78), elbow, hand], coat, u * 0.048)
         canvas.circle(hand, u * 0.026, skin)
     canvas.rect(*at(-0.022, 0.845), *at(0.022, 0.79), skin)
+    if look.scarf:
+        scarf = colour(look.scarf)
+        canvas.line([at(-0.05, 0.8), at(0.05, 0.8)], scarf, u * 0.04)
+        canvas.line([at(0.03, 0.8), at(0.05, 0.68)], scarf, u * 0.03)
     head = at(0.0, 0.905)
     radii = (u * 0.062, u * 0.074)
     if look.headwear in ("none", "long_hair", "bun", "cap"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 
-from shotgraph.models import Mood, Setting, TimeOfDay
+from shotgraph.models import Mood, Season, Setting, TimeOfDay, Weather
 
 Rgb = tuple[int, int, int]
 
@@ -28,6 +28,13 @@ class Palette:
     paper: Rgb
     """The card colour of the storyboard's border and captions."""
     night: bool = False
+    season: Season | None = None
+    weather: Weather = Weather.CLEAR
+
+    @property
+    def snowy(self) -> bool:
+        """Snow lies on the ground: in winter, or while it snows."""
+        return self.season is Season.WINTER or self.weather is Weather.SNOW
 
 
 _BY_TIME: dict[TimeOfDay, Palette] = {
@@ -89,15 +96,40 @@ _TINT: dict[Mood, tuple[Rgb, float, float]] = {
 }
 
 
+# Snow on the ground, autumn leaves: the land's colours lean this way, this far.
+_SNOW_GROUND: Rgb = (236, 240, 246)
+_AUTUMN_GROUND: Rgb = (196, 128, 60)
+_STORM_SKY: Rgb = (92, 98, 110)
+_FOG: Rgb = (200, 204, 208)
+_LAND = ("far", "mid", "near")
+_SKY = ("sky_top", "sky_bottom")
+
+
 def palette_for(setting: Setting) -> Palette:
+    """The scene's colours: time of day, then season and weather, then the mood's tint."""
     base = _BY_TIME[setting.time_of_day]
+    colours = {f.name: getattr(base, f.name) for f in fields(Palette) if f.name in _COLOURED}
+    dim = 0.55 if base.night else 1.0
+    if setting.season is Season.WINTER or setting.weather is Weather.SNOW:
+        for name, amount in zip(_LAND, (0.6, 0.72, 0.8), strict=True):
+            colours[name] = mix(colours[name], shade(_SNOW_GROUND, dim), amount)
+    elif setting.season is Season.AUTUMN:
+        for name in ("mid", "near"):
+            colours[name] = mix(colours[name], shade(_AUTUMN_GROUND, dim), 0.45)
+    if setting.weather in (Weather.RAIN, Weather.STORM, Weather.SNOW):
+        heavy = 0.7 if setting.weather is Weather.STORM else 0.45
+        for name in _SKY:
+            colours[name] = mix(colours[name], shade(_STORM_SKY, dim), heavy)
+        colours["light"] = mix(colours["light"], colours["sky_bottom"], 0.5)
+    if setting.weather is Weather.FOG:
+        for name in (*_SKY, *_LAND):
+            colours[name] = mix(colours[name], shade(_FOG, dim), 0.5)
     tint, amount, saturation = _TINT[setting.mood]
-    colours = {
-        field.name: tinted(getattr(base, field.name), tint, amount, saturation)
-        for field in fields(Palette)
-        if field.name not in {"night", "paper"}
-    }
-    return replace(base, **colours)
+    colours = {name: tinted(colour, tint, amount, saturation) for name, colour in colours.items()}
+    return replace(base, **colours, season=setting.season, weather=setting.weather)
+
+
+_COLOURED = frozenset({*_SKY, *_LAND, "accent", "light", "ink"})
 
 
 def tinted(colour: Rgb, tint: Rgb, amount: float, saturation: float = 1.0) -> Rgb:
