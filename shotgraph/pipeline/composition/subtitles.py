@@ -25,6 +25,38 @@ _LINGER_S = 0.4
 # Words this far apart belong to different cues, whatever the punctuation says.
 _PAUSE_BREAK_S = 1.0
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*$")
+# Short words a cue should not end on when it can end a word earlier (English: the stories'
+# commonest language; other languages simply never match).
+_HANGING = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "at",
+        "to",
+        "in",
+        "on",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "into",
+        "over",
+        "under",
+        "that",
+        "my",
+        "his",
+        "her",
+        "their",
+        "our",
+        "its",
+    ]
+)
 _CLAUSE_END = re.compile(r"[,;:—–-][\"'”’»)]*$")
 
 
@@ -120,10 +152,12 @@ def _best_break(words: list[WordTiming], first: int, last: int) -> int:
         long_enough = words[index].end_s - words[first].start_s >= MIN_CUE_S
         if long_enough and _SENTENCE_END.search(words[index].text):
             return index
-    for index in range(last, first + (last - first) // 2 - 1, -1):
+    second_half = range(last, first + (last - first) // 2 - 1, -1)
+    for index in second_half:
         if _CLAUSE_END.search(words[index].text):
             return index
-    return last
+    # No natural break: at least do not leave "the" or "at" hanging at a cue's end.
+    return next((i for i in second_half if words[i].text.lower() not in _HANGING), last)
 
 
 def _fits(words: list[WordTiming], line_chars: int) -> bool:
