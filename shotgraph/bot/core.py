@@ -102,6 +102,8 @@ class BotCore:
             path = await asyncio.to_thread(
                 local_copy, open_storage(self.settings), key, self.settings
             )
+        if path is None and record.film_deleted:
+            raise FilmExpired(f'"{record.title}" was deleted.')
         if path is None:
             raise FilmExpired(expired_sentence(self.settings))
         return record, path
@@ -116,6 +118,7 @@ class BotCore:
         kept = await asyncio.to_thread(store.list, f"{JOBS_PREFIX}{job_id}/")
         await asyncio.to_thread(store.delete, [stored.key for stored in kept])
         await self.queue.store.mark_film_expired(job_id)
+        await self.queue.store.update(job_id, film_deleted=True)
         log.info("job %s: film deleted by %s", job_id, user.key)
         return record
 

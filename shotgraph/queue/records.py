@@ -78,6 +78,8 @@ class JobRecord(BaseModel):
     result: JobResult | None = None
     film_expired_at: float | None = None
     """When retention deleted the film (see storage/retention.py); the record stays."""
+    film_deleted: bool = False
+    """Its author or a moderator deleted the film (film_expired_at is set too)."""
 
 
 def _encode(value: Any) -> bytes:

@@ -312,6 +312,17 @@ async def test_new_seed_vertical_subtitles_and_delete_on_the_finished_film(
     answer = srt.callbacks[0]
     assert answer["data"]["flags"] & EPHEMERAL_FLAG
     assert scene.fake.original(srt).attachments[0][0] == "The Kite.srt"
+    # /status lists the films with a button to get each again.
+    status = await scene.command("status")
+    await scene.fake.wait_for(lambda: scene.fake.original(status))
+    listing = scene.fake.original(status)
+    assert listing is not None
+    assert f"story:get:{record.job_id}" in listing.custom_ids()
+    got = await scene.fake.click(scene.guild, scene.ann, listing, f"story:get:{record.job_id}")
+    again = await scene.fake.wait_for(lambda: scene.fake.original(got))
+    assert again.ephemeral
+    assert has_film(again)
+    assert again.embed["title"] == "🎬 The Kite"
     # Delete: not for others; the author removes the message and the film.
     assert await scene.fake.private_reply(await press("delete", bob)) == NOT_YOURS
     folder = scene.settings.storage_path / "jobs" / record.job_id
@@ -319,3 +330,5 @@ async def test_new_seed_vertical_subtitles_and_delete_on_the_finished_film(
     assert "Deleted" in await scene.fake.private_reply(await press("delete"))
     assert first.id not in scene.fake.messages
     assert not folder.exists()
+    gone = await scene.fake.click(scene.guild, scene.ann, listing, f"story:get:{record.job_id}")
+    assert await scene.fake.private_reply(gone) == '"The Kite" was deleted.'
