@@ -821,9 +821,7 @@ class ShotGraphDiscord(discord.Client):
         fresh = _ref(await self.core.queue.get(record.job_id)) or ref
         await self._remove_progress(record, fresh)
         if result.cost.lines and fresh.token_usable():
-            webhook = discord.Webhook.partial(
-                fresh.application_id, fresh.interaction_token or "", client=self
-            )
+            webhook = self._interaction_webhook(fresh)
             with contextlib.suppress(discord.HTTPException):
                 await webhook.send(cost_text(result), ephemeral=True)
 
@@ -888,9 +886,7 @@ class ShotGraphDiscord(discord.Client):
         """Delete the progress message: the film's own message now says all it said."""
         try:
             if ref.token_usable():
-                webhook = discord.Webhook.partial(
-                    ref.application_id, ref.interaction_token or "", client=self
-                )
+                webhook = self._interaction_webhook(ref)
                 await webhook.delete_message(ref.message_id)
             elif not ref.ephemeral:
                 channel = self.get_partial_messageable(ref.channel_id)
@@ -934,9 +930,7 @@ class ShotGraphDiscord(discord.Client):
         webhook while its token lives, then the channel (unless `in_channel` is None), then
         the author's DMs when the bot cannot reach the channel."""
         if ref.token_usable():
-            webhook = discord.Webhook.partial(
-                ref.application_id, ref.interaction_token or "", client=self
-            )
+            webhook = self._interaction_webhook(ref)
             try:
                 await by_webhook(webhook, ref)
                 return
@@ -957,6 +951,12 @@ class ShotGraphDiscord(discord.Client):
                     raise
                 log.info("job %s: cannot reach channel %s; DMing", record.job_id, ref.channel_id)
         await by_dm(ref)
+
+    def _interaction_webhook(self, ref: ProgressRef) -> discord.Webhook:
+        """The interaction's own webhook, as `Interaction.followup` builds it: an application
+        webhook, the only kind that may send ephemeral messages."""
+        data: Any = {"id": ref.application_id, "type": 3, "token": ref.interaction_token}
+        return discord.Webhook.from_state(data=data, state=self._connection)
 
     async def _move(self, record: JobRecord, ref: ProgressRef, **changes: Any) -> ProgressRef:
         moved = ref.model_copy(update=changes)

@@ -103,7 +103,7 @@ async def test_a_story_from_a_file_is_queued_with_the_file_s_text(scene: Scene) 
     assert message.custom_ids() == [f"story:cancel:{record.job_id}"]
 
 
-async def test_only_me_keeps_the_progress_private(scene: Scene) -> None:
+async def test_only_me_keeps_the_progress_and_the_film_private(scene: Scene) -> None:
     await scene.bot()
 
     interaction = await scene.command("story", {"text": SHORT_STORY, "visibility": "only_me"})
@@ -111,6 +111,10 @@ async def test_only_me_keeps_the_progress_private(scene: Scene) -> None:
 
     assert interaction.callbacks[0]["data"]["flags"] & EPHEMERAL_FLAG
     assert message.ephemeral
+    scene.worker()
+    film = await scene.film_in(interaction)
+    assert film.ephemeral
+    assert not [m for m in scene.fake.messages.values() if not m.ephemeral]
 
 
 async def test_cancel_works_for_the_author_and_moderators_and_not_for_others(
