@@ -83,8 +83,11 @@ class Scene:
         self.bots.append(bot)
         return await bot.start()
 
-    def worker(self) -> WorkerProcess:
-        return self._start_worker(self.settings)
+    def worker(self, **overrides: Any) -> WorkerProcess:
+        """Start a worker, on the scene's settings with `overrides`."""
+        return self._start_worker(
+            Settings(_env_file=None, **{**self.settings.model_dump(), **overrides})
+        )
 
     async def command(
         self,

@@ -18,7 +18,10 @@ from tests.fakes.discord_api import (
     FakeMessage,
     FakeUser,
 )
+from tests.fakes.llm_server import FakeLlmServer
 from tests.helpers.media import probe
+from tests.integration.test_llm_render import STORY as OWL
+from tests.integration.test_llm_render import script_the_owl
 
 pytestmark = pytest.mark.slow
 
@@ -336,3 +339,29 @@ async def test_new_seed_vertical_subtitles_and_delete_on_the_finished_film(
     assert not folder.exists()
     gone = await scene.fake.click(scene.guild, scene.ann, listing, f"story:get:{record.job_id}")
     assert await scene.fake.private_reply(gone) == '"The Kite" was deleted.'
+
+
+async def test_the_llm_cost_goes_to_the_author_alone(
+    scene: Scene, llm_server: FakeLlmServer
+) -> None:
+    script_the_owl(llm_server)
+    scene.worker(
+        llm_provider="openai",
+        llm_base_url=llm_server.url,
+        safety_backend="llm",
+        llm_timeout_s=10,
+        llm_backoff_s=0.01,
+    )
+    await scene.bot()
+
+    interaction = await scene.story(OWL)
+    film = await scene.film_in(interaction)
+
+    assert "$" not in str(film.embed)
+    cost = await scene.fake.wait_for(
+        lambda: next(
+            (m for m in scene.fake.followups(interaction) if "LLM calls" in m.content), None
+        )
+    )
+    assert cost.ephemeral
+    assert re.fullmatch(r"The LLM calls for this film cost \$\d+\.\d{4}\.", cost.content)
