@@ -6,6 +6,8 @@ a pipeline writes in (the store itself when it is local, the worker's scratch ot
 
 from __future__ import annotations
 
+import contextlib
+import time
 from pathlib import Path
 
 from shotgraph.config import Settings
@@ -42,7 +44,17 @@ def local_copy(store: Storage, key: str, settings: Settings) -> Path | None:
     found = store.local_path(key)
     if found is not None:
         return found
-    copy = settings.scratch_path / "delivery" / key
+    cache = settings.scratch_path / "delivery"
+    _forget_copies_older_than(cache, time.time() - settings.artefact_retention_hours * 3600)
+    copy = cache / key
     if copy.exists() or store.fetch(key, copy):
         return copy
     return None
+
+
+def _forget_copies_older_than(cache: Path, cutoff: float) -> None:
+    """Delivery copies are intermediates too: they go after ARTEFACT_RETENTION_HOURS."""
+    for path in cache.rglob("*") if cache.exists() else ():
+        with contextlib.suppress(FileNotFoundError):  # another process got there first
+            if path.is_file() and path.stat().st_mtime <= cutoff:
+                path.unlink()

@@ -3,6 +3,7 @@ The S3 store runs against a real S3 server (SeaweedFS), never a mock."""
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import httpx
 import pytest
 
 from shotgraph.errors import BackendUnavailable
-from shotgraph.storage import Storage, open_storage
+from shotgraph.storage import Storage, local_copy, open_storage
 from shotgraph.storage.s3 import S3Storage
 from tests.conftest import offline_settings
 
@@ -98,3 +99,24 @@ def test_a_missing_bucket_is_made_and_a_refused_one_is_explained(
     wrong = {**s3_overrides, "s3_secret_access_key": "not-the-secret"}
     with pytest.raises(BackendUnavailable, match="refused us"):
         open_storage(offline_settings(tmp_path, **wrong)).prepare()
+
+
+def test_delivery_copies_come_from_the_bucket_and_old_ones_are_forgotten(
+    s3_overrides: dict, tmp_path: Path
+) -> None:
+    settings = offline_settings(tmp_path, **s3_overrides, artefact_retention_hours=1)
+    store = open_storage(settings)
+    source = tmp_path / "film.mp4"
+    source.write_bytes(b"film")
+    store.put("jobs/new/film.mp4", source)
+    stale = settings.scratch_path / "delivery" / "jobs" / "old" / "film.mp4"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old film")
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+
+    copy = local_copy(store, "jobs/new/film.mp4", settings)
+    assert copy is not None
+    assert copy.read_bytes() == b"film"
+    assert not stale.exists()
+    assert local_copy(store, "jobs/gone/film.mp4", settings) is None

@@ -39,6 +39,9 @@ from shotgraph.pipeline.planning.llm.messages import (
 )
 from shotgraph.pipeline.planning.rules import RulesPlanner
 from shotgraph.pipeline.planning.rules.compression import word_budget
+from shotgraph.pipeline.planning.rules.kinds import with_kinds
+from shotgraph.pipeline.planning.rules.scenes import detail_settings
+from shotgraph.pipeline.planning.rules.shots import things_named
 from shotgraph.pipeline.planning.rules.text import (
     Sentence,
     normalise,
@@ -96,7 +99,8 @@ class LlmPlanner:
         return StoryDigest(
             text=normalise(answer.summary),
             language=language,
-            characters=answer.cast(),
+            # The model describes each character; their kind (fox, robot) is read from that.
+            characters=with_kinds(answer.cast(), [answer.summary]),
             locations=answer.locations,
             compressed=True,
         )
@@ -110,14 +114,21 @@ class LlmPlanner:
         route = self.router.scenes_for(input_tokens)
         log.info("llm scenes: %d input tokens, routed to %s", input_tokens, route.model)
         answer = await self.asker.ask(route, messages, SceneListAnswer, cost)
-        return _cut_scenes(answer, sentences)
+        return detail_settings(_cut_scenes(answer, sentences), digest.text)
 
     async def shots(
         self, scene: Scene, digest: StoryDigest, request: StoryRequest, cost: CostReport
     ) -> list[Shot]:
         messages = shot_messages(self.asker.output, scene, digest, request)
         answer = await self.asker.ask(self.router.shot_final, messages, ShotListAnswer, cost)
-        return [shot.shot(index) for index, shot in enumerate(answer.shots)]
+        shots = [shot.shot(index) for index, shot in enumerate(answer.shots)]
+        # The things each shot shows, read from its words as the rules planner reads them.
+        return [
+            shot.model_copy(
+                update={"props": things_named(f"{shot.narration_text} {shot.visual_prompt}")}
+            )
+            for shot in shots
+        ]
 
     async def rewrite_visual_prompt(
         self, ref: ShotRef, reason: str, request: StoryRequest, cost: CostReport

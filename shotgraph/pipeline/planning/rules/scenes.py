@@ -96,6 +96,21 @@ def split_scenes(digest: StoryDigest) -> list[Scene]:
     return scenes
 
 
+def detail_settings(scenes: list[Scene], story: str) -> list[Scene]:
+    """Season, weather and features for scenes another planner cut and placed (the LLM's),
+    read from their words as the rules planner reads its own; place, time and mood stay."""
+    story_wide = _StoryWide(story)
+    done: list[Scene] = []
+    for scene in scenes:
+        sentences = split_sentences(scene.source_text)
+        opening = sentences[0].text if sentences else ""
+        setting = story_wide.refine(
+            scene.setting, scene.source_text, opening, done, keep_place=True
+        )
+        done.append(scene.model_copy(update={"setting": setting}))
+    return done
+
+
 def _drafts(sentences: list[Sentence]) -> list[_Draft]:
     drafts = [_Draft()]
     for position, sentence in enumerate(sentences):
@@ -181,10 +196,18 @@ class _StoryWide:
             Place.SPACE
         )
 
-    def refine(self, setting: Setting, text: str, opening: str, before: list[Scene]) -> Setting:
+    def refine(
+        self,
+        setting: Setting,
+        text: str,
+        opening: str,
+        before: list[Scene],
+        *,
+        keep_place: bool = False,
+    ) -> Setting:
         """The scene's season, weather and features. Weather holds until the story moves on in
         time; season holds until the story names another; features carry over to later scenes in the
-        same kind of place."""
+        same kind of place. `keep_place` leaves the kind of place as it was chosen."""
         previous = before[-1].setting if before else None
         weather = weather_of(text)
         if weather is None:
@@ -192,7 +215,7 @@ class _StoryWide:
             weather = previous.weather if keeps and previous else Weather.CLEAR
         season = season_of(text) or (previous.season if previous else None) or self.season
         place = setting.place
-        if place is Place.CITY and self.town:
+        if place is Place.CITY and self.town and not keep_place:
             place = Place.TOWN
         same = next((s.setting for s in reversed(before) if s.setting.place is place), None)
         features = list(dict.fromkeys([*features_of(text), *(same.features if same else [])]))

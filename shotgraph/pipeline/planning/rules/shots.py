@@ -166,7 +166,7 @@ def plan_shots(scene: Scene, digest: StoryDigest, request: StoryRequest) -> list
     previous: _Previous | None = None
     for position, beat in enumerate(beats):
         in_frame = frame.who(beat)
-        props = _props(" ".join(line.text for line in beat.lines))
+        props = things_named(" ".join(line.text for line in beat.lines))
         prop = props[0] if props else None
         shot_type = _shot_type(position, beat, in_frame, prop, previous, last_insert, scene, rng)
         if shot_type is ShotType.INSERT:
@@ -303,7 +303,7 @@ class _FrameTracker:
         return self.lone
 
 
-def _props(text: str) -> list[str]:
+def things_named(text: str) -> list[str]:
     """The things a shot's words name, each once, in order: what the shot draws."""
     named = (THINGS.get(w.lower().removesuffix("'s")) for w in words(text))
     return list(dict.fromkeys(thing for thing in named if thing))[:MAX_PROPS]

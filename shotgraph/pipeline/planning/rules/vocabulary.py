@@ -214,7 +214,7 @@ FEATURE_WORDS: dict[str, str] = {
     **dict.fromkeys(_words("birch birches"), "birch"),
     **dict.fromkeys(_words("pine pines fir firs spruce pino pinos"), "pine"),
     **dict.fromkeys(_words("oak oaks"), "oak"),
-    **dict.fromkeys(_words("palm palms jungle selva"), "palm"),
+    **dict.fromkeys(_words("jungle jungles tropical selva"), "palm"),
     **dict.fromkeys(_words("harbour harbor pier quay dock docks port puerto"), "harbour"),
     **dict.fromkeys(_words("lighthouse faro"), "lighthouse"),
     **dict.fromkeys(_words("bridge puente"), "bridge"),

@@ -17,6 +17,7 @@ from shotgraph.pipeline.video.animatic.palette import Palette, Rgb, mix, shade
 from shotgraph.pipeline.video.animatic.places import OUTDOORS, cave, space
 from shotgraph.pipeline.video.animatic.scenery import (
     Scenery,
+    castle,
     cave_mouth,
     cliff,
     cottage,
@@ -25,6 +26,7 @@ from shotgraph.pipeline.video.animatic.scenery import (
     ridge,
     sky,
     tree,
+    windmill,
 )
 
 
@@ -68,9 +70,23 @@ def draw_backdrop(
         floor = OUTDOORS[place](canvas, palette, horizon_y, rng, scene)
     else:
         floor = _PLACES[place](canvas, palette, horizon_y, rng, scene)
-    if "cave" in scene.features:
-        cave_mouth(canvas, palette, canvas.width * rng.choice([0.25, 0.75]), horizon_y, rng)
+    _landmark_features(canvas, palette, horizon_y, rng, scene.features)
     return Ground(horizon=horizon_y, floor=floor)
+
+
+def _landmark_features(
+    canvas: Canvas, p: Palette, horizon: float, rng: random.Random, features: frozenset[str]
+) -> None:
+    """What the scene's features put into any open landscape: a cliff, a cave in a rock face,
+    a castle or a windmill on the skyline."""
+    if "cliff" in features:
+        cliff(canvas, p, horizon, rng)
+    if "cave" in features:
+        cave_mouth(canvas, p, canvas.width * rng.choice([0.25, 0.75]), horizon, rng)
+    if "castle" in features:
+        castle(canvas, p, canvas.width * rng.uniform(0.6, 0.8), horizon, canvas.unit * 0.3)
+    if "windmill" in features:
+        windmill(canvas, p, canvas.width * rng.uniform(0.2, 0.4), horizon, canvas.unit * 0.3)
 
 
 def _hills(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, scene: Scenery) -> float:
@@ -132,8 +148,6 @@ def _sea(canvas: Canvas, p: Palette, horizon: float, rng: random.Random, scene: 
         _lighthouse(canvas, p, canvas.width * rng.choice([0.18, 0.82]), horizon + unit * 0.05, unit)
     if "harbour" in scene.features:
         harbour(canvas, p, horizon, floor, rng)
-    if "cliff" in scene.features:
-        cliff(canvas, p, horizon, rng)
     if any(word in scene.text for word in ("boat", "ship", "sail")) or rng.random() < 0.3:
         _sailboat(
             canvas, p, canvas.width * rng.uniform(0.35, 0.65), horizon + unit * 0.03, unit * 0.08

@@ -90,6 +90,24 @@ class Canvas:
             self.image, [_fixed(points)], False, colour, max(1, round(width)), cv2.LINE_AA, _SHIFT
         )
 
+    def strokes(self, segments: Sequence[Sequence[Point]], colour: Rgb, width: float) -> None:
+        """Many lines of one colour and width in one call (rain, grass): far faster than one
+        `line` each."""
+        if segments:
+            fixed = [_fixed(segment) for segment in segments]
+            cv2.polylines(
+                self.image, fixed, False, colour, max(1, round(width)), cv2.LINE_AA, _SHIFT
+            )
+
+    def dots(self, centres: Sequence[Point], radii: Sequence[float], colour: Rgb) -> None:
+        """Many round dots of one colour in one call (snowflakes, stars)."""
+        shapes = [
+            cv2.ellipse2Poly((round(x * _ONE), round(y * _ONE)), (r, r), 0, 0, 360, 30)
+            for (x, y), r in zip(centres, (max(1, round(r * _ONE)) for r in radii), strict=True)
+        ]
+        if shapes:
+            cv2.fillPoly(self.image, shapes, colour, cv2.LINE_AA, _SHIFT)
+
     def soften(self, amount: float) -> None:
         """Blur the whole picture (out-of-focus background); cheap at any radius because the
         blur runs on a quarter-size copy."""

@@ -22,7 +22,19 @@ Light = Callable[[Rgb], Rgb]
 Ears = Literal["pointed", "round", "long", "floppy", "horns", "antlers", "none"]
 Tail = Literal["bushy", "thin", "short", "tuft", "curly", "none"]
 Marking = Literal[
-    "none", "badger", "mane", "stripes", "spines", "shell", "wool", "spots", "trunk", "comb"
+    "none",
+    "badger",
+    "mane",
+    "stripes",
+    "spines",
+    "shell",
+    "wool",
+    "spots",
+    "trunk",
+    "comb",
+    "spout",
+    "beak",
+    "fin",
 ]
 Plan = Literal["four_legs", "bird", "upright", "swimmer", "fish", "snake", "dragon", "robot"]
 
@@ -106,9 +118,9 @@ gull     bird      0.26 236,238,240 150,156,166 1.4  0.3  0.32 0.14 0.08 0.12 po
 hen      bird      0.26 196,120,60  200,40,36   1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  comb
 duck     swimmer   0.26 236,236,228 240,160,50  1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
 fish     fish      0.2  236,140,60  250,210,150 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
-whale    fish      1.3  70,94,130   200,206,214 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
-dolphin  fish      0.6  120,140,164 220,226,232 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
-shark    fish      0.8  118,130,142 236,236,236 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
+whale    fish      1.3  70,94,130   200,206,214 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  spout
+dolphin  fish      0.6  120,140,164 220,226,232 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  beak
+shark    fish      0.8  118,130,142 236,236,236 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  fin
 snake    snake     0.22 96,142,64   210,200,110 1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
 dragon   dragon    1.4  70,132,84   220,196,120 1.6  0.3  0.34 0.13 0.3  0.18 horns   thin  spines
 robot    robot     0.9  150,164,178 90,200,230  1.4  0.3  0.32 0.14 0.08 0.12 pointed thin  none
@@ -558,15 +570,38 @@ def _bird(canvas, c: Creature, lit, ink, at, size, pen) -> None:
 
 
 def _fish(canvas, c: Creature, lit, ink, at, size, pen) -> None:
+    """A fish; a whale (round head, spout, flukes), a dolphin (beak, curved fin) or a shark
+    (pointed snout, tall fin, gills) by its marking."""
     a = c.anatomy
     fur, belly = lit(c.fur), lit(c.part("belly", a.belly or shade(c.fur, 1.3)))
-    canvas.polygon([at(-0.35, 0.5), at(-0.62, 0.72), at(-0.58, 0.28)], shade(fur, 0.8), ink, pen)
-    if a.scale >= 0.8:  # a shark's or whale's fin
-        canvas.polygon([at(-0.05, 0.68), at(0.05, 0.9), at(0.15, 0.66)], shade(fur, 0.85), ink, pen)
-    canvas.ellipse(at(0, 0.5), (size * 0.42, size * 0.2), fur, ink, pen)
-    canvas.ellipse(at(0.05, 0.42), (size * 0.32, size * 0.08), belly)
+    fin = shade(fur, 0.8)
+    if a.marking == "spout":
+        canvas.polygon(
+            [at(-0.4, 0.52), at(-0.62, 0.62), at(-0.58, 0.5), at(-0.62, 0.4)], fin, ink, pen
+        )
+        canvas.ellipse(at(0.0, 0.5), (size * 0.45, size * 0.22), fur, ink, pen)
+        canvas.ellipse(at(0.18, 0.52), (size * 0.27, size * 0.2), fur)
+        canvas.ellipse(at(0.05, 0.4), (size * 0.36, size * 0.08), belly)
+        spray = lit((210, 230, 245))
+        for dx in (-0.05, 0.0, 0.05):
+            canvas.line([at(0.15, 0.72), at(0.15 + dx, 0.9)], spray, size * 0.02)
+        canvas.circle(at(0.3, 0.47), max(1.0, size * 0.02), ink)
+        return
+    canvas.polygon([at(-0.35, 0.5), at(-0.62, 0.72), at(-0.58, 0.28)], fin, ink, pen)
+    if a.marking == "fin":
+        canvas.polygon([at(-0.08, 0.66), at(0.0, 0.95), at(0.12, 0.66)], fin, ink, pen)
+    elif a.marking == "beak":
+        canvas.polygon([at(-0.1, 0.66), at(0.02, 0.82), at(0.1, 0.66)], fin, ink, pen)
+    canvas.ellipse(at(0, 0.5), (size * 0.42, size * 0.18), fur, ink, pen)
+    canvas.ellipse(at(0.05, 0.43), (size * 0.32, size * 0.07), belly)
+    if a.marking == "fin":
+        canvas.polygon([at(0.38, 0.52), at(0.52, 0.47), at(0.38, 0.42)], fur, ink, pen)
+        for dx in (0.2, 0.24, 0.28):
+            canvas.line([at(dx, 0.55), at(dx - 0.02, 0.45)], ink, size * 0.008)
+    elif a.marking == "beak":
+        canvas.ellipse(at(0.46, 0.46), (size * 0.08, size * 0.035), fur, ink, pen)
     canvas.polygon([at(-0.05, 0.48), at(0.08, 0.38), at(0.12, 0.5)], shade(fur, 0.75))
-    canvas.circle(at(0.26, 0.55), max(1.0, size * 0.03), ink)
+    canvas.circle(at(0.28, 0.54), max(1.0, size * 0.025), ink)
 
 
 def _snake(canvas, c: Creature, lit, ink, at, size, pen) -> None:

@@ -8,6 +8,7 @@ every framing: a close-up is the same figure drawn large with the frame cutting 
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -20,7 +21,14 @@ from shotgraph.pipeline.video.animatic.creatures import Creature, anatomy_for, d
 from shotgraph.pipeline.video.animatic.palette import Palette, Rgb, mix, shade
 from shotgraph.pipeline.video.animatic.traits import traits_of
 
-Headwear = Literal["none", "cap", "tall_hat", "hood", "long_hair", "bun"]
+Headwear = Literal["none", "cap", "tall_hat", "hood", "long_hair", "bun", "crown", "helmet"]
+
+# What someone's role puts on their head: "a young knight", "the old king", "an astronaut".
+_ROLE_HEADWEAR: dict[str, Headwear] = {
+    **dict.fromkeys(("king", "queen", "prince", "princess"), "crown"),
+    **dict.fromkeys(("knight", "soldier", "astronaut", "diver"), "helmet"),
+    **dict.fromkeys(("sailor", "fisherman", "captain", "conductor", "pilot"), "cap"),
+}
 
 _COATS: list[Rgb] = [
     (178, 74, 62), (64, 104, 150), (86, 132, 92), (196, 148, 64), (120, 84, 140),
@@ -76,6 +84,8 @@ def look_for(character: Character) -> Look:
         headwear = rng.choice(["long_hair", "long_hair", "bun"])
     else:
         headwear = rng.choice(["none", "none", "cap", "tall_hat"])
+    named = set(re.findall(r"[a-z]+", words))
+    headwear = next((_ROLE_HEADWEAR[w] for w in _ROLE_HEADWEAR if w in named), headwear)
     old = any(word in words for word in ("old", "grey", "gray", "aged", "elderly", "grand"))
     hair = (150, 150, 150) if old else rng.choice(_HAIRS)
     if not old and hair == _GREY_HAIR:
@@ -141,9 +151,11 @@ def draw_character_alone(
     animatic draws them (RGB, `height` x `width`)."""
     canvas = Canvas(width, height, palette.paper)
     tall = height_of(character)
+    # How wide the drawing is for its height: a standing person, or a creature in profile.
     creature = creature_for(character)
-    reach = 0.78 if creature is None else (0.4 + creature.anatomy.length * 0.3)
-    size = min(height * 0.86, width * 0.86 / reach * 0.5) / tall
+    upright = creature is None or creature.anatomy.plan in ("robot", "upright")
+    wide = 0.45 if upright else 1.7
+    size = min(height * 0.86, width * 0.9 / wide) / tall
     draw_character(canvas, character, palette, width / 2, height * 0.93, size, Pose(facing=1.0))
     return canvas.image
 
@@ -228,6 +240,15 @@ def draw_figure(
             at(0.0, 0.955), (radii[0] * 1.05, radii[1] * 0.5), shade(coat, 0.7), ink, stroke
         )
         canvas.ellipse(at(pose.facing * 0.06 + 0.0, 0.94), (u * 0.05, u * 0.012), shade(coat, 0.6))
+    if look.headwear == "crown":
+        gold = colour((226, 184, 64))
+        points = [(-0.06, 0.975), (-0.065, 1.03), (-0.03, 1.0), (0.0, 1.04), (0.03, 1.0),
+                  (0.065, 1.03), (0.06, 0.975)]  # fmt: skip
+        canvas.polygon([at(dx, dy) for dx, dy in points], gold, ink, stroke)
+    if look.headwear == "helmet":
+        metal = colour((176, 180, 190))
+        canvas.ellipse(at(0.0, 0.95), (radii[0] * 1.15, radii[1] * 0.75), metal, ink, stroke)
+        canvas.rect(*at(-0.07, 0.95), *at(0.07, 0.93), shade(metal, 0.8))
     if look.headwear == "tall_hat":
         hat = colour((46, 40, 40))
         canvas.rect(*at(-0.055, 1.08), *at(0.055, 0.96), hat, ink)

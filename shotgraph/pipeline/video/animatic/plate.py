@@ -87,15 +87,15 @@ def draw_plate(job: ShotRender) -> np.ndarray:
     ground = draw_backdrop(canvas, palette, setting.place, horizon, rng, text, setting.features)
     frame = _Frame(canvas, job.resolution, rng)
     in_space = setting.place is Place.SPACE or "spaceship" in setting.features
+    indoors = setting.place in (Place.INTERIOR, Place.CAVE)
     if shot.type in _PROPS_SIZE and shot.props:
-        indoors = setting.place in (Place.INTERIOR, Place.CAVE)
         _props_in_shot(canvas, frame, palette, ground, shot, rng, indoors, in_space)
     if shot.type in _BLUR:
         canvas.soften(_BLUR[shot.type] * job.resolution.height / 576)
     people = job.characters or _extras(job)
     if shot.type is ShotType.INSERT:
         thing = shot.props[0] if shot.props else prop_for(text)
-        _insert(canvas, frame, palette, drawing_for(thing, in_space=in_space)[0])
+        _insert(canvas, frame, palette, drawing_for(thing, in_space=in_space)[0], indoors)
     elif shot.type is ShotType.OVER_THE_SHOULDER:
         _over_the_shoulder(canvas, frame, palette, people)
     elif shot.type is ShotType.EXTREME_CLOSE_UP:
@@ -157,7 +157,7 @@ def _group(
         size = frame.unit * {ShotType.EXTREME_WIDE: 0.1, ShotType.WIDE: 0.32}.get(shot_type, 0.7)
         # A cast of small creatures is drawn larger, as picture books do.
         tallest = max(height_of(person) for person in shown)
-        size *= min(2.5, max(1.0, 0.75 / tallest))
+        size *= min(3.0, max(1.0, 1.0 / tallest))
         spacing = min(frame.width * 0.8 / max(1, len(shown)), size * 0.45)
     if any(creature_for(person) for person in shown):
         spacing = max(spacing, frame.width * (0.5 if portrait else 0.28) / max(1, len(shown) - 1))
@@ -251,9 +251,10 @@ def _props_in_shot(
         draw_prop(canvas, drawing, (x, floor - size * 0.5), size, palette)
 
 
-def _insert(canvas: Canvas, frame: _Frame, palette: Palette, drawing: Prop) -> None:
+def _insert(canvas: Canvas, frame: _Frame, palette: Palette, drawing: Prop, indoors: bool) -> None:
+    """The thing large and close: on a table indoors, on the ground (snow, grass) outside."""
     table_top = frame.top + frame.height * 0.62
-    wood = mix((132, 92, 62), palette.near, 0.3)
+    wood = mix((132, 92, 62), palette.near, 0.3) if indoors else shade(palette.near, 0.95)
     canvas.gradient(shade(wood, 1.1), shade(wood, 0.75), table_top, canvas.height)
     size = min(frame.height * 0.62, frame.width * 0.7)
     centre = (frame.centre, table_top - size * 0.12)

@@ -129,10 +129,10 @@ def den_mound(canvas: Canvas, p: Palette, x: float, ground: float, size: float) 
 
 
 def cave_mouth(canvas: Canvas, p: Palette, x: float, horizon: float, rng: random.Random) -> None:
-    """A rock face rising from the land with a dark cave opening at its foot."""
-    unit = canvas.unit
-    rock = mix((128, 118, 108), p.far, 0.3)
-    base = horizon + unit * 0.08
+    """A rock face on the skyline with a dark cave opening at its foot."""
+    unit = canvas.unit * 0.6
+    rock = mix((128, 118, 108), p.far, 0.45)
+    base = horizon + unit * 0.06
     canvas.polygon(
         [
             (x - unit * 0.4, base),
@@ -141,10 +141,52 @@ def cave_mouth(canvas: Canvas, p: Palette, x: float, horizon: float, rng: random
             (x + unit * 0.38, base),
         ],
         rock,
+    )
+    canvas.ellipse((x, base - unit * 0.02), (unit * 0.13, unit * 0.11), (34, 30, 32))
+    canvas.rect(x - unit * 0.15, base - unit * 0.02, x + unit * 0.15, base + unit * 0.03, rock)
+
+
+def castle(canvas: Canvas, p: Palette, x: float, horizon: float, size: float) -> None:
+    """A castle on the skyline: a keep between two towers, battlements on top."""
+    stone = mix((150, 144, 140), p.far, 0.45)
+    base = horizon + size * 0.05
+    canvas.rect(x - size * 0.5, base - size * 0.5, x + size * 0.5, base, stone)
+    for dx in (-0.55, 0.55):
+        canvas.rect(x + (dx - 0.12) * size, base - size * 0.8, x + (dx + 0.12) * size, base, stone)
+        canvas.polygon(
+            [
+                (x + (dx - 0.15) * size, base - size * 0.8),
+                (x + dx * size, base - size * 1.05),
+                (x + (dx + 0.15) * size, base - size * 0.8),
+            ],
+            shade(p.accent, 0.7),
+        )
+    for k in range(5):
+        bx = x - size * 0.45 + k * size * 0.22
+        canvas.rect(bx, base - size * 0.58, bx + size * 0.1, base - size * 0.5, stone)
+    canvas.ellipse((x, base - size * 0.08), (size * 0.1, size * 0.12), shade(stone, 0.4))
+
+
+def windmill(canvas: Canvas, p: Palette, x: float, horizon: float, size: float) -> None:
+    """A windmill on the skyline with its four sails."""
+    body = mix((220, 210, 190), p.far, 0.35)
+    base = horizon + size * 0.05
+    canvas.polygon(
+        [
+            (x - size * 0.14, base),
+            (x - size * 0.09, base - size * 0.6),
+            (x + size * 0.09, base - size * 0.6),
+            (x + size * 0.14, base),
+        ],
+        body,
         p.ink,
     )
-    canvas.ellipse((x, base - unit * 0.02), (unit * 0.14, unit * 0.12), (26, 22, 24))
-    canvas.rect(x - unit * 0.15, base - unit * 0.02, x + unit * 0.15, base + unit * 0.03, rock)
+    hub = (x, base - size * 0.6)
+    sail = mix((120, 100, 80), p.far, 0.3)
+    for angle in (0.4, 0.4 + math.pi / 2, 0.4 + math.pi, 0.4 + 3 * math.pi / 2):
+        tip = (hub[0] + math.cos(angle) * size * 0.45, hub[1] + math.sin(angle) * size * 0.45)
+        canvas.line([hub, tip], sail, size * 0.06)
+    canvas.circle(hub, size * 0.04, p.ink)
 
 
 def harbour(canvas: Canvas, p: Palette, horizon: float, floor: float, rng: random.Random) -> None:

@@ -17,15 +17,16 @@ def draw_weather(canvas: Canvas, palette: Palette, rng: random.Random, outdoors:
     unit = canvas.unit
     if weather is Weather.SNOW:
         flake = mix((250, 250, 255), palette.sky_bottom, 0.1)
-        for _ in range(220):
-            x, y = rng.uniform(0, canvas.width), rng.uniform(0, canvas.height)
-            canvas.circle((x, y), unit * rng.uniform(0.002, 0.007), flake)
+        flakes = [(rng.uniform(0, canvas.width), rng.uniform(0, canvas.height)) for _ in range(220)]
+        canvas.dots(flakes, [unit * rng.uniform(0.002, 0.007) for _ in flakes], flake)
     elif weather in (Weather.RAIN, Weather.STORM):
         drop = mix((210, 220, 235), palette.sky_bottom, 0.4)
         slant = unit * (0.02 if weather is Weather.RAIN else 0.05)
+        drops = []
         for _ in range(260 if weather is Weather.RAIN else 360):
             x, y = rng.uniform(-slant, canvas.width), rng.uniform(0, canvas.height)
-            canvas.line([(x, y), (x + slant, y + unit * 0.05)], drop, max(1.0, unit * 0.0025))
+            drops.append([(x, y), (x + slant, y + unit * 0.05)])
+        canvas.strokes(drops, drop, max(1.0, unit * 0.0025))
         if weather is Weather.STORM:
             x = canvas.width * rng.uniform(0.2, 0.8)
             bolt = [(x, 0.0)]

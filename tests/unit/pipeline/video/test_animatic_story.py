@@ -105,6 +105,20 @@ def test_the_traits_a_phrase_names_are_drawn() -> None:
     assert near(blue, (62, 104, 176), 50) > 0.002
 
 
+def test_people_wear_what_their_role_and_phrase_say() -> None:
+    def drawn(description: str) -> np.ndarray:
+        person = Character(name="Rowan", gender="male", description=description)
+        return draw_character_alone(person, PAPER, 160, 200).astype(np.float32)
+
+    plain = drawn("a young man")
+    assert near(drawn("a young king"), (226, 184, 64), 40) > near(plain, (226, 184, 64), 40)
+    assert not np.array_equal(drawn("a young knight"), plain)
+    assert near(drawn("a young man in a green coat"), (76, 140, 80), 40) > 0.05
+    assert near(drawn("a young man in a red scarf"), (186, 72, 40), 60) > near(
+        plain, (186, 72, 40), 60
+    )
+
+
 def test_a_character_looks_the_same_in_every_shot(tmp_path: Path) -> None:
     first = draw_character_alone(FOX, PAPER, 200, 150)
     again = draw_character_alone(FOX.model_copy(), PAPER, 200, 150)
@@ -113,6 +127,21 @@ def test_a_character_looks_the_same_in_every_shot(tmp_path: Path) -> None:
     close = plate(tmp_path, characters=[FOX], shot_type=ShotType.CLOSE_UP, place=Place.FOREST)
     assert near(wide, (186, 72, 40), 60) > 0.003
     assert near(close, (186, 72, 40), 60) > near(wide, (186, 72, 40), 60)
+
+
+@pytest.mark.parametrize("shot_type", list(ShotType))
+def test_every_framing_shows_a_creature(tmp_path: Path, shot_type: ShotType) -> None:
+    badger = Character(name="Orla", kind="badger", description="an old grey badger")
+    # Over the shoulder, the first is the dark shoulder in front: the fox faces us from behind.
+    cast = [badger, FOX] if shot_type is ShotType.OVER_THE_SHOULDER else [FOX, badger]
+    picture = plate(tmp_path, characters=cast, shot_type=shot_type, place=Place.HILLS)
+    # An extreme wide shot shows the place; the fox in it is a few pixels at this size.
+    least = 0.00005 if shot_type is ShotType.EXTREME_WIDE else 0.001
+    if shot_type is not ShotType.INSERT:
+        assert near(picture, (186, 72, 40), 60) > least, shot_type
+    people = [Character(name="Pell"), Character(name="Orla", gender="female")]
+    as_people = plate(tmp_path, characters=people, shot_type=shot_type, place=Place.HILLS)
+    assert not np.array_equal(picture, as_people) or shot_type is ShotType.INSERT
 
 
 @pytest.mark.parametrize("place", list(Place))
@@ -208,3 +237,11 @@ async def test_the_example_film_shows_a_fox_and_a_badger_in_snow(tmp_path: Path)
         features=setting.features,
     )
     assert picture[SMALL.height :].mean() > 150, "the ground is not snow"
+
+
+@pytest.mark.parametrize("feature", ["cliff", "cave", "castle", "windmill", "harbour", "den"])
+def test_landmarks_the_scene_names_are_drawn(tmp_path: Path, feature: str) -> None:
+    place = {"harbour": Place.SEA, "den": Place.FOREST}.get(feature, Place.HILLS)
+    plain = plate(tmp_path, place=place, shot_type=ShotType.WIDE)
+    named = plate(tmp_path, place=place, shot_type=ShotType.WIDE, features=[feature])
+    assert np.abs(plain - named).mean() > 0.5, feature

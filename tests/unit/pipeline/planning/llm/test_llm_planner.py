@@ -11,7 +11,7 @@ import pytest
 from shotgraph.config import Settings
 from shotgraph.errors import StageFailed
 from shotgraph.intake import clean_story
-from shotgraph.models import CostReport, ShotPlan, StoryRequest
+from shotgraph.models import CostReport, Season, ShotPlan, StoryRequest
 from shotgraph.pipeline.backends import build_backends
 from shotgraph.pipeline.llm.formats import ToonFormat
 from shotgraph.pipeline.orchestrator import Orchestrator
@@ -83,6 +83,11 @@ async def test_a_toon_plan_routes_each_step_to_its_model(
     assert shot_plan.scenes[1].source_text.startswith("He did not want to give it away.")
     assert first.shots[0].narration_text == "Pell found a lantern."
     assert first.shots[1].narration[0].speaker is None
+    # The model's scenes and shots get what the animatic draws, read from their words.
+    assert first.setting.season is Season.WINTER
+    assert "birch" in first.setting.features
+    assert "lantern" in first.shots[0].props
+    assert [c.kind for c in shot_plan.characters] == ["fox", "badger"]
     assert all(request.response_format is None for request in llm_server.requests)
     lines = {(line.stage, line.model): line for line in cost.lines}
     assert lines["scenes", settings.llm_model_scene_draft].calls == 1
@@ -139,6 +144,7 @@ async def test_long_stories_are_compressed_and_drafted_by_the_large_model(
         settings.llm_model_shot_final,
     ]
     assert shot_plan.characters[0].description == "a red fox"
+    assert shot_plan.characters[0].kind == "fox"
     assert shot_plan.scenes[0].source_text.startswith("Pell the fox found a lantern.")
 
 
