@@ -229,7 +229,9 @@ def job_line(record: JobRecord, now: float | None = None) -> str:
     line = f"🎬 {record.title} · {record.status.value} · {age}"
     if record.status is JobStatus.FAILED and record.error:
         line += f" ({record.error})"
-    if record.film_expired_at is not None:
+    if record.film_deleted:
+        line += " (deleted)"
+    elif record.film_expired_at is not None:
         line += " (the film has expired)"
     return line
 

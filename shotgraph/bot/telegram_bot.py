@@ -343,10 +343,10 @@ class TelegramBot:
             record = done[0]
         if record.result is None:
             raise InvalidStory(f'"{record.title}" has no subtitles: it is {record.status.value}.')
-        await self._send_subtitles(message.chat_id, record.job_id, owner)
+        _, srt = await self.core.film_file(record.job_id, owner, "subtitles")
+        await self._send_subtitles(message.chat_id, record, srt)
 
-    async def _send_subtitles(self, chat_id: int, job_id: str, owner: Owner) -> None:
-        record, srt = await self.core.film_file(job_id, owner, "subtitles")
+    async def _send_subtitles(self, chat_id: int, record: JobRecord, srt: Path) -> None:
         with srt.open("rb") as handle:
             await self.application.bot.send_document(
                 chat_id, handle, filename=film_filename(record.title, ".srt")
@@ -354,54 +354,68 @@ class TelegramBot:
 
     async def on_button(self, update: Update, context: Context) -> None:
         """Every inline button; its callback data name the action and the job
-        (`cancel:<job>`), so buttons work on old messages and after restarts."""
+        (`cancel:<job>`), so buttons work on old messages and after restarts. A press is
+        answered once (a second answer is refused): checks come first, so that a refusal
+        can still be the answer; what fails after the answer is said in the chat."""
         query = update.callback_query
         assert query is not None
         assert query.data is not None
         action, _, job_id = query.data.partition(":")
         owner = _owner(update)
         chat_id = update.effective_chat.id if update.effective_chat else int(owner.chat_id or 0)
+        answered = False
+
+        async def answer(text: str | None = None) -> None:
+            nonlocal answered
+            answered = True
+            await query.answer(text)
+
         try:
             if action == "cancel":
                 record = await self.core.cancel(job_id, owner)
-                await query.answer(_cancel_reply(record))
+                await answer(_cancel_reply(record))
             elif action == "retry":
                 record = await self.core.retry(job_id, owner)
-                await query.answer("Queued again.")
+                await answer("Queued again.")
+                self.core.follow(record)
                 if query.message is not None:
                     await query.edit_message_reply_markup(reply_markup=None)
-                self.core.follow(record)
             elif action in (FilmAction.RESEED, FilmAction.REFORMAT):
                 record = await self.core.again(job_id, owner, FilmAction(action))
-                await query.answer(f'Queued "{record.title}" again: {_AGAIN[action]}.')
+                await answer(f'Queued "{record.title}" again: {_AGAIN[action]}.')
                 self.core.follow(record)
             elif action == FilmAction.SUBTITLES:
-                await query.answer()
-                await self._send_subtitles(chat_id, job_id, owner)
+                record, srt = await self.core.film_file(job_id, owner, "subtitles")
+                await answer()
+                await self._send_subtitles(chat_id, record, srt)
             elif action == FilmAction.DELETE:
                 record = await self.core.delete_film(job_id, owner)
-                await query.answer(f'Deleted "{record.title}".')
+                await answer(f'Deleted "{record.title}".')
                 if query.message is not None:
                     await self.application.bot.delete_message(chat_id, query.message.message_id)
             elif action == "edit":
                 await self.core.queue.job_for(job_id, owner)
-                await query.answer()
+                await answer()
                 await self._edit_story(chat_id, job_id, owner)
             elif action == "get":
                 record, _ = await self.core.film_file(job_id, owner, "video")
-                await query.answer()
+                await answer()
                 assert record.result is not None
                 await self._send_film(record, record.result)
             elif action == "example":
-                await query.answer()
                 await self._submit(StoryInput(story=EXAMPLE_STORY, title="The Red Kite"), owner)
+                await answer()
             elif action == "howto":
-                await query.answer()
+                await answer()
                 await self.application.bot.send_message(chat_id, await self._help(owner))
             else:
-                await query.answer()
+                await answer()
         except Exception as error:  # the user's click always gets an answer
-            await query.answer(_shorten(reply_for(error), CALLBACK_ANSWER_LIMIT), show_alert=True)
+            text = reply_for(error)
+            if answered:
+                await self.application.bot.send_message(chat_id, text)
+            else:
+                await query.answer(_shorten(text, CALLBACK_ANSWER_LIMIT), show_alert=True)
 
     async def _edit_story(self, chat_id: int, job_id: str, owner: Owner) -> None:
         """A refused story: its options wait for the changed story, as a bare /story's do."""
