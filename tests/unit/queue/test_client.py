@@ -211,3 +211,19 @@ async def test_a_waiting_film_is_told_its_wait_from_recent_run_times(job_queue: 
     assert await job_queue.wait_estimate(2) == pytest.approx(40.0)  # half a film ahead
     assert (await job_queue.queued_event(third.job_id)).message == "About 2 min to wait."
     assert (await job_queue.queued_event(second.job_id)).position == 2
+
+
+async def test_a_discord_member_gets_the_server_s_own_daily_place_back_too(
+    job_queue: JobQueue,
+) -> None:
+    member = Owner(platform="discord", user_id="7", chat_id="9", server_id="guild")
+    day = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    server_quota = keys.discord_user_day("guild", "7", day)
+    await job_queue.redis.set(server_quota, 1)  # what the bot's take_quota counted
+    record = await job_queue.submit(StoryRequest(story=STORY), member)
+
+    await job_queue.cancel(record.job_id, member)
+
+    assert int(await job_queue.redis.get(server_quota)) == 0
+    usage = await job_queue.limits.usage(member)
+    assert (usage.today, usage.not_counted) == (0, 1)
