@@ -63,9 +63,12 @@ class ProgressView(BaseModel):
     @property
     def refused(self) -> bool:
         """The safety check turned the story down: the same story would be refused again,
-        so the way on is to change it, not to try again."""
-        return self.status is JobStatus.FAILED and any(
-            line.stage is Stage.SAFETY and line.state == "failed" for line in self.stages
+        so the way on is to change it, not to try again. (Its refusals say what the story
+        was "flagged for"; the safety service itself failing is not a refusal.)"""
+        return (
+            self.status is JobStatus.FAILED
+            and "flagged" in (self.error or "")
+            and any(line.stage is Stage.SAFETY and line.state == "failed" for line in self.stages)
         )
 
     @property

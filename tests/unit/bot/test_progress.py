@@ -134,3 +134,12 @@ def test_a_requeued_job_keeps_its_finished_stages_and_says_why() -> None:
     text = render_text(tracker.view())
     assert "In the queue. The worker is restarting." in text
     assert "✅ Reading the story (1 s)" in text
+
+
+def test_a_safety_service_that_fails_is_not_a_refusal() -> None:
+    tracker = ProgressTracker(RECORD)
+    tracker.apply(StageEvent(kind="stage_started", stage=Stage.SAFETY))
+    tracker.apply(StageEvent(kind="failed", message="The safety stage failed: timed out"))
+    view = tracker.view()
+    assert not view.refused
+    assert view.can_retry
