@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from shotgraph.bot.core import EXAMPLE_STORY
+from shotgraph.queue.records import Owner
 from tests.e2e.discord.conftest import Scene
 
 STORY = "Mara ran up the green hill at dawn. The wind lifted her red kite over the sea."
@@ -73,7 +75,7 @@ async def test_queue_lists_waiting_films_by_title_and_author_and_cancel_stops_mi
 async def test_a_first_story_greets_privately_once_and_help_voices_status_answer(
     scene: Scene,
 ) -> None:
-    await scene.bot()
+    await scene.bot(max_active_jobs_per_user=3)
 
     first = await scene.story(STORY)
     greeting = await scene.fake.wait_for(
@@ -98,7 +100,7 @@ async def test_a_first_story_greets_privately_once_and_help_voices_status_answer
     reference = await scene.fake.private_reply(howto)
     assert reference == await scene.fake.private_reply(await scene.command("help"))
     assert "seed" in reference
-    assert "1 film in the works at once" in reference
+    assert "3 films in the works at once" in reference
     assert "10 films a day" in reference
     voices = await scene.fake.private_reply(await scene.command("voices", {"language": "es"}))
     assert "es-ES-ElviraNeural" in voices
@@ -107,3 +109,9 @@ async def test_a_first_story_greets_privately_once_and_help_voices_status_answer
         "🎬 Mara ran up the green hill… · queued · just now",
         "🎬 Mara ran up the green hill… · cancelled · just now",
     ]
+    # Try an example story films the greeting's example for whoever pressed it.
+    example = await scene.fake.click(scene.guild, scene.ann, greeting, "shotgraph:example")
+    await scene.progress(example, "In the queue")
+    newest = (await scene.queue.list_jobs(Owner(platform="discord", user_id=scene.ann.id)))[0]
+    assert newest.title == "The Red Kite"
+    assert newest.request.story == EXAMPLE_STORY
