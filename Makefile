@@ -32,6 +32,7 @@ test: system-deps $(VENV)/.installed-dev
 
 bench: system-deps $(VENV)/.installed-bench
 	$(BIN)/python bench/render_speed.py
+	$(BIN)/python bench/storyboard_ready.py
 	$(BIN)/python bench/queue_latency.py
 	$(BIN)/python bench/llm_tokens.py
 	$(BIN)/python bench/telegram_latency.py

@@ -14,11 +14,20 @@ from rich.table import Table
 
 from shotgraph.cli_progress import StageBars
 from shotgraph.config import ExecutionProfile, Settings
+from shotgraph.durations import spell_seconds
 from shotgraph.errors import BackendUnavailable, ShotGraphError
 from shotgraph.health import Role
 from shotgraph.intake import read_story_file
 from shotgraph.logs import configure_logging
-from shotgraph.models import AspectRatio, CostReport, JobResult, ShotPlan, StoryRequest
+from shotgraph.models import (
+    AspectRatio,
+    CostReport,
+    JobResult,
+    ShotPlan,
+    Storyboard,
+    StoryboardMode,
+    StoryRequest,
+)
 from shotgraph.pipeline.gpu.weights import Purpose
 from shotgraph.sizes import spell_bytes
 from shotgraph.storage import open_storage
@@ -50,6 +59,9 @@ VoiceOption = Annotated[str | None, typer.Option(help="Narrator voice name of th
 LengthOption = Annotated[
     float | None, typer.Option("--target-length", help="Aim for a film of about this many seconds.")
 ]
+
+
+_SHEET_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
 def _settings(profile: ExecutionProfile | None) -> Settings:
@@ -106,6 +118,16 @@ def render(
     language: LanguageOption = None,
     voice: VoiceOption = None,
     target_length: LengthOption = None,
+    storyboard_mode: Annotated[
+        StoryboardMode,
+        typer.Option(
+            "--storyboard",
+            help="ask: draw the storyboard first and wait for your yes before the film.",
+        ),
+    ] = "auto",
+    approve: Annotated[
+        bool, typer.Option("--approve", help="Approve the storyboard without asking.")
+    ] = False,
 ) -> None:
     """Render a story to an MP4, with its subtitles (.srt) beside it."""
     from shotgraph.pipeline.orchestrator import Orchestrator
@@ -116,6 +138,13 @@ def render(
             settings, story_file, title, aspect, seed, style, language, voice, target_length
         )
         orchestrator = Orchestrator(settings)
+        if storyboard_mode == "ask":
+            with StageBars(console) as bars:
+                board = asyncio.run(orchestrator.storyboard(request, bars.on_event))
+            _print_storyboard(board, settings.storage_path / board.sheet)
+            if not approve and not typer.confirm("Render the film?", default=True, err=True):
+                out.print("Not rendered; the storyboard stays cached for the next run.")
+                return
         with StageBars(console) as bars:
             result = asyncio.run(orchestrator.run(request, bars.on_event))
     except ShotGraphError as error:
@@ -123,6 +152,47 @@ def render(
     target = output or Path("output") / f"{_stem(story_file)}.mp4"
     _deliver(settings, result, target)
     _print_result(result, target)
+
+
+@app.command()
+def storyboard(
+    story_file: StoryFile,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Where to write the contact sheet (.png or .jpg)."),
+    ] = None,
+    title: TitleOption = None,
+    aspect: AspectOption = AspectRatio.LANDSCAPE,
+    profile: ProfileOption = None,
+    seed: SeedOption = 0,
+    style: StyleOption = "storybook",
+    language: LanguageOption = None,
+    voice: VoiceOption = None,
+    target_length: LengthOption = None,
+) -> None:
+    """Plan a story and draw its storyboard (one sheet of keyframes), without the film."""
+    from PIL import Image
+
+    from shotgraph.pipeline.orchestrator import Orchestrator
+
+    settings = _settings(profile)
+    target = output or Path("output") / f"{_stem(story_file)}-storyboard.jpg"
+    try:
+        if target.suffix.lower() not in _SHEET_SUFFIXES:
+            raise ShotGraphError(
+                f"The storyboard is a picture: name it .png or .jpg, not {target}."
+            )
+        request = _request(
+            settings, story_file, title, aspect, seed, style, language, voice, target_length
+        )
+        with StageBars(console) as bars:
+            board = asyncio.run(Orchestrator(settings).storyboard(request, bars.on_event))
+    except ShotGraphError as error:
+        raise _fail(error) from error
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with Image.open(settings.storage_path / board.sheet) as sheet:
+        sheet.save(target)
+    _print_storyboard(board, target)
 
 
 @app.command()
@@ -372,6 +442,17 @@ def _print_result(result: JobResult, target: Path) -> None:
         out.print(f"  reused from cache: {', '.join(result.cached_stages)}")
     _print_cost(result.cost)
     _print_notes(result.notes)
+
+
+def _print_storyboard(board: Storyboard, sheet: Path) -> None:
+    out.print(f"[bold]{board.title}[/]: storyboard {sheet}")
+    film_s = sum(panel.duration_s for panel in board.panels)
+    out.print(
+        f"  {len(board.panels)} shots, {spell_seconds(film_s)} of film; rendering it should take "
+        f"about {spell_seconds(board.render_estimate_s)}"
+    )
+    for panel in board.panels:
+        out.print(f"  {panel.number:>3}. {panel.type.value}: {panel.narration}", soft_wrap=True)
 
 
 def _print_cost(cost: CostReport) -> None:

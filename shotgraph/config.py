@@ -275,6 +275,10 @@ class Settings(BaseSettings):
     event_stream_maxlen: int = Field(default=2_000, ge=10)
     event_ttl_s: int = Field(default=7 * 86_400, ge=60)
 
+    # Storyboard first: approval before the render (per request, Discord server, Telegram chat)
+    storyboard_default: Literal["ask", "auto"] = "auto"
+    storyboard_ttl_s: int = Field(default=86_400, ge=60)
+
     # Limits checked when a story is submitted
     max_active_jobs_per_user: int = Field(default=2, ge=1)
     max_jobs_per_user_per_day: int = Field(default=10, ge=1)

@@ -43,6 +43,21 @@ class AspectRatio(StrEnum):
 
 # How a film carries its subtitles (StoryRequest.captions).
 Captions = Literal["burned", "soft", "off"]
+StoryboardMode = Literal["ask", "auto"]
+# A shot id as `shot_id` spells it.
+ShotId = Annotated[str, Field(pattern=r"^s\d{3}-\d{2}$")]
+
+
+class ShotEdit(BaseModel):
+    """A person's change to one planned shot: new words, or another take of its picture.
+
+    Kept in the request (not the plan) so the plan can be made again from the story and the
+    edits laid over it; every edit changes only the cache keys of the shot it touches."""
+
+    visual_prompt: Annotated[str | None, Field(min_length=1, max_length=1000)] = None
+    narration: Annotated[str | None, Field(max_length=2000)] = None
+    take: Annotated[int, Field(ge=0, le=1000)] = 0
+    """0 for the first picture; each re-roll counts one up, and so draws another."""
 
 
 class StoryRequest(BaseModel):
@@ -61,6 +76,10 @@ class StoryRequest(BaseModel):
     captions: Captions | None = None
     """burned: drawn into the picture (and soft too); soft: a track players may show; off:
     neither (the .srt is always made). None: BURN_SUBTITLES decides between burned and soft."""
+    storyboard: StoryboardMode = "auto"
+    """`ask` stops at the storyboard until someone approves it; `auto` films straight on."""
+    shot_edits: dict[ShotId, ShotEdit] = Field(default_factory=dict)
+    """What people changed on the storyboard or in a retake, by shot id."""
 
     def fingerprint(self) -> str:
         return fingerprint(self)
@@ -317,6 +336,7 @@ class Stage(StrEnum):
     SHOTS = "shots"
     SAFETY = "safety"
     NARRATION = "narration"
+    STORYBOARD = "storyboard"
     VISUALS = "visuals"
     MUSIC = "music"
     COMPOSE = "compose"
@@ -330,6 +350,7 @@ EventKind = Literal[
     "done",
     "failed",
     "cancelled",
+    "storyboard",
 ]
 
 
@@ -344,6 +365,8 @@ class StageEvent(BaseModel):
     duration_s: float | None = None
     position: int | None = None
     result: JobResult | None = None
+    storyboard: Storyboard | None = None
+    """With kind `storyboard`: the storyboard waiting for approval."""
 
 
 class CostLine(BaseModel):
@@ -400,6 +423,39 @@ class JobFiles(BaseModel):
     thumbnail: str
 
 
+class StoryboardPanel(BaseModel):
+    """One shot on the storyboard, numbered in film order from 1."""
+
+    number: Annotated[int, Field(ge=1)]
+    shot_id: str
+    type: ShotType
+    visual_prompt: str
+    narration: str
+    duration_s: float
+    keyframe: str
+    """The keyframe PNG, relative to the storage root."""
+    take: int = 0
+
+
+class Storyboard(BaseModel):
+    """What a person approves before the film is rendered: the plan, one keyframe per shot,
+    the character references and the contact sheet, with the GPU time the film will take."""
+
+    job_id: str
+    title: str
+    plan: ShotPlan
+    panels: list[StoryboardPanel]
+    references: dict[str, str] = Field(default_factory=dict)
+    """Reference image per recurring character, relative to the storage root."""
+    sheet: str
+    """The contact sheet (JPEG), relative to the storage root."""
+    render_estimate_s: float
+    """Seconds the video backend should take to render every shot, from its measured speed."""
+
+    def panel(self, number: int) -> StoryboardPanel | None:
+        return next((p for p in self.panels if p.number == number), None)
+
+
 class JobResult(BaseModel):
     """What a finished job hands back to whoever asked for it."""
 
@@ -418,6 +474,9 @@ class JobResult(BaseModel):
     backends: dict[str, str] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
     cost: CostReport = Field(default_factory=CostReport)
+    storyboard: Storyboard | None = None
+    made_shots: dict[Stage, list[str]] = Field(default_factory=dict)
+    """Per stage, the shots whose artefacts this run made (the rest came from the cache)."""
 
 
 StageEvent.model_rebuild()

@@ -10,9 +10,10 @@ from fastapi import FastAPI
 from shotgraph import __version__
 from shotgraph.api import errors
 from shotgraph.api.dependencies import api_key_names
-from shotgraph.api.routes import files, health, jobs
+from shotgraph.api.routes import files, health, jobs, storyboard
 from shotgraph.config import Settings
 from shotgraph.queue.client import JobQueue
+from shotgraph.queue.storyboard import Storyboards
 from shotgraph.storage import open_storage
 
 
@@ -22,6 +23,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.queue = await JobQueue.connect(settings)
+        app.state.storyboards = Storyboards.from_queue(app.state.queue)
         try:
             yield
         finally:
@@ -37,6 +39,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.storage = open_storage(settings)
     app.state.api_keys = api_key_names(settings)
     errors.install(app)
-    for module in (health, jobs, files):
+    for module in (health, jobs, files, storyboard):
         app.include_router(module.router)
     return app

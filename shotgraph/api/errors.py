@@ -10,6 +10,13 @@ from shotgraph.errors import BackendUnavailable, InvalidStory, ShotGraphError
 from shotgraph.queue.client import JobNotFound, NothingToCancel, StoryTooLong
 from shotgraph.queue.limits import QuotaExceeded
 from shotgraph.queue.records import JobRecord, JobStatus
+from shotgraph.queue.storyboard import (
+    ChangeInProgress,
+    NoSuchShot,
+    NotAwaitingApproval,
+    NothingToRetake,
+    UnsafeEdit,
+)
 from shotgraph.storage.disk import DiskFull
 from shotgraph.storage.retention import FilmExpired
 
@@ -22,6 +29,11 @@ _STATUS: list[tuple[type[ShotGraphError], int]] = [
     (JobNotFound, 404),
     (NotFinished, 409),
     (NothingToCancel, 409),
+    (NotAwaitingApproval, 409),
+    (ChangeInProgress, 409),
+    (NothingToRetake, 409),
+    (NoSuchShot, 404),
+    (UnsafeEdit, 422),
     (StoryTooLong, 413),
     (InvalidStory, 422),
     (QuotaExceeded, 429),
@@ -43,7 +55,10 @@ async def _shotgraph_error(request: Request, error: Exception) -> JSONResponse:
     headers = {}
     if isinstance(error, QuotaExceeded) and error.retry_after_s is not None:
         headers["Retry-After"] = str(error.retry_after_s)
-    return JSONResponse({"detail": str(error)}, status_code=code, headers=headers)
+    body: dict[str, object] = {"detail": str(error)}
+    if isinstance(error, UnsafeEdit):
+        body["categories"] = error.categories
+    return JSONResponse(body, status_code=code, headers=headers)
 
 
 def install(app: FastAPI) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from shotgraph.models import JobResult
+from shotgraph.models import JobResult, Storyboard
 from shotgraph.queue.records import JobRecord, JobStatus
 
 
@@ -20,6 +20,10 @@ class JobView(BaseModel):
     finished_at: float | None = None
     error: str | None = None
     result: JobResult | None = None
+    storyboard: Storyboard | None = None
+    """The storyboard waiting for approval (status `awaiting_approval`)."""
+    versions: int = 0
+    """How many films the job has made (retakes add versions): see /jobs/{id}/versions."""
     film_expired_at: float | None = None
     """When retention deleted the film; the result stays for the record."""
 
@@ -35,6 +39,8 @@ class JobView(BaseModel):
             finished_at=record.finished_at,
             error=record.error if record.status is JobStatus.FAILED else None,
             result=record.result,
+            storyboard=record.storyboard if record.status is JobStatus.AWAITING_APPROVAL else None,
+            versions=len(record.versions),
             film_expired_at=record.film_expired_at,
         )
 

@@ -18,14 +18,16 @@ from shotgraph.bot.finished import FilmAction
 from shotgraph.bot.follower import ChatSurface, JobFollower
 from shotgraph.bot.progress import STAGE_LABELS, plural
 from shotgraph.bot.story_input import CAPTIONS_HELP, StoryInput, story_from_document
+from shotgraph.bot.storyboard import edit_help
 from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import InvalidStory, ShotGraphError
-from shotgraph.models import AspectRatio, Captions, StoryRequest
+from shotgraph.models import AspectRatio, Captions, StoryboardMode, StoryRequest
 from shotgraph.pipeline.speech.edge_voices import voices_for_language
 from shotgraph.queue.client import JobQueue, NothingToCancel
 from shotgraph.queue.limits import QuotaUsage
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
+from shotgraph.queue.storyboard import NotAwaitingApproval, NothingToRetake, Storyboards
 from shotgraph.sizes import spell_bytes
 from shotgraph.storage import local_copy, open_storage
 from shotgraph.storage.retention import JOBS_PREFIX, FilmExpired, expired_sentence
@@ -53,19 +55,54 @@ class BotCore:
         self.settings = settings
         self.queue = queue
         self.follower = JobFollower(queue, surface, edit_interval_s)
+        self.storyboards = Storyboards.from_queue(queue)
 
     async def submit(
-        self, story: StoryInput, owner: Owner, captions: Captions | None = None
+        self,
+        story: StoryInput,
+        owner: Owner,
+        captions: Captions | None = None,
+        storyboard: StoryboardMode | None = None,
     ) -> JobRecord:
         """Check and queue a story; raises a ShotGraphError whose text is the reply.
 
         Captions: the story's own choice, else the chat's or server's (`captions`), else
-        CHAT_CAPTIONS: burned in by default, since chat apps' players hide soft subtitles."""
+        CHAT_CAPTIONS: burned in by default, since chat apps' players hide soft subtitles.
+        `storyboard` is the chat's or server's choice; unset, the settings' default."""
         request = story.to_request(self.settings.max_story_bytes)
+        update: dict[str, object] = {"storyboard": storyboard or self.settings.storyboard_default}
         if request.captions is None:
-            chosen = captions or self.settings.chat_captions
-            request = request.model_copy(update={"captions": chosen})
+            update["captions"] = captions or self.settings.chat_captions
+        request = request.model_copy(update=update)
         return await self.queue.submit(request, owner)
+
+    async def latest_storyboard(self, user: Owner) -> JobRecord:
+        """The user's newest job whose storyboard waits for them (what /edit and /reroll
+        act on)."""
+        waiting = [j for j in await self.jobs(user) if j.status is JobStatus.AWAITING_APPROVAL]
+        if not waiting:
+            raise NotAwaitingApproval("You have no storyboard waiting for approval.")
+        return waiting[0]
+
+    async def latest_film(self, user: Owner) -> JobRecord:
+        """The user's newest finished film (what /retake acts on)."""
+        done = [j for j in await self.jobs(user) if j.status is JobStatus.DONE and j.result]
+        if not done:
+            raise NothingToRetake("You have no finished film to retake; /status lists yours.")
+        return done[0]
+
+    async def retake(
+        self,
+        job_id: str,
+        user: Owner,
+        number: int,
+        visual_prompt: str | None = None,
+        narration: str | None = None,
+    ) -> JobRecord:
+        """Retake one shot of a finished film and follow the new version into the chat."""
+        record = await self.storyboards.retake(job_id, user, number, visual_prompt, narration)
+        self.follow(record)
+        return record
 
     def story_from_document(self, data: bytes, filename: str) -> str:
         return story_from_document(data, filename, self.settings.max_story_bytes)
@@ -172,10 +209,15 @@ class BotCore:
             "/cancel the film in the works, /quota what you have left today, /voices the "
             "voices for a language.",
             "",
+            "When the storyboard is on, each film stops at its storyboard first: "
+            f"render it, or change a shot first. {edit_help()} After a film, /retake N "
+            "renders shot N again (with new words if you give them) as the film's next version.",
+            "",
             f"Limits: stories up to {spell_bytes(s.max_story_bytes)}; "
             f"{plural(s.max_active_jobs_per_user, 'film')} in the works at once (a second "
             f"story waits behind the first); {plural(s.max_jobs_per_user_per_day, 'film')} a "
-            "day. Cancelled before drawing, refused or failed films do not count.",
+            "day. Cancelled before drawing, refused or failed films do not count; a retake "
+            "counts as the share of its film's shots it renders again.",
             f"Captions: {CAPTIONS_HELP}; burned unless you or your chat's settings say otherwise.",
         ]
         if usage is not None:
@@ -184,31 +226,33 @@ class BotCore:
 
 
 def changed_request(request: StoryRequest, action: FilmAction) -> StoryRequest:
-    """The request a New seed or Vertical / Landscape button queues."""
+    """The request a New seed or Vertical / Landscape button queues: a new film, so the
+    first film's shot edits and retakes (made for its pictures) are left behind."""
     if action is FilmAction.RESEED:
         seed = request.seed
         while seed == request.seed:
             seed = secrets.randbelow(2**31)
-        return request.model_copy(update={"seed": seed})
+        return request.model_copy(update={"seed": seed, "shot_edits": {}})
     if action is FilmAction.REFORMAT:
         other = (
             AspectRatio.LANDSCAPE
             if request.aspect is AspectRatio.PORTRAIT
             else AspectRatio.PORTRAIT
         )
-        return request.model_copy(update={"aspect": other})
+        return request.model_copy(update={"aspect": other, "shot_edits": {}})
     raise ValueError(f"{action} does not make a new film")
 
 
 def quota_text(usage: QuotaUsage) -> str:
     """What counted today, what did not and why, and what is left."""
     left = max(usage.max_per_day - usage.today, 0)
-    counted = f"Today {usage.today} of your {usage.max_per_day} films are used"
+    counted = f"Today {usage.today:g} of your {usage.max_per_day} films are used"
     if usage.active:
         counted += f" ({usage.active} of them still in the works)"
     lines = [
-        f"{counted}; {left} left. A film counts once it is made, or once its pictures are "
-        "being drawn when you cancel it.",
+        f"{counted}; {left:g} left. A film counts once it is made, or once its pictures are "
+        "being drawn when you cancel it; a retake counts as the share of its film's shots it "
+        "renders again.",
     ]
     if usage.not_counted:
         lines.append(

@@ -52,12 +52,21 @@ from shotgraph.bot.progress import (
     status_line,
 )
 from shotgraph.bot.story_input import StoryInput
+from shotgraph.bot.storyboard import (
+    StoryboardAction,
+    sheet_on_disk,
+    shot_label,
+    shot_menu,
+    storyboard_caption,
+    version_label,
+)
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, InvalidStory
-from shotgraph.models import AspectRatio, Captions, JobResult
+from shotgraph.models import AspectRatio, Captions, JobResult, Storyboard, StoryboardPanel
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner, Platform
+from shotgraph.queue.storyboard import NotAwaitingApproval, NothingToRetake
 from shotgraph.storage import local_copy, open_storage
 
 log = logging.getLogger(__name__)
@@ -104,7 +113,20 @@ _COLOURS = {
     JobStatus.DONE: discord.Colour.green(),
     JobStatus.FAILED: discord.Colour.red(),
     JobStatus.CANCELLED: discord.Colour.dark_grey(),
+    JobStatus.AWAITING_APPROVAL: discord.Colour.gold(),
 }
+# Storyboard components: Render, and the menus of shots to re-roll, edit or retake.
+APPROVE_TEMPLATE = r"sb:approve:(?P<job_id>[0-9a-f]{16})"
+SHOT_MENU_TEMPLATE = r"sb:(?P<kind>reroll|edit|retake):(?P<job_id>[0-9a-f]{16})"
+ShotMenuKind = Literal["reroll", "edit", "retake"]
+_MENU_PLACEHOLDERS: dict[ShotMenuKind, str] = {
+    "reroll": "Re-roll a shot…",
+    "edit": "Edit a shot…",
+    "retake": "Retake a shot…",
+}
+# Discord's modal limits: a title of 45 characters, text inputs of 4,000.
+_MODAL_TITLE = 45
+_SHEET_NAME = "storyboard.jpg"
 NOT_YOURS = "That film is not yours: only its author or a moderator can do that."
 Visibility = Literal["public", "only_me"]
 
@@ -230,7 +252,120 @@ class EditStory(discord.ui.Modal, title="Edit the story"):
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         assert isinstance(interaction.client, ShotGraphDiscord)
-        await interaction.client.submit_edit(interaction, self.job_id, self.story.value)
+        await interaction.client.submit_story_edit(interaction, self.job_id, self.story.value)
+
+
+class ApproveButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=APPROVE_TEMPLATE):
+    """Render the film from the storyboard as it stands."""
+
+    def __init__(self, job_id: str) -> None:
+        action = StoryboardAction(kind="approve", job_id=job_id)
+        super().__init__(
+            discord.ui.Button(
+                label="Render", style=discord.ButtonStyle.success, custom_id=action.id
+            )
+        )
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> ApproveButton:
+        return cls(match["job_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert isinstance(interaction.client, ShotGraphDiscord)
+        await interaction.client.press_approve(interaction, self.job_id)
+
+
+class ShotMenu(discord.ui.DynamicItem[discord.ui.Select[Any]], template=SHOT_MENU_TEMPLATE):
+    """A menu of the storyboard's shots: pick one to re-roll, edit or retake. The custom id
+    carries the job, the chosen value the shot's number."""
+
+    def __init__(self, kind: ShotMenuKind, job_id: str, board: Storyboard | None = None) -> None:
+        panels = shot_menu(board) if board is not None else []
+        options = [
+            discord.SelectOption(label=shot_label(panel, 100), value=str(panel.number))
+            for panel in panels
+        ] or [discord.SelectOption(label="1", value="1")]
+        action = StoryboardAction(kind=kind, job_id=job_id)
+        super().__init__(
+            discord.ui.Select(
+                custom_id=action.id, placeholder=_MENU_PLACEHOLDERS[kind], options=options
+            )
+        )
+        self.kind: ShotMenuKind = kind
+        self.job_id = job_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> ShotMenu:
+        return cls(match["kind"], match["job_id"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert isinstance(interaction.client, ShotGraphDiscord)
+        values = (interaction.data or {}).get("values") or []
+        number = int(values[0]) if values and str(values[0]).isdigit() else 0
+        await interaction.client.pick_shot(interaction, self.kind, self.job_id, number)
+
+
+class ShotEditModal(discord.ui.Modal):
+    """The shot's picture description and narration, to rewrite; for a retake, submitted
+    unchanged it asks for another take of the same words."""
+
+    def __init__(self, job_id: str, panel: StoryboardPanel, retake: bool = False) -> None:
+        verb = "Retake" if retake else "Edit"
+        super().__init__(title=f"{verb} shot {panel.number}"[:_MODAL_TITLE], timeout=600)
+        self.job_id = job_id
+        self.number = panel.number
+        self.retake = retake
+        self.picture: discord.ui.TextInput[ShotEditModal] = discord.ui.TextInput(
+            label="Picture description",
+            style=discord.TextStyle.paragraph,
+            default=panel.visual_prompt[:1000],
+            max_length=1000,
+        )
+        self.narration: discord.ui.TextInput[ShotEditModal] = discord.ui.TextInput(
+            label="Narration",
+            style=discord.TextStyle.paragraph,
+            default=panel.narration[:2000],
+            max_length=2000,
+            required=False,
+        )
+        self.add_item(self.picture)
+        self.add_item(self.narration)
+        self.original = (panel.visual_prompt[:1000], panel.narration[:2000])
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        assert isinstance(interaction.client, ShotGraphDiscord)
+        picture, narration = self.picture.value, self.narration.value
+        # Only what the person changed counts as an edit.
+        changed_picture = picture if picture != self.original[0] else None
+        changed_narration = narration if narration != self.original[1] else None
+        submit = interaction.client.submit_retake if self.retake else interaction.client.submit_edit
+        await submit(interaction, self.job_id, self.number, changed_picture, changed_narration)
+
+
+def storyboard_embed(record: JobRecord, board: Storyboard) -> discord.Embed:
+    """The progress message while the storyboard waits: its contact sheet and what it costs."""
+    embed = discord.Embed(
+        title=f"🎞 {record.title}"[:256],
+        description=storyboard_caption(record.title, board, 4096),
+        colour=_COLOURS[JobStatus.AWAITING_APPROVAL],
+    )
+    embed.set_image(url=f"attachment://{_SHEET_NAME}")
+    embed.set_footer(text=f"job {record.job_id}")
+    return embed
+
+
+def storyboard_buttons(record: JobRecord, board: Storyboard) -> discord.ui.View:
+    buttons = discord.ui.View(timeout=None)
+    buttons.add_item(ApproveButton(record.job_id))
+    buttons.add_item(JobButton("cancel", record.job_id))
+    buttons.add_item(ShotMenu("reroll", record.job_id, board))
+    buttons.add_item(ShotMenu("edit", record.job_id, board))
+    return buttons
 
 
 def progress_embed(view: ProgressView) -> discord.Embed:
@@ -272,7 +407,7 @@ def result_embed(
     author = f"<@{record.owner.user_id}>"
     lines = film_lines(record, result, author)
     embed = discord.Embed(
-        title=film_title(record)[:256],
+        title=f"{film_title(record)} {version_label(record.versions)}".strip()[:256],
         description="\n".join(filter(None, [*lines, delivery.note]))[:4096],
         colour=_COLOURS[JobStatus.DONE],
         url=delivery.url,
@@ -285,10 +420,14 @@ def result_embed(
     return embed
 
 
-def result_buttons(record: JobRecord) -> discord.ui.View:
+def result_buttons(record: JobRecord, result: JobResult | None) -> discord.ui.View:
+    """New seed, the other format, Subtitles and Delete; and the menu to retake a shot when
+    the film has a storyboard to pick it from."""
     buttons = discord.ui.View(timeout=None)
     for button in film_buttons(record):
         buttons.add_item(JobButton(button.action.value, record.job_id, button.label))
+    if result is not None and result.storyboard is not None:
+        buttons.add_item(ShotMenu("retake", record.job_id, result.storyboard))
     return buttons
 
 
@@ -309,7 +448,7 @@ class ShotGraphDiscord(discord.Client):
         self._add_commands()
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(JobButton, WelcomeButton)
+        self.add_dynamic_items(JobButton, WelcomeButton, ApproveButton, ShotMenu)
         if self.settings.discord_test_guild_id is not None:
             guild = discord.Object(self.settings.discord_test_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -430,13 +569,18 @@ class ShotGraphDiscord(discord.Client):
             daily_quota="Films each member may make per day here",
             max_story_length="Longest story accepted here, in characters",
             captions="How this server's films carry captions",
+            storyboard="Show each film's storyboard for approval first, or render at once",
         )
         @app_commands.choices(
             captions=[
                 app_commands.Choice(name="burned into the picture", value="burned"),
                 app_commands.Choice(name="soft track", value="soft"),
                 app_commands.Choice(name="none", value="off"),
-            ]
+            ],
+            storyboard=[
+                app_commands.Choice(name="ask: approve the storyboard first", value="ask"),
+                app_commands.Choice(name="auto: render at once", value="auto"),
+            ],
         )
         async def settings(
             interaction: discord.Interaction,
@@ -447,6 +591,7 @@ class ShotGraphDiscord(discord.Client):
             daily_quota: app_commands.Range[int, 1, 1000] | None = None,
             max_story_length: app_commands.Range[int, 50, 200_000] | None = None,
             captions: str | None = None,
+            storyboard: str | None = None,
         ) -> None:
             changes = ServerSettingsChange.model_validate(
                 {
@@ -457,6 +602,7 @@ class ShotGraphDiscord(discord.Client):
                     "daily_quota": daily_quota,
                     "max_story_length": max_story_length,
                     "captions": captions,
+                    "storyboard": storyboard,
                 }
             )
             await self.change_settings(interaction, changes)
@@ -500,7 +646,9 @@ class ShotGraphDiscord(discord.Client):
         )
         owner = _owner(interaction)
         record = await self._within_quota(
-            interaction, server, lambda: self.core.submit(story, owner, server.captions)
+            interaction,
+            server,
+            lambda: self.core.submit(story, owner, server.captions, server.storyboard),
         )
         first = await self._first_story(interaction)
         if first:
@@ -711,7 +859,10 @@ class ShotGraphDiscord(discord.Client):
             return
         await interaction.response.send_modal(EditStory(job_id, record.request.story))
 
-    async def submit_edit(self, interaction: discord.Interaction, job_id: str, story: str) -> None:
+    async def submit_story_edit(
+        self, interaction: discord.Interaction, job_id: str, story: str
+    ) -> None:
+        """The refused story, changed in the Edit story modal, queued with its options."""
 
         async def submit() -> JobRecord:
             acting = await self._acting_user(interaction, job_id)
@@ -764,8 +915,105 @@ class ShotGraphDiscord(discord.Client):
         files = await self._film_files(record, record.result, delivery, interaction.filesize_limit)
         embed = result_embed(record, record.result, delivery, _has_thumbnail(files))
         await interaction.response.send_message(
-            embed=embed, files=files, view=result_buttons(record), ephemeral=True
+            embed=embed, files=files, view=result_buttons(record, record.result), ephemeral=True
         )
+
+    async def press_approve(self, interaction: discord.Interaction, job_id: str) -> None:
+        try:
+            acting = await self._acting_user(interaction, job_id)
+            await self.core.storyboards.approve(job_id, acting)
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        except Exception as error:
+            await self._refuse(interaction, error)
+        else:
+            await interaction.response.send_message("Rendering the film.", ephemeral=True)
+
+    async def pick_shot(
+        self, interaction: discord.Interaction, kind: ShotMenuKind, job_id: str, number: int
+    ) -> None:
+        """A shot chosen in one of the menus: re-roll it, open its edit form, or retake it."""
+        try:
+            acting = await self._acting_user(interaction, job_id)
+            if kind == "reroll":
+                await self.core.storyboards.reroll(job_id, acting, number)
+                await interaction.response.send_message(
+                    f"Drawing shot {number} again.", ephemeral=True
+                )
+            elif kind == "edit":
+                record = await self.core.queue.job_for(job_id, acting)
+                panel = record.storyboard.panel(number) if record.storyboard else None
+                if panel is None or record.status is not JobStatus.AWAITING_APPROVAL:
+                    raise NotAwaitingApproval(f'"{record.title}" has no storyboard waiting.')
+                await interaction.response.send_modal(ShotEditModal(job_id, panel))
+            else:
+                await self._admit_member(interaction)
+                record = await self.core.queue.job_for(job_id, acting)
+                board = record.result.storyboard if record.result else None
+                panel = board.panel(number) if board else None
+                if panel is None or record.status is not JobStatus.DONE:
+                    raise NothingToRetake(f'"{record.title}" has no finished film to retake.')
+                await interaction.response.send_modal(ShotEditModal(job_id, panel, retake=True))
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        except Exception as error:
+            await self._refuse(interaction, error)
+
+    async def submit_edit(
+        self,
+        interaction: discord.Interaction,
+        job_id: str,
+        number: int,
+        picture: str | None,
+        narration: str | None,
+    ) -> None:
+        try:
+            acting = await self._acting_user(interaction, job_id)
+            await self.core.storyboards.edit(job_id, acting, number, picture, narration)
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        except Exception as error:
+            await self._refuse(interaction, error)
+        else:
+            await interaction.response.send_message(
+                f"Shot {number}: changes taken; the storyboard is being redrawn.", ephemeral=True
+            )
+
+    async def submit_retake(
+        self,
+        interaction: discord.Interaction,
+        job_id: str,
+        number: int,
+        picture: str | None,
+        narration: str | None,
+    ) -> None:
+        """Retake one shot (with the words changed in the form, if any); its version gets a
+        progress message of its own. It counts against the daily limit by the shots it renders."""
+        try:
+            acting = await self._acting_user(interaction, job_id)
+            record = await self.core.retake(job_id, acting, number, picture, narration)
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+        except Exception as error:
+            await self._refuse(interaction, error)
+        else:
+            await self._post_retake(interaction, record, number)
+
+    async def _post_retake(
+        self, interaction: discord.Interaction, record: JobRecord, number: int
+    ) -> None:
+        """The retake's own progress message, in the channel, followed like a new film's."""
+        view = ProgressView(
+            job_id=record.job_id,
+            title=record.title,
+            status=record.status,
+            note=f"Retaking shot {number}.",
+            stages=[],
+        )
+        callback = await interaction.response.send_message(
+            embed=progress_embed(view), view=progress_buttons(view)
+        )
+        await self._follow(interaction, record, callback)
 
     async def _acting_user(self, interaction: discord.Interaction, job_id: str) -> Owner:
         """The presser; for a moderator of the job's own server, the job's author, since
@@ -782,10 +1030,29 @@ class ShotGraphDiscord(discord.Client):
         ref = _ref(record)
         if ref is None:
             return
+        board = record.storyboard
         try:
-            await self._edit(record, ref, progress_embed(view), progress_buttons(view))
+            if view.status is JobStatus.AWAITING_APPROVAL and board is not None:
+                # The storyboard is the progress message now (its sheet attached by
+                # show_storyboard): keep it, and its buttons, in place.
+                embed, buttons = storyboard_embed(record, board), storyboard_buttons(record, board)
+                await self._edit(record, ref, embed, buttons, [])
+            else:
+                await self._edit(record, ref, progress_embed(view), progress_buttons(view), [])
         except Exception:  # a lost edit is not worth stopping the job's follower for
             log.warning("could not show job %s anywhere", record.job_id, exc_info=True)
+
+    async def show_storyboard(self, record: JobRecord, board: Storyboard) -> None:
+        """The progress embed becomes the storyboard: the contact sheet, Render, Cancel, and
+        the menus to re-roll or edit a shot."""
+        ref = _ref(record)
+        if ref is None:
+            raise RuntimeError(f"job {record.job_id} has no progress message to show it in")
+        sheet = discord.File(await sheet_on_disk(self.settings, board), filename=_SHEET_NAME)
+        fresh = record.model_copy(update={"storyboard": board})
+        await self._edit(
+            fresh, ref, storyboard_embed(fresh, board), storyboard_buttons(fresh, board), [sheet]
+        )
 
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
         ref = _ref(record)
@@ -817,7 +1084,7 @@ class ShotGraphDiscord(discord.Client):
         limit = ref.upload_limit if limit is None else limit
         files = await self._film_files(record, result, delivery, limit)
         embed = result_embed(record, result, delivery, _has_thumbnail(files))
-        await self._post(record, ref, embed, result_buttons(record), files)
+        await self._post(record, ref, embed, result_buttons(record, result), files)
         fresh = _ref(await self.core.queue.get(record.job_id)) or ref
         await self._remove_progress(record, fresh)
         if result.cost.lines and fresh.token_usable():
@@ -900,20 +1167,29 @@ class ShotGraphDiscord(discord.Client):
         ref: ProgressRef,
         embed: discord.Embed,
         buttons: discord.ui.View,
+        files: list[discord.File],
     ) -> None:
-        """Edit the progress message: through the interaction, the channel message, or a
-        new message in a DM to the author, which later edits then go to (see `_reach`)."""
+        """Edit the progress message (with `files` attached instead of what it had): through
+        the interaction, the channel message, or a new message in a DM to the author, which
+        later edits then go to (see `_reach`)."""
+        attachments = files or discord.utils.MISSING
 
         async def by_webhook(webhook: discord.Webhook, ref: ProgressRef) -> None:
-            await webhook.edit_message(ref.message_id, embed=embed, view=buttons)
+            await webhook.edit_message(
+                ref.message_id, embed=embed, view=buttons, attachments=attachments
+            )
 
         async def in_channel(ref: ProgressRef) -> None:
-            channel = self.get_partial_messageable(ref.channel_id)
-            await channel.get_partial_message(ref.message_id).edit(embed=embed, view=buttons)
+            _rewind(files)
+            message = self.get_partial_messageable(ref.channel_id).get_partial_message(
+                ref.message_id
+            )
+            await message.edit(embed=embed, view=buttons, attachments=attachments)
 
         async def by_dm(ref: ProgressRef) -> None:
+            _rewind(files)
             dm = await self.create_dm(discord.Object(ref.author_id))
-            sent = await dm.send(embed=embed, view=buttons)
+            sent = await dm.send(embed=embed, view=buttons, files=attachments)
             await self._move(record, ref, channel_id=dm.id, message_id=sent.id, in_dm=True)
 
         await self._reach(record, ref, by_webhook, in_channel, by_dm)

@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import ShotGraphError
-from shotgraph.models import Captions
+from shotgraph.models import Captions, StoryboardMode
 from shotgraph.queue import keys
 from shotgraph.queue.limits import seconds_to_midnight
 from shotgraph.sizes import spell_bytes
@@ -41,6 +41,8 @@ class ServerSettings(BaseModel):
     max_story_chars: Annotated[int, Field(ge=50)] | None = None
     captions: Captions | None = None
     """How this server's films carry captions; None: the bot's CHAT_CAPTIONS."""
+    storyboard: StoryboardMode | None = None
+    """`ask`: films stop at their storyboard for approval; None: the bot's default."""
 
     def check_member(self, channel_id: str, role_ids: list[str], moderator: bool) -> None:
         """Raise NotAllowedHere unless the member may start a film in this channel."""
@@ -70,9 +72,15 @@ class ServerSettings(BaseModel):
         else:
             length = f"{spell_bytes(defaults.max_story_bytes)} (the bot's limit)"
         captions = self.captions or f"{defaults.chat_captions} (the bot's default)"
+        storyboard = {
+            "ask": "shown for approval before each film",
+            "auto": "films are rendered straight away",
+        }[self.storyboard or defaults.storyboard_default]
+        if self.storyboard is None:
+            storyboard += " (the bot's default)"
         return (
             f"Channels: {channels}\nWho may use it: {role}\nFilms per member per day: {quota}\n"
-            f"Longest story: {length}\nCaptions: {captions}"
+            f"Longest story: {length}\nCaptions: {captions}\nStoryboard: {storyboard}"
         )
 
 
@@ -86,6 +94,7 @@ class ServerSettingsChange(BaseModel):
     daily_quota: int | None = None
     max_story_length: int | None = None
     captions: Captions | None = None
+    storyboard: StoryboardMode | None = None
 
     def apply(self, server: ServerSettings) -> ServerSettings:
         channels = [] if self.all_channels else list(server.allowed_channel_ids)
@@ -101,6 +110,7 @@ class ServerSettingsChange(BaseModel):
                 "daily_quota_per_user": self.daily_quota or server.daily_quota_per_user,
                 "max_story_chars": self.max_story_length or server.max_story_chars,
                 "captions": self.captions or server.captions,
+                "storyboard": self.storyboard or server.storyboard,
             }
         )
 

@@ -14,7 +14,7 @@ import logging
 from typing import Protocol
 
 from shotgraph.bot.progress import ProgressTracker, ProgressView
-from shotgraph.models import JobResult
+from shotgraph.models import JobResult, Storyboard
 from shotgraph.queue import events
 from shotgraph.queue.client import JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Platform
@@ -38,6 +38,9 @@ class ChatSurface(Protocol):
 
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
         """Post the finished film into the job's chat. Raise if it did not get there."""
+
+    async def show_storyboard(self, record: JobRecord, board: Storyboard) -> None:
+        """Post the storyboard's contact sheet with its buttons. Raise if it did not get there."""
 
 
 class JobFollower:
@@ -101,11 +104,15 @@ class JobFollower:
 
     async def _follow_live(self, record: JobRecord, tracker: ProgressTracker) -> None:
         changed, ended = asyncio.Event(), asyncio.Event()
+        # A retaken film's stream holds its earlier run: follow it from where that one ended.
+        start = await self._resume_point(record.job_id)
 
         async def read() -> None:
-            async for _, event in self.queue.watch(record.job_id):
+            async for event_id, event in self.queue.watch(record.job_id, start):
                 tracker.apply(event)
                 changed.set()
+                if event.kind == "storyboard" and event.storyboard is not None:
+                    await self._post_storyboard(record.job_id, event_id, event.storyboard)
             ended.set()
             changed.set()
 
@@ -128,6 +135,28 @@ class JobFollower:
         finally:
             reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)
+
+    async def _resume_point(self, job_id: str) -> str:
+        """The stream id after the job's last end (a retake starts after it), else the start."""
+        history = await events.history(self.queue.redis, job_id)
+        ends = [event_id for event_id, event in history if event.kind in events.TERMINAL_KINDS]
+        return ends[-1] if ends else events.STREAM_START
+
+    async def _post_storyboard(self, job_id: str, event_id: str, board: Storyboard) -> None:
+        """Post each storyboard once, whoever reads its event (a restarted bot reads it again):
+        the claim is on the event, so a storyboard edited back to an earlier one is posted too."""
+        store = self.queue.store
+        what = f"storyboard-{event_id}"
+        if not await store.claim_post(job_id, what):
+            return
+        record = await store.get(job_id)
+        if record is None or record.status.finished:
+            return
+        try:
+            await self.surface.show_storyboard(record, board)
+        except Exception:  # a later storyboard event, or a restart, gets another chance
+            await store.release_post(job_id, what)
+            log.warning("job %s: the storyboard could not be posted", job_id, exc_info=True)
 
     async def _show(self, record: JobRecord, view: ProgressView) -> None:
         # The adapter may have stored a new message reference since this record was read.

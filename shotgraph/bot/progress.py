@@ -22,6 +22,7 @@ STAGE_LABELS: dict[Stage, str] = {
     Stage.SHOTS: "Planning the shots",
     Stage.SAFETY: "Safety check",
     Stage.NARRATION: "Recording the narration",
+    Stage.STORYBOARD: "Drawing the storyboard",
     Stage.VISUALS: "Drawing the shots",
     Stage.MUSIC: "Scoring the music",
     Stage.COMPOSE: "Putting the film together",
@@ -103,6 +104,10 @@ class ProgressTracker:
         if event.kind == "queued":
             self.status = JobStatus.QUEUED
             self.position = event.position
+            self.note = event.message
+        elif event.kind == "storyboard":
+            self.status = JobStatus.AWAITING_APPROVAL
+            self.position = None
             self.note = event.message
         elif event.kind in ("stage_started", "stage_progress", "stage_finished"):
             self.status = JobStatus.RUNNING
@@ -193,7 +198,9 @@ def status_line(view: ProgressView) -> str:
             return f"Failed at “{failed.label}”."
         return f"Failed: {view.error or 'the worker gave up'}"
     if view.status is JobStatus.CANCELLED:
-        return "Cancelled."
+        return f"Cancelled. {view.note}".strip() if view.note != "Cancelled." else "Cancelled."
+    if view.status is JobStatus.AWAITING_APPROVAL:
+        return "The storyboard is ready: render it, or re-roll or edit a shot first."
     return "Rendering…"
 
 

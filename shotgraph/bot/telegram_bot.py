@@ -27,6 +27,7 @@ from PIL import Image
 from redis.asyncio import Redis
 from telegram import (
     BotCommand,
+    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -68,11 +69,23 @@ from shotgraph.bot.story_input import (
     StoryInput,
     parse_story_command,
 )
+from shotgraph.bot.storyboard import (
+    NOT_YOURS,
+    ActionKind,
+    StoryboardAction,
+    edit_help,
+    parse_action,
+    parse_shot_command,
+    sheet_on_disk,
+    shot_menu,
+    storyboard_caption,
+    version_label,
+)
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, InvalidStory
-from shotgraph.models import Captions, JobResult
+from shotgraph.models import Captions, JobResult, Storyboard, StoryboardMode
 from shotgraph.queue import keys
-from shotgraph.queue.client import JobQueue
+from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
 from shotgraph.sizes import spell_bytes
 from shotgraph.storage import local_copy, open_storage
@@ -90,6 +103,10 @@ COMMANDS = [
     BotCommand("quota", "How many films you have left today, and what counted"),
     BotCommand("voices", "The narrator voices for a language: /voices es"),
     BotCommand("captions", "Captions in this chat: /captions burned, soft or off"),
+    BotCommand("storyboard", "Storyboard first in this chat: /storyboard ask or auto"),
+    BotCommand("edit", "Change a storyboard shot: /edit N new narration"),
+    BotCommand("reroll", "Draw a storyboard shot again: /reroll N"),
+    BotCommand("retake", "Render one shot of your last film again: /retake N"),
     BotCommand("help", "What I do, the options, the limits"),
 ]
 # How a story reaches the bot on Telegram: the help's own paragraph.
@@ -98,6 +115,8 @@ HOW_TO_SEND = [
     ".md file. A few paragraphs make a film of a minute or two.",
     f"Options go before the story: {OPTIONS_HELP}.",
     '/story --vertical --title "The Kite" Mara ran up the hill at dawn...',
+    "In this chat: /storyboard ask shows each film's storyboard before it is rendered, "
+    "/storyboard auto renders straight on; /captions burned, soft or off.",
 ]
 # How many of a user's films /status lists, each with a button to get it again.
 STATUS_FILMS = 8
@@ -155,6 +174,10 @@ class TelegramBot:
         add(CommandHandler("cancel", self._replying(self.on_cancel)))
         add(CommandHandler("quota", self._replying(self.on_quota)))
         add(CommandHandler("subtitles", self._replying(self.on_subtitles)))
+        add(CommandHandler("storyboard", self._replying(self.on_storyboard_setting)))
+        add(CommandHandler("edit", self._replying(self.on_edit)))
+        add(CommandHandler("reroll", self._replying(self.on_reroll)))
+        add(CommandHandler("retake", self._replying(self.on_retake)))
         add(MessageHandler(dm & filters.Document.ALL, self._replying(self.on_document)))
         add(MessageHandler(dm & filters.TEXT & ~filters.COMMAND, self._replying(self.on_text)))
         add(CallbackQueryHandler(self.on_button))
@@ -352,11 +375,50 @@ class TelegramBot:
                 chat_id, handle, filename=film_filename(record.title, ".srt")
             )
 
+    async def on_storyboard_setting(self, message: Message, owner: Owner, context: Context) -> None:
+        """`/storyboard ask|auto`: whether this chat's films stop at their storyboard."""
+        choice = _after_command(message.text or "").strip().lower()
+        key = keys.telegram_chat_storyboard(message.chat_id)
+        if choice in ("ask", "auto"):
+            await self._redis.set(key, choice)
+        elif choice:
+            raise InvalidStory("Say /storyboard ask or /storyboard auto.")
+        mode = await self._storyboard_mode(message.chat_id)
+        await message.reply_text(
+            "Films in this chat stop at their storyboard for you to approve."
+            if mode == "ask"
+            else "Films in this chat are rendered straight away (/storyboard ask to check the "
+            "storyboard first)."
+        )
+
+    async def on_edit(self, message: Message, owner: Owner, context: Context) -> None:
+        number, picture, narration = parse_shot_command(
+            _after_command(message.text or ""), needs_words=True
+        )
+        record = await self.core.latest_storyboard(owner)
+        await self.core.storyboards.edit(record.job_id, owner, number, picture, narration)
+        what = "picture" if picture is not None else "narration"
+        await message.reply_text(f"Shot {number}: new {what} taken; redrawing the storyboard.")
+
+    async def on_reroll(self, message: Message, owner: Owner, context: Context) -> None:
+        number, _, _ = parse_shot_command(_after_command(message.text or ""), needs_words=False)
+        record = await self.core.latest_storyboard(owner)
+        await self.core.storyboards.reroll(record.job_id, owner, number)
+        await message.reply_text(f"Drawing shot {number} again.")
+
+    async def on_retake(self, message: Message, owner: Owner, context: Context) -> None:
+        number, picture, narration = parse_shot_command(
+            _after_command(message.text or ""), needs_words=False
+        )
+        record = await self.core.latest_film(owner)
+        await self.core.retake(record.job_id, owner, number, picture, narration)
+        await message.reply_text(f'Retaking shot {number} of "{record.title}".')
+
     async def on_button(self, update: Update, context: Context) -> None:
-        """Every inline button; its callback data name the action and the job
-        (`cancel:<job>`), so buttons work on old messages and after restarts. A press is
-        answered once (a second answer is refused): checks come first, so that a refusal
-        can still be the answer; what fails after the answer is said in the chat."""
+        """Every inline button; its callback data name the action and the job (`cancel:<job>`,
+        `sb:reroll:<job>:<shot>`), so buttons work on old messages and after restarts. A
+        press is answered once (a second answer is refused): checks come first, so that a
+        refusal can still be the answer; what fails after the answer is said in the chat."""
         query = update.callback_query
         assert query is not None
         assert query.data is not None
@@ -371,7 +433,10 @@ class TelegramBot:
             await query.answer(text)
 
         try:
-            if action == "cancel":
+            storyboard_action = parse_action(query.data)
+            if storyboard_action is not None:
+                await self._on_storyboard_button(query, storyboard_action, owner)
+            elif action == "cancel":
                 record = await self.core.cancel(job_id, owner)
                 await answer(_cancel_reply(record))
             elif action == "retry":
@@ -411,7 +476,7 @@ class TelegramBot:
             else:
                 await answer()
         except Exception as error:  # the user's click always gets an answer
-            text = reply_for(error)
+            text = NOT_YOURS if isinstance(error, JobNotFound) else reply_for(error)
             if answered:
                 await self.application.bot.send_message(chat_id, text)
             else:
@@ -435,10 +500,60 @@ class TelegramBot:
             )
         await self.application.bot.send_message(chat_id, text)
 
+    async def _on_storyboard_button(
+        self, query: CallbackQuery, action: StoryboardAction, owner: Owner
+    ) -> None:
+        boards, job_id = self.core.storyboards, action.job_id
+        record = await self.core.queue.job_for(job_id, owner)  # others are told it is not theirs
+        if action.kind == "approve":
+            await boards.approve(job_id, owner)
+            await query.answer("Rendering the film.")
+            await query.edit_message_reply_markup(reply_markup=None)
+        elif action.kind == "reroll" and action.number is not None:
+            await boards.reroll(job_id, owner, action.number)
+            await query.answer(f"Drawing shot {action.number} again.")
+            await query.edit_message_reply_markup(reply_markup=None)
+        elif action.kind == "retake" and action.number is not None:
+            await self.core.retake(job_id, owner, action.number)
+            await query.answer(f"Retaking shot {action.number}.")
+            await query.edit_message_reply_markup(reply_markup=_film_buttons(record, record.result))
+        elif action.kind in ("pick_reroll", "pick_retake"):
+            board = record.storyboard if action.kind == "pick_reroll" else _film_board(record)
+            kind = "reroll" if action.kind == "pick_reroll" else "retake"
+            await query.answer("Which shot?")
+            await query.edit_message_reply_markup(reply_markup=_shot_buttons(board, kind, job_id))
+        elif action.kind == "pick_edit":
+            await query.answer(_shorten(edit_help(), CALLBACK_ANSWER_LIMIT), show_alert=True)
+        elif action.kind == "menu":
+            await query.answer()
+            waiting = record.status is JobStatus.AWAITING_APPROVAL
+            menu = _storyboard_buttons(job_id) if waiting else _film_buttons(record, record.result)
+            await query.edit_message_reply_markup(reply_markup=menu)
+        else:
+            await query.answer()
+
     async def on_error(self, update: object, context: Context) -> None:
         log.error("telegram handler failed", exc_info=context.error)
 
     # -- ChatSurface: what the core's follower calls ------------------------------------------
+
+    async def show_storyboard(self, record: JobRecord, board: Storyboard) -> None:
+        """The contact sheet as a photo, with Render, Re-roll, Edit and Cancel."""
+        caption = storyboard_caption(record.title, board, CAPTION_LIMIT)
+        sheet = await sheet_on_disk(self.settings, board)
+        bot = self.application.bot
+
+        async def send() -> Message:
+            with sheet.open("rb") as handle:
+                return await bot.send_photo(
+                    record.owner.chat_id,
+                    handle,
+                    caption=caption,
+                    reply_markup=_storyboard_buttons(record.job_id),
+                    write_timeout=UPLOAD_TIMEOUT_S,
+                )
+
+        await _with_flood_wait(send)
 
     async def show(self, record: JobRecord, view: ProgressView) -> None:
         """Post the job's progress message, or edit it in place; never raises."""
@@ -502,7 +617,7 @@ class TelegramBot:
         caption = _caption(record, result, delivery)
         chat_id = record.owner.chat_id
         bot = self.application.bot
-        buttons = _film_buttons(record)
+        buttons = _film_buttons(record, result)
         if delivery.kind != "upload" or delivery.path is None:
             text = f"{caption}\n{delivery.url}" if delivery.url else caption
             await _with_flood_wait(lambda: bot.send_message(chat_id, text, reply_markup=buttons))
@@ -551,9 +666,22 @@ class TelegramBot:
         return run
 
     async def _submit(self, story: StoryInput, owner: Owner) -> None:
-        captions = await self._chat_captions(int(owner.chat_id or owner.user_id))
-        record = await self.core.submit(story, owner, captions)
+        assert owner.chat_id is not None
+        captions = await self._chat_captions(int(owner.chat_id))
+        mode = await self._storyboard_mode(int(owner.chat_id))
+        record = await self.core.submit(story, owner, captions, mode)
         self.core.follow(record)
+
+    async def _storyboard_mode(self, chat_id: int) -> StoryboardMode:
+        """The chat's `/storyboard` choice, else the settings' default."""
+        raw = await self._redis.get(keys.telegram_chat_storyboard(chat_id))
+        return (
+            "ask"
+            if raw == b"ask"
+            else "auto"
+            if raw == b"auto"
+            else (self.settings.storyboard_default)
+        )
 
 
 async def serve(settings: Settings) -> None:
@@ -610,13 +738,53 @@ def _buttons(view: ProgressView) -> InlineKeyboardMarkup | None:
 _AGAIN = {FilmAction.RESEED: "a new seed, a new look", FilmAction.REFORMAT: "the other format"}
 
 
-def _film_buttons(record: JobRecord) -> InlineKeyboardMarkup:
-    """The finished film's buttons, two to a row."""
+def _film_buttons(record: JobRecord, result: JobResult | None) -> InlineKeyboardMarkup:
+    """The finished film's buttons, two to a row; Retake a shot first when the film has a
+    storyboard to pick the shot from."""
     buttons = [
         InlineKeyboardButton(button.label, callback_data=f"{button.action}:{record.job_id}")
         for button in film_buttons(record)
     ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if result is not None and result.storyboard:
+        retake = StoryboardAction(kind="pick_retake", job_id=record.job_id)
+        rows.insert(0, [InlineKeyboardButton("Retake a shot", callback_data=retake.id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def _storyboard_buttons(job_id: str) -> InlineKeyboardMarkup:
+    def button(text: str, kind: ActionKind) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            text, callback_data=StoryboardAction(kind=kind, job_id=job_id).id
+        )
+
+    return InlineKeyboardMarkup(
+        [
+            [button("Render ▶", "approve")],
+            [button("Re-roll a shot", "pick_reroll"), button("Edit a shot", "pick_edit")],
+            [InlineKeyboardButton("Cancel", callback_data=f"cancel:{job_id}")],
+        ]
+    )
+
+
+def _shot_buttons(board: Storyboard | None, kind: ActionKind, job_id: str) -> InlineKeyboardMarkup:
+    """One button per shot, five to a row, and a way back."""
+    panels = shot_menu(board) if board is not None else []
+    buttons = [
+        InlineKeyboardButton(
+            str(panel.number),
+            callback_data=StoryboardAction(kind=kind, job_id=job_id, number=panel.number).id,
+        )
+        for panel in panels
+    ]
+    rows = [buttons[start : start + 5] for start in range(0, len(buttons), 5)]
+    back = StoryboardAction(kind="menu", job_id=job_id)
+    rows.append([InlineKeyboardButton("Back", callback_data=back.id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def _film_board(record: JobRecord) -> Storyboard | None:
+    return record.result.storyboard if record.result is not None else None
 
 
 def _cancel_reply(record: JobRecord) -> str:
@@ -627,7 +795,8 @@ def _cancel_reply(record: JobRecord) -> str:
 
 def _caption(record: JobRecord, result: JobResult, delivery: Delivery) -> str:
     author = record.owner.display_name or "you"
-    lines = [film_title(record), *film_lines(record, result, author)]
+    version = version_label(record.versions)
+    lines = [f"{film_title(record)} {version}".strip(), *film_lines(record, result, author)]
     if delivery.note:
         lines.append(delivery.note)
     if record.owner.server_id is None:

@@ -14,6 +14,7 @@ from shotgraph.pipeline.music.protocol import MusicBackend
 from shotgraph.pipeline.planning.protocol import Planner
 from shotgraph.pipeline.speech.protocol import Narrator
 from shotgraph.pipeline.video.protocol import VideoBackend
+from shotgraph.pipeline.video.references import ReferenceMaker
 
 
 @dataclass
@@ -26,6 +27,7 @@ class Backends:
     narrator: Narrator | None
     music: MusicBackend | None
     moderator: Moderator | None
+    references: ReferenceMaker
 
     def load_models(self) -> None:
         """Load every model the backends use (a worker does this once, at start)."""
@@ -52,7 +54,13 @@ def build_backends(settings: Settings) -> Backends:
         narrator=_narrator(settings, choice),
         music=_music(settings, choice),
         moderator=_moderator(settings, choice),
+        references=_references(settings, choice),
     )
+
+
+def build_moderator(settings: Settings) -> Moderator | None:
+    """Only the moderator, for front ends that check a person's edit before accepting it."""
+    return _moderator(settings, resolve_backends(settings))
 
 
 def _planner(settings: Settings, choice: BackendChoice) -> Planner:
@@ -76,6 +84,12 @@ def _video(settings: Settings, choice: BackendChoice) -> VideoBackend:
     from shotgraph.pipeline.video.animatic import AnimaticBackend
 
     return AnimaticBackend()
+
+
+def _references(settings: Settings, choice: BackendChoice) -> ReferenceMaker:
+    from shotgraph.pipeline.video.animatic.references import AnimaticReferenceMaker
+
+    return AnimaticReferenceMaker()
 
 
 def _narrator(settings: Settings, choice: BackendChoice) -> Narrator | None:

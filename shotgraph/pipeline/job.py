@@ -35,6 +35,8 @@ class JobRun:
     notes: list[str] = field(default_factory=list)
     made: set[Stage] = field(default_factory=set)
     """Stages that produced at least one new artefact in this run (the rest were cached)."""
+    made_shots: dict[Stage, list[str]] = field(default_factory=dict)
+    """Per stage, the shots whose artefacts this run made: what a retake really redid."""
 
     @property
     def resolution(self) -> Resolution:
@@ -42,6 +44,10 @@ class JobRun:
         if self.request.aspect is AspectRatio.PORTRAIT:
             return base.for_portrait()
         return base.for_landscape()
+
+    def made_shot(self, stage: Stage, shot_id: str) -> None:
+        self.made.add(stage)
+        self.made_shots.setdefault(stage, []).append(shot_id)
 
     def key(self, *parts: Any) -> str:
         """The cache key of an artefact: its inputs, and the code version that renders them."""

@@ -6,6 +6,8 @@ from every platform.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import math
 import secrets
 import statistics
@@ -37,6 +39,16 @@ RECENT_RUNS = 20
 # The stage whose start makes a cancelled film count against the quota: from there on it
 # has used the expensive (GPU) part of the pipeline.
 COUNTS_FROM_STAGE = Stage.VISUALS
+# Storyboard runs are short and a person waits for them: they jump the queue by this much.
+# arq takes the lowest score (enqueue time in ms) first, so a storyboard queued now goes
+# before every film queued in the past year, and storyboards keep their own first-come order.
+# One queue and one GPU slot: a second slot would load the models twice on one card.
+STORYBOARD_HEAD_START = dt.timedelta(days=365)
+# How long `enqueue` waits for arq to let go of the previous run of the same id.
+_ENQUEUE_TRIES = 100
+_ENQUEUE_RETRY_S = 0.05
+# How long arq keeps a queued job's payload (its default is a day past the job's score).
+_ARQ_PAYLOAD_TTL = dt.timedelta(days=2)
 
 
 class JobNotFound(ShotGraphError):
@@ -130,11 +142,7 @@ class JobQueue:
         )
         try:
             await self.store.create(record)
-            job = await self.redis.enqueue_job(
-                RENDER_JOB, job_id, _job_id=job_id, _queue_name=self.settings.queue_name
-            )
-            if job is None:
-                raise RuntimeError(f"arq already knows job id {job_id}")
+            await self.enqueue(record)
         except BaseException:
             await self.limits.release(job_id, owner)
             await self.finish(record, JobStatus.FAILED, error="could not be queued")
@@ -149,11 +157,13 @@ class JobQueue:
         the queue's wait estimates."""
         if not await self.store.finish(record, status, **fields):
             return False
+        since = record.quota_at or record.created_at
         counted = status is JobStatus.DONE or (
-            status is JobStatus.CANCELLED and await self.reached(record.job_id, COUNTS_FROM_STAGE)
+            status is JobStatus.CANCELLED
+            and await self.reached(record.job_id, COUNTS_FROM_STAGE, since)
         )
         if not counted:
-            await self.limits.give_back(record.owner, record.created_at)
+            await self.limits.give_back(record)
         fresh = await self.store.get(record.job_id)
         if status is JobStatus.DONE and fresh is not None and fresh.started_at is not None:
             assert fresh.finished_at is not None
@@ -163,10 +173,11 @@ class JobQueue:
                 await pipe.execute()
         return True
 
-    async def reached(self, job_id: str, stage: Stage) -> bool:
-        """Whether the job's stream says `stage` started."""
+    async def reached(self, job_id: str, stage: Stage, since: float = 0.0) -> bool:
+        """Whether the job's stream says `stage` started (at or after `since`: a retake's
+        run, not the film's first)."""
         return any(
-            event.kind == "stage_started" and event.stage is stage
+            event.kind == "stage_started" and event.stage is stage and event.at >= since
             for _, event in await events.history(self.redis, job_id)
         )
 
@@ -222,6 +233,34 @@ class JobQueue:
         """Films being made (oldest first), then the waiting ones in the order they start."""
         running = sorted(await self.store.many(await self.running_ids()), key=_started)
         return running + await self.waiting()
+
+    async def enqueue(self, record: JobRecord) -> None:
+        """Hand the job to arq under its own id; a storyboard run goes ahead of every film.
+
+        The same id is queued again after an approval or an edit. arq refuses an id while it
+        still holds the previous run (a person can press a button in the moment between the
+        storyboard's event and arq closing that run) or its result, so the result is dropped
+        and the refusal waited out."""
+        job_id = record.job_id
+        for _ in range(_ENQUEUE_TRIES):
+            await self.redis.delete(keys.arq_result(job_id))
+            job = await self.redis.enqueue_job(
+                RENDER_JOB,
+                job_id,
+                _job_id=job_id,
+                _queue_name=self.settings.queue_name,
+                _defer_by=-STORYBOARD_HEAD_START if record.wants_storyboard else None,
+                _expires=_ARQ_PAYLOAD_TTL,
+            )
+            if job is not None:
+                return
+            await asyncio.sleep(_ENQUEUE_RETRY_S)
+        raise RuntimeError(f"arq still holds job id {job_id}")
+
+    def score(self, record: JobRecord) -> int:
+        """The job's place in arq's queue (lower goes first), as `enqueue` gives it."""
+        head_start = STORYBOARD_HEAD_START if record.wants_storyboard else dt.timedelta(0)
+        return int((time.time() - head_start.total_seconds()) * 1000)
 
     async def check_disk(self) -> None:
         """Raise DiskFull when the local store, or every live worker's disk, is below
@@ -286,7 +325,9 @@ class JobQueue:
             raise NothingToCancel(f'"{record.title}" has already {record.status.value}.')
         await self.store.update(job_id, cancel_requested=True)
         in_progress = await self.redis.exists(keys.arq_in_progress(job_id))
-        if not in_progress and await self.redis.zrem(self.settings.queue_name, job_id):
+        # A storyboard waiting for approval is in no queue: it ends at once.
+        parked = record.status is JobStatus.AWAITING_APPROVAL
+        if not in_progress and (parked or await self.redis.zrem(self.settings.queue_name, job_id)):
             await self.redis.delete(keys.arq_job(job_id))
             if await self.finish(record, JobStatus.CANCELLED, error="cancelled"):
                 await self.publish(job_id, StageEvent(kind="cancelled", message="Cancelled."))

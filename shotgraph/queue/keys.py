@@ -6,7 +6,7 @@ only ones we touch directly are named here too, taken from arq so they cannot dr
 
 from __future__ import annotations
 
-from arq.constants import in_progress_key_prefix, job_key_prefix
+from arq.constants import in_progress_key_prefix, job_key_prefix, result_key_prefix
 
 PREFIX = "shotgraph"
 
@@ -44,6 +44,16 @@ def delivery_lease(job_id: str) -> str:
     return f"{PREFIX}:delivering:{job_id}"
 
 
+def posted(job_id: str, what: str) -> str:
+    """String with a TTL: a front end has posted this storyboard sheet or film version."""
+    return f"{PREFIX}:posted:{job_id}:{what}"
+
+
+def storyboard_lock(job_id: str) -> str:
+    """String with a TTL: someone is approving, editing or retaking this job right now."""
+    return f"{PREFIX}:storyboard-lock:{job_id}"
+
+
 def owner_jobs(platform: str, user_id: str) -> str:
     """Sorted set (score: created time): every job of one user, newest last."""
     return f"{PREFIX}:owner:{platform}:{user_id}"
@@ -78,6 +88,10 @@ def arq_in_progress(job_id: str) -> str:
     return in_progress_key_prefix + job_id
 
 
+def arq_result(job_id: str) -> str:
+    return result_key_prefix + job_id
+
+
 # Discord bot: per-server settings and daily quota (see shotgraph/bot/discord_settings.py)
 def discord_server(guild_id: str) -> str:
     """String (JSON): one Discord server's bot settings, as its moderators set them."""
@@ -104,3 +118,8 @@ def telegram_awaiting_story(chat_id: int) -> str:
 def telegram_chat_captions(chat_id: int) -> str:
     """String: how one Telegram chat wants its films' captions (burned, soft, off)."""
     return f"{PREFIX}:telegram:captions:{chat_id}"
+
+
+def telegram_chat_storyboard(chat_id: int) -> str:
+    """String, `ask` or `auto`: whether a chat's films stop at their storyboard (/storyboard)."""
+    return f"{PREFIX}:telegram:storyboard:{chat_id}"

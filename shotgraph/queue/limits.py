@@ -16,7 +16,7 @@ from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import ShotGraphError
 from shotgraph.queue import keys
-from shotgraph.queue.records import Owner
+from shotgraph.queue.records import JobRecord, Owner
 
 
 class QuotaExceeded(ShotGraphError):
@@ -30,7 +30,8 @@ class QuotaExceeded(ShotGraphError):
 
 # KEYS: user's active set, user's day counter, server's day counter, the unfinished jobs.
 # ARGV: job id, max active, max per user-day, max per server-day, max queued, counter TTL,
-#       1 when the job has a server.
+#       1 when the job has a server, the job's weight (1 for a film; a retake counts the
+#       share of the film's shots it renders again).
 # Returns 0 when admitted (and reserves), else the number of the limit that refused it.
 _ADMIT = """
 if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 1 end
@@ -42,21 +43,24 @@ end
 if redis.call('SCARD', KEYS[4]) >= tonumber(ARGV[5]) then return 4 end
 redis.call('SADD', KEYS[1], ARGV[1])
 redis.call('SADD', KEYS[4], ARGV[1])
-redis.call('INCR', KEYS[2])
+redis.call('INCRBYFLOAT', KEYS[2], ARGV[8])
 redis.call('EXPIRE', KEYS[2], ARGV[6])
 if has_server then
-  redis.call('INCR', KEYS[3])
+  redis.call('INCRBYFLOAT', KEYS[3], ARGV[8])
   redis.call('EXPIRE', KEYS[3], ARGV[6])
 end
 return 0
 """
 
 # KEYS: the user's day counter, the server's, the Discord member's in that server, the user's
-# day counter of jobs that did not count. ARGV: counter TTL.
-# Gives back one of each counter the job took (never below zero) and notes it as not counted.
+# day counter of jobs that did not count. ARGV: counter TTL, the run's weight.
+# Gives back the run's weight from each counter it took (never below zero) and notes one job
+# as not counted.
 _GIVE_BACK = """
+local weight = tonumber(ARGV[2])
 for i = 1, 3 do
-  if tonumber(redis.call('GET', KEYS[i]) or '0') > 0 then redis.call('DECR', KEYS[i]) end
+  local held = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if held > 0 then redis.call('INCRBYFLOAT', KEYS[i], -math.min(held, weight)) end
 end
 redis.call('INCR', KEYS[4])
 redis.call('EXPIRE', KEYS[4], ARGV[1])
@@ -75,8 +79,9 @@ class QuotaUsage(BaseModel):
 
     active: int
     max_active: int
-    today: int
-    """Films that count today: delivered, drawn before a cancel, or still in the works."""
+    today: float
+    """Films that count today: made, drawn before a cancel, or still in the works; a retake
+    counts the share of its film's shots it rendered again."""
     max_per_day: int
     resets_in_s: int
     not_counted: int = 0
@@ -90,8 +95,11 @@ class Limits:
         self._admit = redis.register_script(_ADMIT)
         self._give_back = redis.register_script(_GIVE_BACK)
 
-    async def admit(self, job_id: str, owner: Owner, now: dt.datetime | None = None) -> None:
-        """Reserve a place for the job under every limit, or raise QuotaExceeded."""
+    async def admit(
+        self, job_id: str, owner: Owner, now: dt.datetime | None = None, weight: float = 1.0
+    ) -> None:
+        """Reserve a place for the job under every limit, or raise QuotaExceeded. `weight` is
+        what it counts against the daily limits: 1 for a film, less for a retake."""
         now = now or dt.datetime.now(dt.UTC)
         day = now.strftime("%Y-%m-%d")
         until_midnight = seconds_to_midnight(now)
@@ -111,6 +119,7 @@ class Limits:
                 s.max_queued_jobs,
                 until_midnight + 3600,
                 1 if owner.server_id else 0,
+                repr(round(weight, 3)),
             ],
         )
         if refused:
@@ -127,27 +136,34 @@ class Limits:
         return QuotaUsage(
             active=active,
             max_active=self.settings.max_active_jobs_per_user,
-            today=int(today or 0),
+            today=round(float(today or 0), 2),
             max_per_day=self.settings.max_jobs_per_user_per_day,
             resets_in_s=seconds_to_midnight(now),
             not_counted=int(free or 0),
         )
 
-    async def give_back(self, owner: Owner, submitted_at: float) -> None:
-        """Uncount a job that ended without a film worth counting, on the day it was counted
-        (its submission's UTC day), from every daily counter it took a place in."""
-        day = dt.datetime.fromtimestamp(submitted_at, dt.UTC).strftime("%Y-%m-%d")
+    async def give_back(self, record: JobRecord) -> None:
+        """Uncount a run that ended without a film worth counting: its weight (1 for a film, a
+        retake's share) from every daily counter it took a place in, on the UTC day it was
+        counted."""
+        owner = record.owner
+        counted_at = record.quota_at or record.created_at
+        day = dt.datetime.fromtimestamp(counted_at, dt.UTC).strftime("%Y-%m-%d")
         server = owner.server_id or "-"
+        # The bot's per-member server quota counts whole films only (retakes take none).
+        member_day = (
+            keys.discord_user_day(server, owner.user_id, day)
+            if owner.platform == "discord" and owner.server_id and record.quota_weight == 1
+            else _NO_KEY
+        )
         await self._give_back(
             keys=[
                 keys.user_day(owner.platform, owner.user_id, day),
                 keys.server_day(owner.platform, server, day) if owner.server_id else _NO_KEY,
-                keys.discord_user_day(server, owner.user_id, day)
-                if owner.platform == "discord" and owner.server_id
-                else _NO_KEY,
+                member_day,
                 keys.user_day_free(owner.platform, owner.user_id, day),
             ],
-            args=[seconds_to_midnight(dt.datetime.now(dt.UTC)) + 86_400],
+            args=[seconds_to_midnight(dt.datetime.now(dt.UTC)) + 86_400, repr(record.quota_weight)],
         )
 
     async def release(self, job_id: str, owner: Owner) -> None:

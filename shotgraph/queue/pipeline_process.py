@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from shotgraph.config import Settings
 from shotgraph.errors import ShotGraphError
 from shotgraph.logs import configure_logging
-from shotgraph.models import JobResult, StageEvent, StoryRequest
+from shotgraph.models import JobResult, StageEvent, Storyboard, StoryRequest
 from shotgraph.pipeline.gpu.manager import ModelReport, model_report
 
 if TYPE_CHECKING:
@@ -57,9 +57,17 @@ class JobPipeline(Protocol):
 
     async def run(self, job_id: str, request: StoryRequest, on_event: EventSink) -> JobResult: ...
 
+    async def storyboard(
+        self, job_id: str, request: StoryRequest, on_event: EventSink
+    ) -> Storyboard: ...
+
     async def stop(self, grace_s: float) -> None: ...
 
     async def close(self) -> None: ...
+
+
+# What a run makes: the whole film, or only the storyboard a person approves first.
+Phase = Literal["film", "storyboard"]
 
 
 class Message(BaseModel):
@@ -68,8 +76,10 @@ class Message(BaseModel):
     kind: Literal["ready", "run", "stop", "event", "result", "error", "stopped"]
     job_id: str = ""
     request: StoryRequest | None = None
+    phase: Phase = "film"
     event: StageEvent | None = None
     result: JobResult | None = None
+    storyboard: Storyboard | None = None
     models: ModelReport | None = None
     user_message: str | None = None
     detail: str = ""
@@ -114,14 +124,30 @@ class PipelineProcess:
         log.info("pipeline process %s ready", process.pid)
 
     async def run(self, job_id: str, request: StoryRequest, on_event: EventSink) -> JobResult:
+        answer = await self._run(job_id, request, on_event, "film")
+        if answer.result is None:
+            raise PipelineFailed(None, "the pipeline answered a film run without a film")
+        return answer.result
+
+    async def storyboard(
+        self, job_id: str, request: StoryRequest, on_event: EventSink
+    ) -> Storyboard:
+        answer = await self._run(job_id, request, on_event, "storyboard")
+        if answer.storyboard is None:
+            raise PipelineFailed(None, "the pipeline answered a storyboard run without one")
+        return answer.storyboard
+
+    async def _run(
+        self, job_id: str, request: StoryRequest, on_event: EventSink, phase: Phase
+    ) -> Message:
         await self.start()
-        self._send(Message(kind="run", job_id=job_id, request=request))
+        self._send(Message(kind="run", job_id=job_id, request=request, phase=phase))
         while True:
             message = await self._receive()
             if message.kind == "event" and message.event is not None:
                 await on_event(message.event)
-            elif message.kind == "result" and message.result is not None:
-                return message.result
+            elif message.kind == "result":
+                return message
             elif message.kind == "error":
                 raise PipelineFailed(message.user_message, message.detail)
             elif message.kind == "stopped":
@@ -197,11 +223,17 @@ def serve(settings: Settings, conn: Connection) -> None:
         except (EOFError, OSError):
             return  # the worker is gone
         if message.kind == "run" and message.request is not None:
-            _send(conn, _run_job(orchestrator, conn, message.job_id, message.request))
+            _send(
+                conn, _run_job(orchestrator, conn, message.job_id, message.request, message.phase)
+            )
 
 
 def _run_job(
-    orchestrator: Orchestrator, conn: Connection, job_id: str, request: StoryRequest
+    orchestrator: Orchestrator,
+    conn: Connection,
+    job_id: str,
+    request: StoryRequest,
+    phase: Phase,
 ) -> Message:
     def emit(event: StageEvent) -> None:
         _send(conn, Message(kind="event", event=event))
@@ -211,6 +243,9 @@ def _run_job(
             raise _StopAtCheckpoint
 
     try:
+        if phase == "storyboard":
+            board = asyncio.run(orchestrator.storyboard(request, emit, job_id=job_id))
+            return Message(kind="result", job_id=job_id, storyboard=board)
         result = asyncio.run(orchestrator.run(request, emit, job_id=job_id))
     except _StopAtCheckpoint:
         return Message(kind="stopped", job_id=job_id)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from pydantic_core import to_json
 from redis.asyncio import Redis
 
-from shotgraph.models import JobResult, StoryRequest
+from shotgraph.models import JobResult, Storyboard, StoryRequest
 from shotgraph.queue import keys
 
 Platform = Literal["telegram", "discord", "api", "cli"]
@@ -45,6 +45,8 @@ class Owner(BaseModel):
 class JobStatus(StrEnum):
     QUEUED = "queued"
     RUNNING = "running"
+    AWAITING_APPROVAL = "awaiting_approval"
+    """The storyboard is ready and waits for a person; no worker holds the job meanwhile."""
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -76,10 +78,27 @@ class JobRecord(BaseModel):
     delivered: bool = False
     error: str | None = None
     result: JobResult | None = None
+    approved: bool = False
+    """The storyboard was approved (or never asked for): the next run renders the film."""
+    storyboard: Storyboard | None = None
+    """The latest storyboard, once the storyboard phase has made one."""
+    awaiting_since: float | None = None
+    """When the storyboard started waiting for approval (it expires STORYBOARD_TTL_S later)."""
+    versions: list[JobResult] = Field(default_factory=list)
+    """Every film this job made, oldest first: v1, then each retake."""
     film_expired_at: float | None = None
     """When retention deleted the film (see storage/retention.py); the record stays."""
+    quota_weight: float = 1.0
+    """What this run counts toward the day: 1 for a film, a retake's share of its shots."""
+    quota_at: float | None = None
+    """When this run was counted (a retake's own time); None: when the job was made."""
     film_deleted: bool = False
     """Its author or a moderator deleted the film (film_expired_at is set too)."""
+
+    @property
+    def wants_storyboard(self) -> bool:
+        """The next run stops at the storyboard for a person to approve."""
+        return self.request.storyboard == "ask" and not self.approved
 
 
 def _encode(value: Any) -> bytes:
@@ -156,6 +175,29 @@ class JobStore:
             pipe.expire(keys.job(record.job_id), self.record_ttl_s)
             await pipe.execute()
         return True
+
+    async def reopen(self, record: JobRecord, **fields: Any) -> None:
+        """Put a finished job back in the works (a retake): unfinished, undelivered, kept."""
+        owner = record.owner
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(keys.job(record.job_id), mapping=self._fields(fields))
+            pipe.persist(keys.job(record.job_id))
+            pipe.sadd(keys.UNFINISHED_JOBS, record.job_id)
+            pipe.srem(keys.UNDELIVERED_JOBS, record.job_id)
+            pipe.sadd(keys.owner_active(owner.platform, owner.user_id), record.job_id)
+            await pipe.execute()
+
+    async def claim_post(self, job_id: str, what: str) -> bool:
+        """True once per job and `what` (a storyboard sheet, a version): the one caller that
+        may post it, so a restarted front end never posts it twice."""
+        claimed = await self.redis.set(
+            keys.posted(job_id, what), b"1", nx=True, ex=self.record_ttl_s
+        )
+        return bool(claimed)
+
+    async def release_post(self, job_id: str, what: str) -> None:
+        """Give up a claimed post that failed, so the next attempt may make it."""
+        await self.redis.delete(keys.posted(job_id, what))
 
     async def mark_film_expired(self, job_id: str) -> None:
         """Say in the record that its film is gone; a record that expired itself stays gone."""

@@ -22,8 +22,9 @@ from arq import func
 from arq.worker import run_worker
 
 from shotgraph.config import Settings
+from shotgraph.durations import spell_seconds
 from shotgraph.errors import BackendUnavailable
-from shotgraph.models import JobResult, StageEvent
+from shotgraph.models import JobResult, StageEvent, Storyboard
 from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
 from shotgraph.queue import keys
 from shotgraph.queue.client import RENDER_JOB, JobQueue, redis_settings
@@ -106,7 +107,7 @@ class JobRunner:
         if record is None:
             log.warning("job %s: no record (expired?); nothing to do", job_id)
             return "missing"
-        if record.status.finished:
+        if record.status.finished or record.status is JobStatus.AWAITING_APPROVAL:
             return record.status.value  # cancelled while queued, or finished by an earlier run
         if record.cancel_requested:
             return await self._end(record, JobStatus.CANCELLED, "Cancelled.")
@@ -130,6 +131,9 @@ class JobRunner:
         job_id = record.job_id
         try:
             async with asyncio.timeout(self.settings.job_timeout_s):
+                if record.wants_storyboard:
+                    board = await pipeline.storyboard(job_id, record.request, self._relay(job_id))
+                    return await self._await_approval(record, board)
                 result = await pipeline.run(job_id, record.request, self._relay(job_id))
         except TimeoutError:
             await pipeline.stop(0)
@@ -146,7 +150,27 @@ class JobRunner:
         except asyncio.CancelledError:
             await asyncio.shield(self._interrupted(record, pipeline))
             raise
-        return await self._end(record, JobStatus.DONE, result=result)
+        return await self._end(
+            record, JobStatus.DONE, result=result, versions=[*record.versions, result]
+        )
+
+    async def _await_approval(self, record: JobRecord, board: Storyboard) -> str:
+        """Park the job at its storyboard: no slot is held while a person looks at it."""
+        await self.queue.store.update(
+            record.job_id,
+            status=JobStatus.AWAITING_APPROVAL,
+            storyboard=board,
+            awaiting_since=time.time(),
+        )
+        await self.queue.publish(
+            record.job_id,
+            StageEvent(
+                kind="storyboard",
+                storyboard=board,
+                message="The storyboard is ready: approve it to render the film.",
+            ),
+        )
+        return JobStatus.AWAITING_APPROVAL.value
 
     async def _interrupted(self, record: JobRecord, pipeline: JobPipeline) -> None:
         """arq cancelled the job: a user's cancel (abort), or this worker shutting down."""
@@ -173,9 +197,10 @@ class JobRunner:
         status: JobStatus,
         message: str | None = None,
         result: JobResult | None = None,
+        **fields: Any,
     ) -> str:
         """Finish the record and announce the end, unless another run already did."""
-        if await self.queue.finish(record, status, error=message, result=result):
+        if await self.queue.finish(record, status, error=message, result=result, **fields):
             # The finished statuses share their names with the events that announce them.
             event = StageEvent(kind=status.value, message=message or "", result=result)
             await self.queue.publish(record.job_id, event)
@@ -187,6 +212,15 @@ class JobRunner:
         taken: list[str] = []
         redis = self.queue.redis
         for record in await self.queue.store.unfinished():
+            if self._storyboard_expired(record):
+                waited = spell_seconds(self.settings.storyboard_ttl_s)
+                await self._end(
+                    record,
+                    JobStatus.CANCELLED,
+                    f"The storyboard waited {waited} without approval and expired; "
+                    "send the story again to film it.",
+                )
+                continue
             if record.status is JobStatus.QUEUED and await self._lost_by_arq(record):
                 log.warning("job %s: arq no longer has it; failing it", record.job_id)
                 await self._end(record, JobStatus.FAILED, GAVE_UP)
@@ -199,6 +233,12 @@ class JobRunner:
             await self._requeue(record)
             taken.append(record.job_id)
         return taken
+
+    def _storyboard_expired(self, record: JobRecord) -> bool:
+        waiting = record.status is JobStatus.AWAITING_APPROVAL and record.awaiting_since
+        return bool(waiting) and (
+            time.time() - (record.awaiting_since or 0) > self.settings.storyboard_ttl_s
+        )
 
     async def _lost_by_arq(self, record: JobRecord) -> bool:
         # A job is recorded a moment before arq has it: only an older one can be lost.
@@ -221,11 +261,9 @@ class JobRunner:
             _, arq_has_job = await pipe.execute()
         await self.queue.store.update(job_id, status=JobStatus.QUEUED)
         if arq_has_job:
-            await redis.zadd(self.settings.queue_name, {job_id: int(time.time() * 1000)})
+            await redis.zadd(self.settings.queue_name, {job_id: self.queue.score(record)})
         else:
-            await redis.enqueue_job(
-                RENDER_JOB, job_id, _job_id=job_id, _queue_name=self.settings.queue_name
-            )
+            await self.queue.enqueue(record)
         await self.queue.publish(
             job_id,
             StageEvent(

@@ -39,7 +39,11 @@ LOADING_FLAG = 1 << 7
 CHANNEL_MESSAGE = 4
 DEFERRED_CHANNEL_MESSAGE = 5
 MODAL = 9
-MODAL_SUBMIT = 5  # the interaction type of a submitted modal
+SELECT_MENU = 3
+TEXT_INPUT = 4
+# Discord's limits on a modal: a title of 45 characters, 5 text inputs of up to 4,000.
+MODAL_TITLE_LIMIT = 45
+TEXT_INPUT_LIMIT = 4000
 # Application command option types.
 OPTION_TYPES = {str: 3, int: 4, bool: 5}
 SUB_COMMAND = 1
@@ -441,29 +445,45 @@ class FakeDiscord:
             guild, channel, user, 3, data, self._message_payload(message, guild.id)
         )
 
-    async def submit_modal(
-        self, guild: FakeGuild, user: FakeUser, shown_by: FakeInteraction, value: str
+    async def choose(
+        self, guild: FakeGuild, user: FakeUser, message: FakeMessage, custom_id: str, value: str
     ) -> FakeInteraction:
-        """The member fills in the modal that answered `shown_by` (its one text input gets
-        `value`) and submits it."""
-        answer = shown_by.callbacks[0]
-        assert answer["type"] == MODAL, answer
-        modal = answer["data"]
-        (text_input,) = [c for row in modal["components"] for c in row["components"]]
-        assert len(value) <= text_input.get("max_length", 4000)
-        channel = next(c for c in guild.channels if c.id == shown_by.channel_id)
-        data = {
-            "custom_id": modal["custom_id"],
-            "components": [
-                {
-                    "type": 1,
-                    "components": [
-                        {"type": 4, "custom_id": text_input["custom_id"], "value": value}
-                    ],
-                }
-            ],
-        }
-        return await self._dispatch_interaction(guild, channel, user, MODAL_SUBMIT, data, None)
+        """A member picks `value` in a select menu of a message."""
+        menu = next(
+            (c for row in message.components for c in row.get("components", [])
+             if c.get("custom_id") == custom_id and c.get("type") == SELECT_MENU),
+            None,
+        )  # fmt: skip
+        assert menu is not None, (custom_id, message.custom_ids())
+        assert value in [option["value"] for option in menu["options"]], menu["options"]
+        channel = next(c for c in guild.channels if c.id == message.channel_id)
+        data = {"custom_id": custom_id, "component_type": SELECT_MENU, "values": [value]}
+        return await self._dispatch_interaction(
+            guild, channel, user, 3, data, self._message_payload(message, guild.id)
+        )
+
+    def modal_of(self, interaction: FakeInteraction) -> dict[str, Any] | None:
+        """The modal the bot answered `interaction` with, if it did."""
+        answers = [c for c in interaction.callbacks if c["type"] == MODAL]
+        return answers[0]["data"] if answers else None
+
+    async def submit_modal(
+        self, guild: FakeGuild, opened_by: FakeInteraction, values: dict[str, str]
+    ) -> FakeInteraction:
+        """The member fills in the modal the bot opened and submits it; `values` by label."""
+        modal = self.modal_of(opened_by)
+        assert modal is not None, "the bot opened no modal"
+        rows = []
+        for row in modal["components"]:
+            field = row["components"][0]
+            value = values.get(field["label"], field.get("value", ""))
+            assert len(value) <= field.get("max_length", TEXT_INPUT_LIMIT)
+            rows.append({"type": 1, "components": [
+                {"type": TEXT_INPUT, "custom_id": field["custom_id"], "value": value}
+            ]})  # fmt: skip
+        channel = next(c for c in guild.channels if c.id == opened_by.channel_id)
+        data = {"custom_id": modal["custom_id"], "components": rows}
+        return await self._dispatch_interaction(guild, channel, opened_by.user, 5, data, None)
 
     async def private_reply(self, interaction: FakeInteraction, timeout_s: float = 10) -> str:
         """What the user alone was told: an ephemeral answer, or, after a defer, the ephemeral
@@ -833,9 +853,16 @@ class FakeDiscord:
             return 404, {"message": "Unknown interaction", "code": 10062}
         if interaction.callbacks:
             return 400, {"message": "Interaction has already been acknowledged.", "code": 40060}
-        interaction.callbacks.append(body)
         kind = body["type"]
         data = body.get("data") or {}
+        if kind == MODAL:
+            if not 1 <= len(data.get("title", "")) <= MODAL_TITLE_LIMIT:
+                return 400, {"message": "Invalid Form Body", "code": 50035}
+            for row in data.get("components", []):
+                for field in row.get("components", []):
+                    if len(field.get("value") or "") > TEXT_INPUT_LIMIT:
+                        return 400, {"message": "Invalid Form Body", "code": 50035}
+        interaction.callbacks.append(body)
         answer: dict[str, Any] = {
             "interaction": {
                 "id": interaction.id,

@@ -10,6 +10,7 @@ recorded calls, never on the bot's internals.
 from __future__ import annotations
 
 import asyncio
+import io
 import itertools
 import json
 import time
@@ -18,6 +19,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from PIL import Image
 from pydantic import BaseModel, Field
 
 TOKEN = "123456:fake-token"
@@ -34,6 +36,8 @@ BOT_USER = {
 # (PLATFORM-FACTS.md).
 DOWNLOAD_LIMIT_BYTES = 20 * 1000 * 1000
 UPLOAD_LIMIT_BYTES = 50 * 1000 * 1000
+# sendPhoto takes photos of at most 10 MB.
+PHOTO_LIMIT_BYTES = 10 * 1000 * 1000
 # The longest a getUpdates call is held open, whatever timeout the bot asks for.
 _MAX_POLL_S = 0.5
 
@@ -119,6 +123,7 @@ class FakeTelegramApi:
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "sendVideo": self._send_video,
+            "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
             "deleteMessage": self._delete_message,
             "getFile": self._get_file,
@@ -379,6 +384,20 @@ class FakeTelegramApi:
             "file_size": len(upload.data),
         }
         return self._bot_message(call, {"video": video, "caption": params.get("caption", "")})
+
+    async def _send_photo(self, params: dict[str, Any], call: Call) -> Any:
+        upload = call.file("photo")
+        _check_length(params.get("caption", ""), 1024, "message caption is too long")
+        if len(upload.data) > PHOTO_LIMIT_BYTES:
+            raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        with Image.open(io.BytesIO(upload.data)) as image:
+            width, height = image.size
+        # Telegram's photo rules: width plus height at most 10,000, sides at most 20:1.
+        if width + height > 10_000 or max(width, height) > 20 * min(width, height):
+            raise ApiError(400, "Bad Request: PHOTO_INVALID_DIMENSIONS")
+        photo = [{"file_id": f"photo-{next(self._file_ids)}", "file_unique_id": "up",
+                  "width": width, "height": height, "file_size": len(upload.data)}]  # fmt: skip
+        return self._bot_message(call, {"photo": photo, "caption": params.get("caption", "")})
 
     async def _send_document(self, params: dict[str, Any], call: Call) -> Any:
         upload = call.file("document")

@@ -99,3 +99,44 @@ def test_doctor_reports_each_check(tmp_path: Path) -> None:
     for name in (b"ffmpeg", b"espeak-ng", b"gpu", b"redis", b"backends"):
         assert name in done.stdout
     assert done.returncode == 0, done.stdout.decode()
+
+
+def test_storyboard_writes_a_sheet_and_no_film(tmp_path: Path) -> None:
+    story = tmp_path / "fable.txt"
+    story.write_text("The Owl\n\nAn owl named Pip sat on an oak at night. Pip hooted twice.\n")
+
+    done = _run(["storyboard", str(story), "-o", "board.png"], tmp_path)
+
+    assert done.returncode == 0, done.stderr.decode()
+    assert (tmp_path / "board.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"rendering it should take about" in done.stdout
+    assert not list((tmp_path / "store").rglob("*.mp4"))
+
+
+def test_storyboard_refuses_an_output_that_is_not_a_picture(tmp_path: Path) -> None:
+    story = tmp_path / "fable.txt"
+    story.write_text("The Owl\n\nAn owl named Pip sat on an oak at night.\n")
+
+    done = _run(["storyboard", str(story), "-o", "board.mp4"], tmp_path)
+
+    assert done.returncode == 2
+    assert b"name it .png or .jpg" in done.stderr
+    assert not (tmp_path / "store").exists()
+
+
+def test_render_asks_before_the_film_unless_approved(tmp_path: Path) -> None:
+    story = tmp_path / "fable.txt"
+    story.write_text("The Owl\n\nAn owl named Pip sat on an oak at night. Pip hooted twice.\n")
+
+    declined = _run(
+        ["render", str(story), "-o", "film.mp4", "--storyboard", "ask"], tmp_path, stdin=b"n\n"
+    )
+    assert declined.returncode == 0, declined.stderr.decode()
+    assert b"Not rendered" in declined.stdout
+    assert not (tmp_path / "film.mp4").exists()
+
+    approved = _run(
+        ["render", str(story), "-o", "film.mp4", "--storyboard", "ask", "--approve"], tmp_path
+    )
+    assert approved.returncode == 0, approved.stderr.decode()
+    assert probe(tmp_path / "film.mp4").duration_s > 0

@@ -117,6 +117,9 @@ class _BrokenOnThirdShot:
             raise StageFailed("visuals", "the renderer fell over")
         self.real.render(job, out)
 
+    def keyframe(self, job: ShotRender, out: Path) -> None:
+        self.real.keyframe(job, out)
+
     def footage(self, artefact: Path, job: ShotRender) -> object:
         return self.real.footage(artefact, job)
 

@@ -68,18 +68,25 @@ async def film(
     settings: Settings, store: Storage, record: JobRecord, range_header: str | None
 ) -> Response:
     key = film_key(settings, record)
-    filename = film_filename(record)
+    return await stored_film(store, key, film_filename(record), range_header, record.job_id)
+
+
+async def stored_film(
+    store: Storage, key: str, filename: str, range_header: str | None, job_id: str
+) -> Response:
+    """A stored film as a download that answers Range requests (the latest or a version)."""
     local = store.local_path(key)
     if local is not None:
         return FileResponse(local, media_type="video/mp4", filename=filename)
     stored = await asyncio.to_thread(store.stat, key)
     if stored is None:
-        raise JobNotFound(record.job_id)
+        raise JobNotFound(job_id)
     return stored_response(store, stored, range_header, filename)
 
 
-def film_filename(record: JobRecord) -> str:
-    return f"{_safe_name(record.title)}.mp4"
+def film_filename(record: JobRecord, version: int | None = None) -> str:
+    suffix = f"-v{version}" if version is not None else ""
+    return f"{_safe_name(record.title)}{suffix}.mp4"
 
 
 def _safe_name(title: str) -> str:

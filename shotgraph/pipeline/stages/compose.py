@@ -32,13 +32,6 @@ async def run_compose(
     narration: dict[str, NarratedShot],
     music: dict[int, Path],
 ) -> JobResult:
-    folder = job.folder
-    files = JobFiles(
-        video=folder.relative(folder.output("film.mp4")),
-        subtitles=folder.relative(folder.output("film.srt")),
-        plan=folder.relative(folder.output("plan.json")),
-        thumbnail=folder.relative(folder.output("thumbnail.jpg")),
-    )
     key = job.key(
         job.settings.cache_inputs("video_"),
         captions_of(job),
@@ -48,6 +41,16 @@ async def run_compose(
         # The same WAV name is re-spoken online after an outage: the voice is part of the key.
         sorted((shot.wav.name, shot.speech.backend) for shot in narration.values()),
         sorted(bed.name for bed in music.values()),
+    )
+    folder = job.folder
+    # A film of edited shots (a retake) is named by its inputs, so each version keeps its own
+    # files beside the first, which keeps the plain names.
+    stem = f"film-{key[:8]}" if job.request.shot_edits else "film"
+    files = JobFiles(
+        video=folder.relative(folder.output(f"{stem}.mp4")),
+        subtitles=folder.relative(folder.output(f"{stem}.srt")),
+        plan=folder.relative(folder.output(f"{stem.replace('film', 'plan')}.json")),
+        thumbnail=folder.relative(folder.output(f"{stem.replace('film', 'thumbnail')}.jpg")),
     )
 
     root = job.folder.storage_root

@@ -34,7 +34,8 @@ async def run_narration(job: JobRun, plan: ShotPlan) -> dict[str, NarratedShot]:
             key = job.key(narrator.name, tts_settings, lines, plan.language, voice, cast)
             wav = job.folder.artefact(Stage.NARRATION, ref.id, key, ".wav")
 
-            async def speak(lines=lines, wav=wav, cast=cast) -> Speech:
+            async def speak(lines=lines, wav=wav, cast=cast, shot=ref.id) -> Speech:
+                job.made_shot(Stage.NARRATION, shot)
                 with job.folder.written(wav) as partial:
                     return await narrator.speak(lines, plan.language, voice, partial, cast)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from shotgraph.models import ShotPlan, Stage
 from shotgraph.pipeline.composition.timeline import Timeline
 from shotgraph.pipeline.job import JobRun
+from shotgraph.pipeline.stages.storyboard import SCENE_SIBLINGS, Boarded, shot_render
 from shotgraph.pipeline.video.protocol import ShotRender
 
 
@@ -19,9 +20,11 @@ class RenderedShot:
     render: ShotRender
 
 
-async def run_visuals(job: JobRun, plan: ShotPlan, timeline: Timeline) -> dict[str, RenderedShot]:
+async def run_visuals(
+    job: JobRun, plan: ShotPlan, timeline: Timeline, board: Boarded
+) -> dict[str, RenderedShot]:
+    """Animate every shot from its approved storyboard keyframe."""
     backend = job.backends.video
-    lengths = {seg.shot_id: seg.frame_count for seg in timeline.shot_segments()}
     video_settings = job.settings.cache_inputs("video_", "diffusion_")
     refs = list(plan.shots())
     rendered: dict[str, RenderedShot] = {}
@@ -29,27 +32,34 @@ async def run_visuals(job: JobRun, plan: ShotPlan, timeline: Timeline) -> dict[s
     with job.stage(Stage.VISUALS, "Drawing the shots") as progress:
         for position, ref in enumerate(refs, start=1):
             same_scene = previous is not None and previous[0] == ref.scene.index
-            render = ShotRender(
-                ref=ref,
-                characters=[c for c in plan.characters if c.name in ref.shot.characters],
-                style=plan.style,
-                seed=job.request.seed,
-                resolution=job.resolution,
-                fps=timeline.fps,
-                duration_s=lengths[ref.id] / timeline.fps,
-                previous=previous[1] if same_scene and previous else None,
+            render = shot_render(job, plan, ref, timeline, board.references).model_copy(
+                update={
+                    "keyframe": board.keyframes[ref.id],
+                    "previous": previous[1] if same_scene and previous else None,
+                }
             )
             key = job.key(
                 backend.name,
                 video_settings,
-                render.model_dump(mode="json", exclude={"previous"}),
+                # Pictures by file name, which carries their own key: the storage root may move.
+                render.model_dump(
+                    mode="json",
+                    exclude={
+                        **SCENE_SIBLINGS,
+                        "previous": True,
+                        "keyframe": True,
+                        "references": True,
+                    },
+                ),
+                board.keyframes[ref.id].name,
+                sorted(path.name for path in render.references.values()),
                 previous[2] if same_scene and previous else None,
             )
             artefact = job.folder.artefact(Stage.VISUALS, ref.id, key, backend.suffix)
             if not artefact.exists():
                 with job.folder.written(artefact) as partial:
                     await asyncio.to_thread(backend.render, render, partial)
-                job.made.add(Stage.VISUALS)
+                job.made_shot(Stage.VISUALS, ref.id)
             rendered[ref.id] = RenderedShot(artefact=artefact, render=render)
             previous = (ref.scene.index, artefact, key)
             progress.update(position / len(refs), f"Shot {position} of {len(refs)}")

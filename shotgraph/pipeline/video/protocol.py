@@ -31,6 +31,10 @@ class ShotRender(BaseModel):
     duration_s: float
     previous: Path | None = None
     """The previous shot's artefact when it is in the same scene (visual continuity)."""
+    references: dict[str, Path] = {}
+    """Reference image per character name, for the characters in this shot."""
+    keyframe: Path | None = None
+    """The shot's approved storyboard keyframe (PNG) when the storyboard made one."""
 
 
 class ShotFootage(Protocol):
@@ -50,6 +54,11 @@ class VideoBackend(Protocol):
 
     def render(self, job: ShotRender, out: Path) -> None:
         """Write the shot's artefact to `out` (the stage makes the write atomic)."""
+        ...
+
+    def keyframe(self, job: ShotRender, out: Path) -> None:
+        """Write the shot's still keyframe (PNG) to `out`: the storyboard panel, and the first
+        frame `render` animates when `job.keyframe` is set."""
         ...
 
     def footage(self, artefact: Path, job: ShotRender) -> ShotFootage:

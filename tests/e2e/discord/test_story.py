@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from shotgraph.bot.discord_bot import NOT_YOURS
+from shotgraph.models import Stage
 from shotgraph.queue.records import JobStatus
 from tests.e2e.discord.conftest import SHORT_STORY, Scene, film_uploads, has_film
 from tests.fakes.discord_api import (
@@ -54,7 +55,7 @@ async def test_a_story_in_text_becomes_a_film_posted_in_the_channel(
     # Progress edits in order: stages ticking off one by one, then done; Cancel meanwhile.
     record = await scene.only_job_of(scene.ann)
     assert stage_ticks(progress) == sorted(stage_ticks(progress))
-    assert stage_ticks(progress)[-1] == 8
+    assert stage_ticks(progress)[-1] == len(Stage)
     assert any(f"story:cancel:{record.job_id}" in state["custom_ids"] for state in progress.history)
     assert progress.history[-1]["embeds"][0]["description"].startswith("Done")
     # ... and then it makes way for the film's own message.
@@ -75,8 +76,11 @@ async def test_a_story_in_text_becomes_a_film_posted_in_the_channel(
     assert message.embed["thumbnail"]["url"] == "attachment://thumbnail.jpg"
     assert [name for name, _ in message.attachments] == ["The Kite.mp4", "thumbnail.jpg"]
     assert message.custom_ids() == [
-        f"story:{action}:{record.job_id}"
-        for action in ("reseed", "reformat", "subtitles", "delete")
+        *(
+            f"story:{action}:{record.job_id}"
+            for action in ("reseed", "reformat", "subtitles", "delete")
+        ),
+        f"sb:retake:{record.job_id}",  # retake a shot
     ]
     # The film: an MP4 that libav reads, vertical as asked.
     name, data = next((n, d) for n, d in message.attachments if n.endswith(".mp4"))
@@ -279,7 +283,7 @@ async def test_an_unsafe_story_is_refused_and_offers_an_edit_in_a_modal(scene: S
     modal = edit.callbacks[0]["data"]
     assert modal["components"][0]["components"][0]["value"] == story
     changed = "At night the villain wrote a long letter to his sister in his cellar."
-    submitted = await scene.fake.submit_modal(scene.guild, scene.ann, edit, changed)
+    submitted = await scene.fake.submit_modal(scene.guild, edit, {"Your story, changed": changed})
     retried = await scene.finished(submitted, timeout_s=90)
     jobs = await scene.queue.list_jobs(record.owner)
     assert [job.request.story for job in jobs] == [changed, story]

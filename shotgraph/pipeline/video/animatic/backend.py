@@ -7,10 +7,12 @@ the plate's I420 planes into one reused frame buffer: well under a millisecond a
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from shotgraph.pipeline.video.animatic.camera import plan_move, shoot, views
 from shotgraph.pipeline.video.animatic.caption import caption_text, draw_caption
@@ -34,12 +36,24 @@ class AnimaticBackend:
         """The animatic draws with code, not models."""
 
     def render(self, job: ShotRender, out: Path) -> None:
-        picture = draw_plate(job)
-        if not cv2.imwrite(str(out), cv2.cvtColor(picture, cv2.COLOR_RGB2BGR), _PNG_OPTIONS):
-            raise OSError(f"could not write the plate {out}")
+        """The plate: the approved keyframe when the storyboard drew one, else drawn now."""
+        if job.keyframe is not None:
+            shutil.copyfile(job.keyframe, out)
+            return
+        self.keyframe(job, out)
+
+    def keyframe(self, job: ShotRender, out: Path) -> None:
+        """The keyframe is the whole plate, so the camera can still move over it."""
+        write_png(draw_plate(job), out)
 
     def footage(self, artefact: Path, job: ShotRender) -> AnimaticFootage:
         return AnimaticFootage(artefact, job)
+
+
+def write_png(picture: np.ndarray, out: Path) -> None:
+    """Write an RGB picture as a quick PNG, or say why not."""
+    if not cv2.imwrite(str(out), cv2.cvtColor(picture, cv2.COLOR_RGB2BGR), _PNG_OPTIONS):
+        raise OSError(f"could not write the picture {out}")
 
 
 class AnimaticFootage:

@@ -18,7 +18,7 @@ from shotgraph.pipeline.video.protocol import YuvFrame
 from shotgraph.pipeline.video.text import font
 from shotgraph.pipeline.video.yuv import planes, rgb_to_i420
 
-_SHOT_NAMES = {
+SHOT_NAMES = {
     ShotType.EXTREME_WIDE: "EXTREME WIDE",
     ShotType.WIDE: "WIDE",
     ShotType.FULL: "FULL SHOT",
@@ -36,7 +36,7 @@ def caption_text(shot: Shot, shot_id: str) -> str:
     way = heading(shot.camera, shot.direction)
     if way is not None:
         move = f"{move} {way.value.upper()}"
-    return f"{_SHOT_NAMES[shot.type]} · {move} · {shot_id}"
+    return f"{SHOT_NAMES[shot.type]} · {move} · {shot_id}"
 
 
 @dataclass(frozen=True)
