@@ -105,7 +105,13 @@ async def test_a_dm_story_becomes_a_queued_message_stage_edits_and_a_playable_vi
     assert caption[3] == "storybook · landscape 16:9 · seed 0"
     # A private chat holds only the author: the cost is shown there.
     assert caption[-1] == "This film made no paid LLM calls."
-    assert [b["text"] for b in video.keyboard] == ["New seed", "Vertical", "Subtitles", "Delete"]
+    assert [b["text"] for b in video.keyboard] == [
+        "Retake a shot",
+        "New seed",
+        "Vertical",
+        "Subtitles",
+        "Delete",
+    ]
     # The progress message made way for the film.
     deleted = await api.wait_for_call("deleteMessage", timeout_s=10)
     assert deleted.params["message_id"] == str(progress.result["message_id"])
@@ -170,7 +176,7 @@ async def test_new_seed_and_vertical_queue_the_same_story_changed_and_delete_rem
     assert second.request.aspect is first.request.aspect is AspectRatio.LANDSCAPE
     assert (third.request.aspect, third.request.seed) == (AspectRatio.PORTRAIT, 5)
     assert int(vertical.params["height"]) > int(vertical.params["width"])
-    assert [b["text"] for b in vertical.keyboard][1] == "Landscape"
+    assert "Landscape" in [b["text"] for b in vertical.keyboard]
     # Delete: the message and the film go.
     film = telegram_settings.storage_path / "jobs" / first.job_id
     assert film.exists()
@@ -338,7 +344,7 @@ async def test_a_film_over_the_upload_limit_arrives_as_a_signed_link(
     job_id = DownloadLinks(telegram_settings).job_id_from(url.rsplit("/", 1)[1])
     (record,) = await job_queue.list_jobs(Owner(platform="telegram", user_id="42"))
     assert job_id == record.job_id
-    assert link.keyboard[0]["text"] == "New seed"
+    assert "New seed" in [b["text"] for b in link.keyboard]
     assert not api.calls_to("sendVideo")
 
 

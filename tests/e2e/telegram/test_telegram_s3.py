@@ -43,7 +43,8 @@ async def test_a_film_from_the_bucket_reaches_the_chat_then_expires(
         assert film.duration > 2 * av.time_base
     assert video.params.get("thumbnail")  # fetched from the bucket too
     assert not settings.storage_path.exists()  # nothing went through a shared folder
-    job_id = video.keyboard[0]["callback_data"].split(":")[1]
+    reseed = next(b for b in video.keyboard if b["text"] == "New seed")
+    job_id = reseed["callback_data"].split(":")[1]
 
     expiring = settings.model_copy(update={"film_retention_days": 0, "artefact_retention_hours": 0})
     queue = await JobQueue.connect(expiring)

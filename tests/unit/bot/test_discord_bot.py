@@ -83,7 +83,7 @@ def test_the_finished_film_names_the_story_and_mentions_its_author() -> None:
     assert lines[1].endswith(", 1 scene, 6 shots")
     assert lines[2] == "storybook · landscape 16:9 · seed 0"
     assert embed.thumbnail.url == "attachment://thumbnail.jpg"
-    labels = [item.item.label for item in result_buttons(RECORD).children]
+    labels = [item.item.label for item in result_buttons(RECORD, result).children]
     assert labels == ["New seed", "Vertical", "Subtitles", "Delete"]
 
 
