@@ -1,6 +1,6 @@
 """What TOON and per-stage routing save on LLM planning, measured on the example stories.
 
-Two ratios, printed as `name=value` lines at the end:
+Ratios, printed as `name=value` lines at the end:
 
 toon_vs_json_tokens
     Tokens of the shot lists a model writes in Step C, encoded as TOON over the same answers
@@ -9,13 +9,20 @@ toon_vs_json_tokens
     planner asks for, and counted with the planner's own tokenizer (cl100k_base from
     bpe-openai). Pretty-printed JSON is reported beside it for reference.
 
-routed_vs_single_cost
+planning_routed_vs_single_cost_assumed_prices
     Dollars for one planning run of every example story with the default per-stage routing
     (Step A only above its threshold, Step B on the draft model or the large one, Step C on
-    the shot model, moderation on the safety model) over the same tokens all sent to the
-    strongest model (LLM_MODEL_SHOT_FINAL). Input tokens are the exact prompts the planner and
-    moderator send (TOON contract); output tokens are the plans above in TOON. Step D is left
-    out: it runs only on a bad answer. Prices are the default price table.
+    the shot model) over the same tokens all sent to the strongest model
+    (LLM_MODEL_SHOT_FINAL). Input tokens are the exact prompts the planner sends (TOON
+    contract); output tokens are the plans above in TOON. Step D is left out: it runs only on
+    a bad answer. This is arithmetic, not a measurement of a bill: token counts times the
+    default price table (assumed list prices, see pipeline/llm/cost.py), so the figure moves
+    with those prices.
+
+moderation_share_of_cost_assumed_prices
+    Moderation priced on its own: the safety model's dollars (the story and every picture
+    prompt, one request each) over all the routed dollars, at the same assumed prices. It is
+    not in the ratio above: no single-model setup would moderate with the shot model.
 
 Run with `make bench` or `.venv/bin/python bench/llm_tokens.py`.
 """
@@ -137,7 +144,7 @@ async def main() -> None:
     router, prices = Router.from_settings(settings), PriceTable.from_settings(settings)
     strongest = router.shot_final.model
     toon_total = json_total = pretty_total = 0
-    routed = single = 0.0
+    routed = single = moderation = 0.0
     for path in sorted(STORIES.glob("*.txt")):
         _, story = split_title(clean_story(path.read_text(encoding="utf-8")))
         request, digest, plan = await rules_plan(story)
@@ -148,12 +155,19 @@ async def main() -> None:
             json += count_tokens(JSON.encode(answer))
             pretty += count_tokens(answer.model_dump_json(indent=2))
         run = count_run(router, story, request, digest, plan)
-        story_routed = sum(prices.dollars(model, use) for (_, model), use in run.usage.items())
-        story_single = sum(prices.dollars(strongest, use) for use in run.usage.values())
+        planning = {key: use for key, use in run.usage.items() if key[0] != "safety"}
+        story_routed = sum(prices.dollars(model, use) for (_, model), use in planning.items())
+        story_single = sum(prices.dollars(strongest, use) for use in planning.values())
+        story_moderation = sum(
+            prices.dollars(model, use)
+            for (stage, model), use in run.usage.items()
+            if stage == "safety"
+        )
         print(
             f"{path.name}: {plan.shot_count} shots; Step C output {toon} TOON / {json} JSON "
-            f"/ {pretty} pretty JSON tokens; ${story_routed:.5f} routed / "
-            f"${story_single:.5f} single-model"
+            f"/ {pretty} pretty JSON tokens; planning ${story_routed:.5f} routed / "
+            f"${story_single:.5f} single-model, moderation ${story_moderation:.5f} "
+            "(assumed prices)"
         )
         for (stage, model), use in run.usage.items():
             print(f"  {stage:<10} {model}: {use.input_tokens} in, {use.output_tokens} out")
@@ -163,9 +177,11 @@ async def main() -> None:
             pretty_total + pretty,
         )
         routed, single = routed + story_routed, single + story_single
+        moderation += story_moderation
     print(f"toon_vs_pretty_json_tokens={toon_total / pretty_total:.3f}")
     print(f"toon_vs_json_tokens={toon_total / json_total:.3f}")
-    print(f"routed_vs_single_cost={routed / single:.3f}")
+    print(f"planning_routed_vs_single_cost_assumed_prices={routed / single:.3f}")
+    print(f"moderation_share_of_cost_assumed_prices={moderation / (routed + moderation):.3f}")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from shotgraph.models import (
     StoryRequest,
 )
 from shotgraph.pipeline.gpu.weights import Purpose
+from shotgraph.pipeline.llm.cost import spell_cost
 from shotgraph.sizes import spell_bytes
 from shotgraph.storage import open_storage
 from shotgraph.storage.retention import PruneReport, Usage
@@ -459,11 +460,12 @@ def _print_cost(cost: CostReport) -> None:
     """The LLM's tokens and dollars per stage and model (nothing when no LLM was called)."""
     if not cost.lines:
         return
-    out.print(f"  LLM: {cost.total_tokens} tokens, ${cost.total_dollars:.4f}")
+    out.print(f"  LLM: {cost.total_tokens} tokens, {spell_cost(cost)}")
     for line in cost.lines:
         out.print(
             f"    {line.stage} {line.model}: {line.calls} calls, {line.retries} retries, "
-            f"{line.input_tokens} in + {line.output_tokens} out tokens, ${line.dollars:.4f}",
+            f"{line.input_tokens} in + {line.output_tokens} out tokens, "
+            + (f"${line.dollars:.4f}" if line.priced else "cost unknown"),
             soft_wrap=True,
         )
 

@@ -324,7 +324,12 @@ class Settings(BaseSettings):
         default=False, description="true when the base URL is a self-hosted `--local` server"
     )
     telegram_upload_limit_bytes: int = Field(default=50_000_000, ge=10_000)
-    telegram_download_limit_bytes: int = Field(default=20_000_000, ge=1_000)
+    telegram_download_limit_bytes: int = Field(default=20 << 20, ge=1_000)
+    telegram_paste_wait_s: float = Field(
+        default=2.0,
+        ge=0,
+        description="how long a story near 4,096 characters waits for the rest of a split paste",
+    )
     telegram_webhook_url: str | None = Field(
         default=None, description="public HTTPS URL of the webhook; unset means long polling"
     )

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from shotgraph.config import Settings, resolve_backends
 from shotgraph.logs import secrets_of
-from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
+from shotgraph.pipeline.gpu.manager import WORKER_REPORTS, ModelReport
 from shotgraph.pipeline.gpu.weights import configured_weights
 from shotgraph.queue import keys
 from shotgraph.queue.client import quick_redis
@@ -158,13 +158,18 @@ def _workers(settings: Settings) -> tuple[bool, str]:
     alive = alive_workers(beats, settings.job_heartbeat_ttl_s)
     if not alive:
         return True, "none running (start one with `shotgraph worker`)"
-    described = [_worker_line(name, reports.get(name.encode())) for name in alive]
-    return True, f"{len(alive)} alive: " + "; ".join(described)
+    found = {
+        name: WORKER_REPORTS.validate_json(raw)
+        for name in alive
+        if (raw := reports.get(name.encode()))
+    }
+    described = [_worker_line(name, found.get(name, [])) for name in alive]
+    fell_back = any(r.fallbacks for worker in found.values() for r in worker)
+    return not fell_back, f"{len(alive)} alive: " + "; ".join(described)
 
 
-def _worker_line(name: str, raw: bytes | None) -> str:
-    """`name (models: ..., GPU x of y GiB free)`, or the bare name when it reported nothing."""
-    reports = WORKER_REPORTS.validate_json(raw) if raw else []
+def _worker_line(name: str, reports: list[ModelReport]) -> str:
+    """`name (models: ..., GPU x of y GiB free, fell back: ...)`."""
     models = sorted({f"{m.key} ({m.device}, {m.dtype})" for r in reports for m in r.models})
     facts = [f"models: {', '.join(models)}" if models else "no models (offline backends)"]
     facts += [
@@ -172,6 +177,8 @@ def _worker_line(name: str, raw: bytes | None) -> str:
         for r in reports
         if r.gpu is not None
     ]
+    fallbacks = sorted({note for r in reports for note in r.fallbacks})
+    facts += [f"fell back: {note}" for note in fallbacks]
     return f"{name} ({'; '.join(facts)})"
 
 
@@ -216,7 +223,8 @@ def _backends(settings: Settings) -> tuple[bool, str]:
         f"profile {settings.execution_profile}: llm={choice.llm_provider}, video={choice.video}, "
         f"tts={choice.tts}, music={choice.music}, safety={choice.safety}"
     )
-    return True, "; ".join([picked, *choice.notes])
+    # A configured backend this machine would replace is a problem to fix, not a detail.
+    return not choice.notes, "; ".join([picked, *choice.notes])
 
 
 def _llm(settings: Settings) -> tuple[bool, str]:

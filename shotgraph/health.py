@@ -14,6 +14,7 @@ from enum import StrEnum
 import redis
 
 from shotgraph.config import Settings
+from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
 from shotgraph.queue import keys
 from shotgraph.queue.client import quick_redis
 from shotgraph.queue.worker import alive_workers
@@ -36,6 +37,7 @@ def check(role: Role, settings: Settings) -> tuple[bool, str]:
         with quick_redis(settings, _TIMEOUT_S) as client:
             client.ping()
             beats = client.hgetall(keys.WORKERS) if role is Role.WORKER else {}
+            reports = client.hgetall(keys.WORKER_MODELS) if role is Role.WORKER else {}
     except redis.RedisError as exc:
         return False, f"{settings.redis_address}: {exc}"
     if role is Role.REDIS:
@@ -43,13 +45,20 @@ def check(role: Role, settings: Settings) -> tuple[bool, str]:
     host = socket.gethostname()
     alive = alive_workers(beats, settings.job_heartbeat_ttl_s)
     mine = [name for name in alive if name.startswith(f"{host}-")]
-    if mine:
-        try:
-            check_disk(worker_disks(settings), settings.min_free_disk_gb)
-        except DiskFull as low:
-            return False, f"worker {mine[0]}: {low}"
-        return True, f"worker {mine[0]} is beating"
-    return False, f"no worker on {host} has beaten in {settings.job_heartbeat_ttl_s:.0f}s"
+    if not mine:
+        return False, f"no worker on {host} has beaten in {settings.job_heartbeat_ttl_s:.0f}s"
+    try:
+        check_disk(worker_disks(settings), settings.min_free_disk_gb)
+    except DiskFull as low:
+        return False, f"worker {mine[0]}: {low}"
+    raw = reports.get(mine[0].encode())
+    fallbacks = (
+        [note for r in WORKER_REPORTS.validate_json(raw) for note in r.fallbacks] if raw else []
+    )
+    if fallbacks:
+        # Beating, but not with the backends it was configured for (no GPU, no key).
+        return False, f"worker {mine[0]} fell back: {'; '.join(fallbacks)}"
+    return True, f"worker {mine[0]} is beating"
 
 
 def _api(settings: Settings) -> tuple[bool, str]:

@@ -379,6 +379,8 @@ class CostLine(BaseModel):
     input_tokens: int = 0
     output_tokens: int = 0
     dollars: float = 0.0
+    priced: bool = True
+    """False when the price table does not know the model: `dollars` leaves it out."""
 
 
 class LlmAttempt(BaseModel):

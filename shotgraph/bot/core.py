@@ -17,13 +17,19 @@ from pathlib import Path
 from shotgraph.bot.finished import FilmAction
 from shotgraph.bot.follower import ChatSurface, JobFollower
 from shotgraph.bot.progress import STAGE_LABELS, plural
-from shotgraph.bot.story_input import CAPTIONS_HELP, StoryInput, story_from_document
+from shotgraph.bot.story_input import (
+    CAPTIONS_HELP,
+    StoryInput,
+    check_document,
+    story_from_document,
+)
 from shotgraph.bot.storyboard import edit_help
 from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import InvalidStory, ShotGraphError
 from shotgraph.models import AspectRatio, Captions, StoryboardMode, StoryRequest
 from shotgraph.pipeline.speech.edge_voices import voices_for_language
+from shotgraph.queue import keys
 from shotgraph.queue.client import JobQueue, NothingToCancel
 from shotgraph.queue.limits import QuotaUsage
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
@@ -42,6 +48,8 @@ EXAMPLE_STORY = (
 
 # Said when something broke that the user cannot fix; the details are in the log.
 SOMETHING_WENT_WRONG = "Something went wrong on our side; please try again in a little while."
+# How long a Try again of one job is remembered, against double presses and twin processes.
+RETRY_CLAIM_S = 86_400
 
 
 class NothingToRetry(ShotGraphError):
@@ -107,12 +115,24 @@ class BotCore:
     def story_from_document(self, data: bytes, filename: str) -> str:
         return story_from_document(data, filename, self.settings.max_story_bytes)
 
+    def check_document(self, filename: str, size: int | None) -> None:
+        """Refuse a story file by its name and announced size, before downloading it."""
+        check_document(filename, size, self.settings.max_story_bytes)
+
     async def retry(self, job_id: str, user: Owner) -> JobRecord:
-        """Queue a failed or cancelled job's story again, for the same chat."""
+        """Queue a failed or cancelled job's story again, for the same chat, once: a double
+        press, or a second bot process that got the same press, queues no second copy."""
         record = await self.queue.job_for(job_id, user)
         if not record.status.finished or record.status is JobStatus.DONE:
             raise NothingToRetry(f'"{record.title}" is {record.status.value}; nothing to retry.')
-        return await self.queue.submit(record.request, record.owner)
+        claim = keys.retried(job_id)
+        if not await self.queue.redis.set(claim, "1", nx=True, ex=RETRY_CLAIM_S):
+            raise NothingToRetry(f'"{record.title}" is already being tried again.')
+        try:
+            return await self.queue.submit(record.request, record.owner)
+        except BaseException:  # refused (a limit reached): the user may press again later
+            await self.queue.redis.delete(claim)
+            raise
 
     async def again(self, job_id: str, user: Owner, action: FilmAction) -> JobRecord:
         """Queue a finished film's story again with one thing changed: a new seed (a new

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from pathlib import Path
 from typing import Literal
 
@@ -44,19 +45,26 @@ class Delivery(BaseModel):
 
 
 async def plan_delivery(
-    settings: Settings, result: JobResult, limit_bytes: int, expired: bool = False
+    settings: Settings,
+    result: JobResult,
+    limit_bytes: int,
+    expired: bool = False,
+    reserved_bytes: int = 0,
 ) -> Delivery:
-    """The best way to get the film into a chat whose uploads stop at `limit_bytes`; the film
-    comes from the store (a copy is fetched when the store is a bucket)."""
+    """The best way to get the film into a chat whose uploads stop at `limit_bytes`, of which
+    `reserved_bytes` go to the rest of the request (Telegram counts the thumbnail and caption
+    against the same limit); the film comes from the store (a copy is fetched when the store
+    is a bucket)."""
     film = None
     if not expired:
         store = open_storage(settings)
         film = await asyncio.to_thread(local_copy, store, result.files.video, settings)
     if film is None:
         return Delivery(kind="expired", note=expired_sentence(settings))
-    if film.stat().st_size <= limit_bytes:
+    room = max(limit_bytes - reserved_bytes, 0)
+    if film.stat().st_size <= room:
         return Delivery(kind="upload", path=film)
-    fitted = await fit_to_size(film, result.duration_s, limit_bytes)
+    fitted = await fit_to_size(film, result.duration_s, room)
     if fitted is not None:
         return Delivery(
             kind="upload",
@@ -91,7 +99,8 @@ async def fit_to_size(film: Path, duration_s: float, limit_bytes: int) -> Path |
         return target
     total_bits_per_s = limit_bytes * 8 * _SIZE_MARGIN / max(duration_s, 1.0)
     video_bits_per_s = int(total_bits_per_s - _AUDIO_BITS_PER_S)
-    partial = target.with_name(f".{target.name}.partial.mp4")
+    # Bot processes on a shared storage may fit the same film at once: a partial of each.
+    partial = target.with_name(f".{target.stem}.partial-{uuid.uuid4().hex}.mp4")
     # x264 overshoots its target on grainy pictures; a second pass aims lower by the miss.
     for _ in range(_FIT_ATTEMPTS):
         if video_bits_per_s < _MIN_VIDEO_BITS_PER_S:

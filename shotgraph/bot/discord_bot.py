@@ -16,6 +16,7 @@ import logging
 import signal
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, Literal
 
 import discord
@@ -38,6 +39,7 @@ from shotgraph.bot.discord_settings import (
     ServerSettingsChange,
     ServerSettingsStore,
 )
+from shotgraph.bot.fallbacks import fallback_lines
 from shotgraph.bot.finished import (
     FilmAction,
     film_buttons,
@@ -45,6 +47,7 @@ from shotgraph.bot.finished import (
     film_lines,
     film_title,
 )
+from shotgraph.bot.follower import DeliveryRefused
 from shotgraph.bot.progress import (
     ProgressView,
     cost_text,
@@ -97,8 +100,6 @@ _BUTTON_LABELS: dict[ButtonAction, str] = {
 WELCOME_TEMPLATE = r"shotgraph:(?P<action>example|howto)"
 # Discord's longest text input in a modal (PLATFORM-FACTS.md): the Edit story box.
 MODAL_TEXT_LIMIT = 4000
-# Discord's cap on a message's content.
-CONTENT_LIMIT = 2000
 # How a story reaches the bot on Discord: the help's own paragraph.
 HOW_TO_SEND = [
     "Use /story with your story in `text`, or attach it as a .txt or .md `file` for a long "
@@ -128,6 +129,19 @@ _MENU_PLACEHOLDERS: dict[ShotMenuKind, str] = {
 _MODAL_TITLE = 45
 _SHEET_NAME = "storyboard.jpg"
 NOT_YOURS = "That film is not yours: only its author or a moderator can do that."
+# The files of one request to Discord.
+Files = list[discord.File]
+# Message and embed limits (PLATFORM-FACTS.md): longer is a 400, not a shorter message.
+CONTENT_LIMIT = 2000
+FIELD_VALUE_LIMIT = 1024
+# Uploads in a DM stop here whatever the user's Nitro or the server's boosts.
+DM_UPLOAD_LIMIT = 10 * 1024 * 1024
+# A request body is capped at 25 MiB whatever the file limit says; room for the embed and
+# the multipart framing is left beside the film.
+UPLOAD_BODY_ROOM = 25 * 1024 * 1024 - 64 * 1024
+# Refusals that no retry, now or after a restart, gets past: cannot DM this user, unknown
+# channel, unknown message, missing access.
+PERMANENT_ERRORS = frozenset({50007, 10003, 10008, 50001})
 Visibility = Literal["public", "only_me"]
 
 
@@ -148,12 +162,27 @@ class ProgressRef(BaseModel):
     message_id: int
     author_id: int
     upload_limit: int
+    """The interaction's: the larger of the user's Nitro limit and the server's; it holds
+    only for the interaction's own webhook."""
+    server_upload_limit: int | None = None
+    """What the bot's own messages in the channel may carry."""
     in_dm: bool = False
     ephemeral: bool = False
     """Only the author sees the job's messages: never post them in the channel."""
+    unreachable: bool = False
+    """Discord refused for good (DMs closed, channel gone): nothing more is sent."""
 
     def token_usable(self) -> bool:
         return self.interaction_token is not None and time.time() < self.token_valid_until
+
+    def route_limit(self) -> int:
+        """The upload limit of the route `_edit` takes first: the interaction's webhook while
+        its token lives, then the channel message, or the DM."""
+        if self.in_dm:
+            return DM_UPLOAD_LIMIT
+        if self.token_usable():
+            return min(self.upload_limit, UPLOAD_BODY_ROOM)
+        return min(self.server_upload_limit or self.upload_limit, UPLOAD_BODY_ROOM)
 
 
 class StoryOptions(BaseModel):
@@ -376,9 +405,8 @@ def progress_embed(view: ProgressView) -> discord.Embed:
         colour=_COLOURS[view.status],
     )
     if view.status is not JobStatus.QUEUED or any(line.state != "waiting" for line in view.stages):
-        embed.add_field(
-            name="Stages", value="\n".join(stage_text(line) for line in view.stages), inline=False
-        )
+        stages = "\n".join(stage_text(line) for line in view.stages)
+        embed.add_field(name="Stages", value=_clip(stages, FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=f"job {view.job_id}")
     return embed
 
@@ -415,7 +443,10 @@ def result_embed(
     if thumbnail:
         embed.set_thumbnail(url=f"attachment://{THUMBNAIL_NAME}")
     if delivery.url:
-        embed.add_field(name="Download", value=delivery.url, inline=False)
+        embed.add_field(name="Download", value=_clip(delivery.url, FIELD_VALUE_LIMIT), inline=False)
+    if fell_back := fallback_lines(result):
+        notes = "\n".join(f"⚠️ {line}" for line in fell_back)
+        embed.add_field(name="Fell back", value=_clip(notes, FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=f"job {record.job_id}")
     return embed
 
@@ -623,6 +654,8 @@ class ShotGraphDiscord(discord.Client):
                 if file is not None
                 else "Give the story as text, or attach it as a .txt or .md file."
             )
+        if file is not None:  # by its announced size: an attachment may be 500 MiB
+            self.core.check_document(file.filename, file.size)
         ephemeral = options.visibility == "only_me"
         callback = await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         text = options.text
@@ -728,6 +761,7 @@ class ShotGraphDiscord(discord.Client):
             author_id=interaction.user.id,
             upload_limit=interaction.filesize_limit,
             ephemeral=ephemeral,
+            server_upload_limit=_server_upload_limit(interaction),
         )
         record = await self.core.follower.remember_message(record, ref.model_dump_json())
         self.core.follow(record)
@@ -741,13 +775,17 @@ class ShotGraphDiscord(discord.Client):
             self.core.queue,
             lambda record: record.owner.platform == "discord" and record.owner.server_id == here,
         )
-        text = _fit("\n".join(lines)) or "Nothing is being made: a new story starts at once."
+        text = (
+            fit_lines(lines, CONTENT_LIMIT) or "Nothing is being made: a new story starts at once."
+        )
         await interaction.response.send_message(text, ephemeral=True)
 
     async def show_help(self, interaction: discord.Interaction) -> None:
         usage = await self.core.quota(_owner(interaction))
         text = self.core.help_text(HOW_TO_SEND, usage)
-        await interaction.response.send_message(_fit(text), ephemeral=True)
+        await interaction.response.send_message(
+            fit_lines(text.splitlines(), CONTENT_LIMIT), ephemeral=True
+        )
 
     async def show_status(self, interaction: discord.Interaction) -> None:
         jobs = await self.core.jobs(_owner(interaction), 8)
@@ -760,7 +798,7 @@ class ShotGraphDiscord(discord.Client):
         for job in jobs:
             if job.status is JobStatus.DONE and len(buttons.children) < 5:
                 buttons.add_item(JobButton("get", job.job_id, f"Get “{job.title}”"[:80]))
-        text = _fit("\n".join(job_line(job) for job in jobs))
+        text = fit_lines([job_line(job) for job in jobs], CONTENT_LIMIT)
         await interaction.response.send_message(text, view=buttons, ephemeral=True)
 
     async def story_example(self, interaction: discord.Interaction) -> None:
@@ -830,21 +868,45 @@ class ShotGraphDiscord(discord.Client):
         self, interaction: discord.Interaction, submit: Callable[[], Awaitable[JobRecord]]
     ) -> None:
         """Queue a film from a button or a modal; its progress is a new message, as private
-        as the one pressed was."""
+        as the one pressed was.
+
+        The press is acknowledged first: a second bot process with the same token gets the
+        same press, and only one acknowledgement of it succeeds; the other process stops
+        there (and the core queues a job's retry once in any case)."""
+        private = interaction.message is not None and interaction.message.flags.ephemeral
+        try:
+            callback = await interaction.response.defer(ephemeral=private, thinking=True)
+        except discord.HTTPException as error:
+            log.info("press answered elsewhere (%s); leaving it", error.code)
+            return
         try:
             server = await self._admit_member(interaction)
             record = await self._within_quota(interaction, server, submit)
         except JobNotFound:
-            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            await self._tell(interaction, NOT_YOURS)
         except Exception as error:
             await self._refuse(interaction, error)
         else:
             view = ProgressView(
                 job_id=record.job_id, title=record.title, status=record.status, stages=[]
             )
-            private = interaction.message is not None and interaction.message.flags.ephemeral
-            callback = await interaction.response.send_message(
-                embed=progress_embed(view), view=progress_buttons(view), ephemeral=private
+            await interaction.edit_original_response(
+                embed=progress_embed(view), view=progress_buttons(view)
+            )
+            await self._follow(interaction, record, callback, private)
+        try:
+            server = await self._admit_member(interaction)
+            record = await self._within_quota(interaction, server, submit)
+        except JobNotFound:
+            await self._tell(interaction, NOT_YOURS)
+        except Exception as error:
+            await self._refuse(interaction, error)
+        else:
+            view = ProgressView(
+                job_id=record.job_id, title=record.title, status=record.status, stages=[]
+            )
+            await interaction.edit_original_response(
+                embed=progress_embed(view), view=progress_buttons(view)
             )
             await self._follow(interaction, record, callback, private)
 
@@ -1039,6 +1101,8 @@ class ShotGraphDiscord(discord.Client):
                 await self._edit(record, ref, embed, buttons, [])
             else:
                 await self._edit(record, ref, progress_embed(view), progress_buttons(view), [])
+        except DeliveryRefused as refusal:
+            log.debug("job %s: not shown: %s", record.job_id, refusal)
         except Exception:  # a lost edit is not worth stopping the job's follower for
             log.warning("could not show job %s anywhere", record.job_id, exc_info=True)
 
@@ -1058,17 +1122,29 @@ class ShotGraphDiscord(discord.Client):
         ref = _ref(record)
         if ref is None:
             raise RuntimeError(f"job {record.job_id} has no progress message to deliver to")
+        await self._deliver_by_route(record, ref, result)
+
+    async def _deliver_by_route(
+        self, record: JobRecord, ref: ProgressRef, result: JobResult
+    ) -> None:
+        """Upload what fits the route that will carry it; when the route changed on the way
+        (the token died, the channel refused) and the upload was too big, what fits the new
+        route, or a link when even that was refused."""
+        limit = ref.route_limit()
         expired = record.film_expired_at is not None
-        delivery = await plan_delivery(self.settings, result, ref.upload_limit, expired)
+        delivery = await plan_delivery(self.settings, result, limit, expired)
         try:
-            await self._post_film(record, ref, result, delivery)
+            await self._post_film(record, ref, result, delivery, limit)
         except discord.HTTPException as error:
             if delivery.kind != "upload" or error.status != 413:
                 raise
-            # The channel's real limit is lower than the interaction said: no upload fits.
-            link = await plan_delivery(self.settings, result, limit_bytes=0)
             moved = _ref(await self.core.queue.get(record.job_id)) or ref
-            await self._post_film(record, moved, result, link, limit=0)
+            # The route after the channel is a DM: plan for the smaller of the two.
+            smaller = min(moved.route_limit(), DM_UPLOAD_LIMIT)
+            if smaller >= limit:  # the limit is lower than Discord said: no upload fits
+                smaller = 0
+            retry = await plan_delivery(self.settings, result, smaller)
+            await self._post_film(record, moved, result, retry, smaller)
 
     async def _post_film(
         self,
@@ -1076,21 +1152,20 @@ class ShotGraphDiscord(discord.Client):
         ref: ProgressRef,
         result: JobResult,
         delivery: Delivery,
-        limit: int | None = None,
+        limit: int,
     ) -> None:
         """The finished-film message, posted as a new message that mentions the author (an
         edit notifies no one); then the progress message goes, and the author alone learns
         what the LLM calls cost."""
-        limit = ref.upload_limit if limit is None else limit
         files = await self._film_files(record, result, delivery, limit)
         embed = result_embed(record, result, delivery, _has_thumbnail(files))
-        await self._post(record, ref, embed, result_buttons(record, result), files)
+        buttons = result_buttons(record, result)
+        await self._guarded(record, ref, partial(self._post, record, embed, buttons, files))
         fresh = _ref(await self.core.queue.get(record.job_id)) or ref
         await self._remove_progress(record, fresh)
         if result.cost.lines and fresh.token_usable():
-            webhook = self._interaction_webhook(fresh)
             with contextlib.suppress(discord.HTTPException):
-                await webhook.send(cost_text(result), ephemeral=True)
+                await self._interaction_webhook(fresh).send(cost_text(result), ephemeral=True)
 
     async def _film_files(
         self, record: JobRecord, result: JobResult, delivery: Delivery, limit: int
@@ -1111,10 +1186,10 @@ class ShotGraphDiscord(discord.Client):
     async def _post(
         self,
         record: JobRecord,
-        ref: ProgressRef,
         embed: discord.Embed,
         buttons: discord.ui.View,
         files: list[discord.File],
+        ref: ProgressRef,
     ) -> None:
         """Post a new message for the job, mentioning its author: a follow-up of the
         interaction, the channel, or a DM (see `_reach`). A private ("only me") job never
@@ -1122,40 +1197,41 @@ class ShotGraphDiscord(discord.Client):
         author = discord.Object(ref.author_id)
         content = f"<@{ref.author_id}> your film is ready."
         mentions = discord.AllowedMentions(everyone=False, roles=False, users=[author])
-        attached = files or discord.utils.MISSING
 
-        async def by_webhook(webhook: discord.Webhook, ref: ProgressRef) -> None:
+        async def by_webhook(webhook: discord.Webhook, ref: ProgressRef, files: Files) -> None:
             await webhook.send(
                 content,
                 embed=embed,
                 view=buttons,
-                files=attached,
+                files=files or discord.utils.MISSING,
                 allowed_mentions=mentions,
                 ephemeral=ref.ephemeral,
                 wait=True,
             )
 
-        async def in_channel(ref: ProgressRef) -> None:
-            _rewind(files)
+        async def in_channel(ref: ProgressRef, files: Files) -> None:
             channel = self.get_partial_messageable(ref.channel_id)
             await channel.send(
-                content, embed=embed, view=buttons, files=attached, allowed_mentions=mentions
+                content,
+                embed=embed,
+                view=buttons,
+                files=files or discord.utils.MISSING,
+                allowed_mentions=mentions,
             )
 
-        async def by_dm(ref: ProgressRef) -> None:
-            _rewind(files)
-            await (await self.create_dm(author)).send(embed=embed, view=buttons, files=attached)
+        async def by_dm(ref: ProgressRef, files: Files) -> None:
+            dm = await self.create_dm(author)
+            await dm.send(embed=embed, view=buttons, files=files or discord.utils.MISSING)
 
         public = not ref.ephemeral or ref.in_dm
-        await self._reach(record, ref, by_webhook, in_channel if public else None, by_dm)
+        await self._reach(record, ref, files, by_webhook, in_channel if public else None, by_dm)
 
     async def _remove_progress(self, record: JobRecord, ref: ProgressRef) -> None:
         """Delete the progress message: the film's own message now says all it said."""
         try:
             if ref.token_usable():
-                webhook = self._interaction_webhook(ref)
-                await webhook.delete_message(ref.message_id)
-            elif not ref.ephemeral:
+                await self._interaction_webhook(ref).delete_message(ref.message_id)
+            elif not ref.ephemeral and not ref.unreachable:
                 channel = self.get_partial_messageable(ref.channel_id)
                 await channel.get_partial_message(ref.message_id).delete()
         except discord.HTTPException as error:
@@ -1172,44 +1248,69 @@ class ShotGraphDiscord(discord.Client):
         """Edit the progress message (with `files` attached instead of what it had): through
         the interaction, the channel message, or a new message in a DM to the author, which
         later edits then go to (see `_reach`)."""
-        attachments = files or discord.utils.MISSING
 
-        async def by_webhook(webhook: discord.Webhook, ref: ProgressRef) -> None:
+        async def by_webhook(webhook: discord.Webhook, ref: ProgressRef, files: Files) -> None:
             await webhook.edit_message(
-                ref.message_id, embed=embed, view=buttons, attachments=attachments
+                ref.message_id,
+                embed=embed,
+                view=buttons,
+                attachments=files or discord.utils.MISSING,
             )
 
-        async def in_channel(ref: ProgressRef) -> None:
-            _rewind(files)
-            message = self.get_partial_messageable(ref.channel_id).get_partial_message(
-                ref.message_id
+        async def in_channel(ref: ProgressRef, files: Files) -> None:
+            channel = self.get_partial_messageable(ref.channel_id)
+            await channel.get_partial_message(ref.message_id).edit(
+                embed=embed, view=buttons, attachments=files or discord.utils.MISSING
             )
-            await message.edit(embed=embed, view=buttons, attachments=attachments)
 
-        async def by_dm(ref: ProgressRef) -> None:
-            _rewind(files)
+        async def by_dm(ref: ProgressRef, files: Files) -> None:
             dm = await self.create_dm(discord.Object(ref.author_id))
-            sent = await dm.send(embed=embed, view=buttons, files=attachments)
+            sent = await dm.send(embed=embed, view=buttons, files=files or discord.utils.MISSING)
             await self._move(record, ref, channel_id=dm.id, message_id=sent.id, in_dm=True)
 
-        await self._reach(record, ref, by_webhook, in_channel, by_dm)
+        reach = partial(self._reach, record, files=files, by_webhook=by_webhook)
+        await self._guarded(record, ref, partial(reach, in_channel=in_channel, by_dm=by_dm))
+
+    async def _guarded(
+        self,
+        record: JobRecord,
+        ref: ProgressRef,
+        call: Callable[[ProgressRef], Awaitable[None]],
+    ) -> None:
+        """Make `call` into the job's chat, unless Discord refused the job's last way for
+        good; such a refusal is remembered, so it is met once, not at every edit (repeated
+        refusals count towards a ban, PLATFORM-FACTS.md)."""
+        if ref.unreachable:
+            raise DeliveryRefused(f"job {record.job_id}: no way left into the chat")
+        try:
+            await call(ref)
+        except discord.HTTPException as error:
+            if error.code not in PERMANENT_ERRORS:
+                raise
+            latest = _ref(await self.core.queue.get(record.job_id)) or ref
+            await self._move(record, latest, unreachable=True)
+            raise DeliveryRefused(f"{error.code}: {error.text}") from error
 
     async def _reach(
         self,
         record: JobRecord,
         ref: ProgressRef,
-        by_webhook: Callable[[discord.Webhook, ProgressRef], Awaitable[None]],
-        in_channel: Callable[[ProgressRef], Awaitable[None]] | None,
-        by_dm: Callable[[ProgressRef], Awaitable[None]],
+        files: list[discord.File],
+        by_webhook: Callable[[discord.Webhook, ProgressRef, Files], Awaitable[None]],
+        in_channel: Callable[[ProgressRef, Files], Awaitable[None]] | None,
+        by_dm: Callable[[ProgressRef, Files], Awaitable[None]],
     ) -> None:
         """Do one thing in the job's chat by the best way still open: the interaction's
         webhook while its token lives, then the channel (unless `in_channel` is None), then
-        the author's DMs when the bot cannot reach the channel."""
+        the author's DMs when the bot cannot reach the channel. Each way after the first
+        gets the files opened again (discord.py closes them when a request is refused)."""
         if ref.token_usable():
-            webhook = self._interaction_webhook(ref)
             try:
-                await by_webhook(webhook, ref)
+                await by_webhook(self._interaction_webhook(ref), ref, files)
                 return
+            except discord.NotFound:
+                # Someone deleted the progress message: the channel or a DM carries on.
+                log.info("job %s: its message is gone", record.job_id)
             except discord.HTTPException as error:
                 if error.status != 401:
                     raise
@@ -1219,14 +1320,15 @@ class ShotGraphDiscord(discord.Client):
             # (PLATFORM-FACTS.md).
             ref = await self._move(record, ref, interaction_token=None)
         if in_channel is not None:
+            files = _reopen(files)
             try:
-                await in_channel(ref)
+                await in_channel(ref, files)
                 return
             except (discord.Forbidden, discord.NotFound):
                 if ref.in_dm:
                     raise
                 log.info("job %s: cannot reach channel %s; DMing", record.job_id, ref.channel_id)
-        await by_dm(ref)
+        await by_dm(ref, _reopen(files))
 
     def _interaction_webhook(self, ref: ProgressRef) -> discord.Webhook:
         """The interaction's own webhook, as `Interaction.followup` builds it: an application
@@ -1249,7 +1351,10 @@ class ShotGraphDiscord(discord.Client):
 
     async def _refuse(self, interaction: discord.Interaction, error: Exception) -> None:
         """Tell only the user what went wrong (their error's sentence, or a generic one)."""
-        text = reply_for(error)
+        await self._tell(interaction, reply_for(error))
+
+    async def _tell(self, interaction: discord.Interaction, text: str) -> None:
+        """Answer only the user, before or after the interaction was deferred."""
         try:
             if not interaction.response.is_done():
                 await interaction.response.send_message(text, ephemeral=True)
@@ -1264,6 +1369,30 @@ class ShotGraphDiscord(discord.Client):
         if interaction.guild_id is None:
             return ServerSettings()
         return await self.servers.get(str(interaction.guild_id))
+
+
+def fit_lines(lines: list[str], limit: int) -> str:
+    """As many whole lines as fit in `limit` characters, then how many were left out."""
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        more = f"… and {len(lines) - index} more"
+        if len("\n".join([*kept, line, more if index < len(lines) - 1 else ""])) > limit:
+            return "\n".join([*kept, more])
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _server_upload_limit(interaction: discord.Interaction) -> int:
+    """What the bot's own channel messages may carry: the server's boost limit. The
+    interaction's own limit is no higher for a member without Nitro, so the smaller of the two
+    is the server's whether or not the guild is cached."""
+    guild = interaction.guild
+    server = guild.filesize_limit if guild is not None else interaction.filesize_limit
+    return min(server, interaction.filesize_limit)
 
 
 def _owner(interaction: discord.Interaction) -> Owner:
@@ -1290,18 +1419,13 @@ def _has_thumbnail(files: list[discord.File]) -> bool:
     return any(file.filename == THUMBNAIL_NAME for file in files)
 
 
-def _fit(text: str) -> str:
-    """Text cut to Discord's 2,000 characters of message content, at a line end."""
-    if len(text) <= CONTENT_LIMIT:
-        return text
-    cut = text[: CONTENT_LIMIT - 2].rsplit("\n", 1)[0]
-    return cut + "\n…"
-
-
-def _rewind(files: list[discord.File]) -> None:
-    """Files a failed request has read are read again from their start by the next one."""
+def _reopen(files: list[discord.File]) -> list[discord.File]:
+    """The same files for the next route: discord.py closes a request's files when Discord
+    refuses it, so they are opened again from their paths (and the old ones closed)."""
+    reopened = [discord.File(file.fp.name, filename=file.filename) for file in files]
     for file in files:
-        file.reset()
+        file.close()
+    return reopened
 
 
 def _ref(record: JobRecord) -> ProgressRef | None:

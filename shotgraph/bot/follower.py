@@ -25,6 +25,14 @@ log = logging.getLogger(__name__)
 DELIVERY_LEASE_S = 600.0
 # Uploads tried before the film is left for the next start of the bot.
 DELIVERY_ATTEMPTS = 3
+# After unexpected errors in a row, the longest wait before the job is followed again.
+_REFOLLOW_MAX_S = 60.0
+
+
+class DeliveryRefused(Exception):
+    """The chat refuses the film for good: the bot is blocked or kicked, the user's DMs are
+    closed, the chat or channel is gone. Trying again, now or after a restart, cannot help,
+    and repeated refusals count against the bot (PLATFORM-FACTS.md); delivery ends here."""
 
 
 class ChatSurface(Protocol):
@@ -37,7 +45,8 @@ class ChatSurface(Protocol):
         with `JobFollower.remember_message`. Errors are the adapter's to log and swallow."""
 
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
-        """Post the finished film into the job's chat. Raise if it did not get there."""
+        """Post the finished film into the job's chat. Raise if it did not get there;
+        `DeliveryRefused` when it never will."""
 
     async def show_storyboard(self, record: JobRecord, board: Storyboard) -> None:
         """Post the storyboard's contact sheet with its buttons. Raise if it did not get there."""
@@ -50,11 +59,15 @@ class JobFollower:
         surface: ChatSurface,
         edit_interval_s: float,
         delivery_backoff_s: float = 5.0,
+        refollow_s: float = 1.0,
     ) -> None:
         self.queue = queue
         self.surface = surface
         self.edit_interval_s = edit_interval_s
         self.delivery_backoff_s = delivery_backoff_s
+        self.refollow_s = refollow_s
+        """The first wait before a job whose following broke is followed again; it doubles
+        with each error in a row."""
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
     def follow(self, record: JobRecord) -> asyncio.Task[None]:
@@ -88,19 +101,34 @@ class JobFollower:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _follow(self, record: JobRecord) -> None:
-        try:
-            tracker = ProgressTracker(record)
-            if record.status.finished:
-                for _, event in await events.history(self.queue.redis, record.job_id):
-                    tracker.apply(event)
-                await self._show(record, tracker.view())
-            else:
-                await self._follow_live(record, tracker)
-            await self._hand_over(record.job_id)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # one job's trouble must not stop the bot following the others
-            log.exception("following job %s failed", record.job_id)
+        """Follow until the job is handed over. An unexpected error (a bug, Redis gone for a
+        moment) is logged and the job followed again from its record, never dropped until
+        the next restart; other jobs' followers are not touched."""
+        pause = self.refollow_s
+        while True:
+            try:
+                await self._follow_once(record)
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("following job %s failed; again in %.0f s", record.job_id, pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, _REFOLLOW_MAX_S)
+            try:
+                record = await self.queue.store.get(record.job_id) or record
+            except Exception:
+                log.warning("job %s: its record cannot be read yet", record.job_id, exc_info=True)
+
+    async def _follow_once(self, record: JobRecord) -> None:
+        tracker = ProgressTracker(record)
+        if record.status.finished:
+            for _, event in await events.history(self.queue.redis, record.job_id):
+                tracker.apply(event)
+            await self._show(record, tracker.view())
+        else:
+            await self._follow_live(record, tracker)
+        await self._hand_over(record.job_id)
 
     async def _follow_live(self, record: JobRecord, tracker: ProgressTracker) -> None:
         changed, ended = asyncio.Event(), asyncio.Event()
@@ -177,6 +205,10 @@ class JobFollower:
         for attempt in range(1, DELIVERY_ATTEMPTS + 1):
             try:
                 await self.surface.deliver(record, record.result)
+            except DeliveryRefused as refusal:
+                log.warning("job %s: the chat refuses the film for good: %s", job_id, refusal)
+                await store.mark_delivered(job_id)
+                return
             except Exception:  # the platform failed us; the next attempt may get through
                 log.warning("job %s: delivery attempt %d failed", job_id, attempt, exc_info=True)
                 if attempt == DELIVERY_ATTEMPTS:

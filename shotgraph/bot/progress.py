@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from shotgraph.durations import spell_seconds
 from shotgraph.models import JobResult, Stage, StageEvent
+from shotgraph.pipeline.llm.cost import spell_cost
 from shotgraph.queue.records import JobRecord, JobStatus
 
 STAGE_LABELS: dict[Stage, str] = {
@@ -180,7 +181,7 @@ def cost_text(result: JobResult) -> str:
     """What the film's LLM calls cost: for its author's eyes (and the API), never a channel."""
     if not result.cost.lines:
         return "This film made no paid LLM calls."
-    return f"The LLM calls for this film cost ${result.cost.total_dollars:.4f}."
+    return f"The LLM calls for this film cost {spell_cost(result.cost)}."
 
 
 def status_line(view: ProgressView) -> str:

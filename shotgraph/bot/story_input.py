@@ -102,11 +102,19 @@ def parse_story_command(text: str) -> StoryInput:
 
 def story_from_document(data: bytes, filename: str, max_bytes: int) -> str:
     """The text of an uploaded `.txt` or `.md` file, refused clearly when it is anything else."""
+    check_document(filename, len(data), max_bytes)
+    return decode_story(data, max_bytes, filename)
+
+
+def check_document(filename: str, size: int | None, max_bytes: int) -> None:
+    """Refuse a story file by its name and announced size, before it is downloaded (an
+    attachment may be hundreds of MiB)."""
     suffix = PurePath(filename).suffix.lower()
     if suffix not in STORY_SUFFIXES:
         kinds = ", ".join(sorted(STORY_SUFFIXES))
         raise InvalidStory(f"{filename} is not a text file; send the story as {kinds}.")
-    return decode_story(data, max_bytes, filename)
+    if size is not None and size > max_bytes:
+        raise InvalidStory(too_big_message(filename, size, max_bytes))
 
 
 def _unquote(raw: str) -> str:

@@ -5,8 +5,10 @@ Each handler is one small function registered in `_register`; everything a Disco
 do the same way (options, documents, quotas, progress text, delivery choice, exactly-once
 delivery, re-attaching after a restart) lives in `shotgraph.bot.core`. This module only turns
 updates into core calls and core views into Bot API calls. Limits it respects are in
-PLATFORM-FACTS.md: 50 MB uploads, 20 MB downloads, 1,024-character captions, and flood
-control answered with RetryAfter.
+PLATFORM-FACTS.md: 50 MB uploads (the whole request body), 20 MiB downloads, 4,096-character
+messages (the apps split a longer paste, `bot/paste.py` joins it back), 1,024-character
+captions, one answer per button press, forum topics, flood control answered with RetryAfter,
+and the refusals that end a delivery (blocked, chat gone) or move it (group migrated).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import logging
 import signal
 import warnings
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -34,7 +37,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -55,6 +58,7 @@ from shotgraph.bot.core import (
     voices_text,
 )
 from shotgraph.bot.delivery import Delivery, plan_delivery
+from shotgraph.bot.fallbacks import fallback_lines
 from shotgraph.bot.finished import (
     FilmAction,
     film_buttons,
@@ -62,6 +66,8 @@ from shotgraph.bot.finished import (
     film_lines,
     film_title,
 )
+from shotgraph.bot.follower import DeliveryRefused
+from shotgraph.bot.paste import PasteJoiner
 from shotgraph.bot.progress import ProgressView, cost_text, render_text
 from shotgraph.bot.story_input import (
     CAPTIONS_HELP,
@@ -131,6 +137,9 @@ UPLOAD_TIMEOUT_S = 600.0
 FLOOD_RETRIES = 5
 # How long a bare /story's options wait for the story before they are forgotten.
 AWAITING_STORY_TTL_S = 86_400
+# The 50 MB upload limit covers the whole request body: room for the thumbnail (added
+# exactly), the caption (at most 4 KB in UTF-8) and the multipart framing.
+UPLOAD_OVERHEAD_BYTES = 8 * 1024
 _UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -149,6 +158,9 @@ class TelegramBot:
             )
         self.settings = settings
         self.core = BotCore(settings, queue, self, settings.telegram_edit_interval_s)
+        self.pastes = PasteJoiner(settings.telegram_paste_wait_s)
+        self._refusing: dict[str, str] = {}
+        """Chats that refused for good, and why: not called again by this process."""
         self.application = (
             Application.builder()
             .token(settings.telegram_bot_token.get_secret_value())
@@ -215,6 +227,7 @@ class TelegramBot:
             await app.updater.stop()
         if app.running:
             await app.stop()
+        await self.pastes.close()
         await self.core.close()
         await app.shutdown()
 
@@ -277,7 +290,7 @@ class TelegramBot:
     async def on_story(self, message: Message, owner: Owner, context: Context) -> None:
         story = parse_story_command(_after_command(message.text or ""))
         if story.story:
-            await self._submit(story, owner)
+            await self._submit_whole(message, story, owner)
         elif message.chat.type == ChatType.PRIVATE:
             await self._redis.set(
                 keys.telegram_awaiting_story(message.chat_id),
@@ -289,11 +302,13 @@ class TelegramBot:
             raise InvalidStory("In a group, put the story right after /story in one message.")
 
     async def on_text(self, message: Message, owner: Owner, context: Context) -> None:
+        if self.pastes.continues(message.chat_id, message.text or ""):
+            return
         awaiting = await self._awaiting_options(message.chat_id)
         if awaiting is None:
             await message.reply_text("Send /story and your story to make a film; /help says more.")
             return
-        await self._submit(awaiting.with_story(message.text or ""), owner)
+        await self._submit_whole(message, awaiting.with_story(message.text or ""), owner)
 
     async def on_document(self, message: Message, owner: Owner, context: Context) -> None:
         document = message.document
@@ -305,6 +320,7 @@ class TelegramBot:
                 f"{name} is {spell_bytes(document.file_size)}; I can read files up to "
                 f"{spell_bytes(limit)}. Send the story as a .txt file."
             )
+        self.core.check_document(name, document.file_size)
         data = await (await document.get_file()).download_as_bytearray()
         text = self.core.story_from_document(bytes(data), name)
         # The caption's options win; without a caption, those of a bare /story before it.
@@ -425,62 +441,66 @@ class TelegramBot:
         action, _, job_id = query.data.partition(":")
         owner = _owner(update)
         chat_id = update.effective_chat.id if update.effective_chat else int(owner.chat_id or 0)
-        answered = False
-
-        async def answer(text: str | None = None) -> None:
-            nonlocal answered
-            answered = True
-            await query.answer(text)
-
+        answer, retried = "", False
+        # What a press does after it is answered (sending a file, a film, a text).
+        after: Callable[[], Awaitable[object]] | None = None
         try:
             storyboard_action = parse_action(query.data)
-            if storyboard_action is not None:
+            if storyboard_action is not None:  # its handler answers the press itself
                 await self._on_storyboard_button(query, storyboard_action, owner)
-            elif action == "cancel":
-                record = await self.core.cancel(job_id, owner)
-                await answer(_cancel_reply(record))
+            if action == "cancel":
+                answer = _cancel_reply(await self.core.cancel(job_id, owner))
             elif action == "retry":
-                record = await self.core.retry(job_id, owner)
-                await answer("Queued again.")
-                self.core.follow(record)
-                if query.message is not None:
-                    await query.edit_message_reply_markup(reply_markup=None)
+                # Once per job (the core's claim): a double press queues one film.
+                self.core.follow(await self.core.retry(job_id, owner))
+                answer, retried = "Queued again.", True
             elif action in (FilmAction.RESEED, FilmAction.REFORMAT):
                 record = await self.core.again(job_id, owner, FilmAction(action))
-                await answer(f'Queued "{record.title}" again: {_AGAIN[action]}.')
                 self.core.follow(record)
+                answer = f'Queued "{record.title}" again: {_AGAIN[action]}.'
             elif action == FilmAction.SUBTITLES:
                 record, srt = await self.core.film_file(job_id, owner, "subtitles")
-                await answer()
-                await self._send_subtitles(chat_id, record, srt)
+                after = partial(self._send_subtitles, chat_id, record, srt)
             elif action == FilmAction.DELETE:
                 record = await self.core.delete_film(job_id, owner)
-                await answer(f'Deleted "{record.title}".')
+                answer = f'Deleted "{record.title}".'
                 if query.message is not None:
-                    await self.application.bot.delete_message(chat_id, query.message.message_id)
+                    message_id = query.message.message_id
+                    after = partial(self.application.bot.delete_message, chat_id, message_id)
             elif action == "edit":
                 await self.core.queue.job_for(job_id, owner)
-                await answer()
-                await self._edit_story(chat_id, job_id, owner)
+                after = partial(self._edit_story, chat_id, job_id, owner)
             elif action == "get":
                 record, _ = await self.core.film_file(job_id, owner, "video")
-                await answer()
                 assert record.result is not None
-                await self._send_film(record, record.result)
+                after = partial(self._deliver_to, record, record.result)
             elif action == "example":
                 await self._submit(StoryInput(story=EXAMPLE_STORY, title="The Red Kite"), owner)
-                await answer()
             elif action == "howto":
-                await answer()
-                await self.application.bot.send_message(chat_id, await self._help(owner))
-            else:
-                await answer()
+                after = partial(self._send_help, chat_id, owner)
+        except JobNotFound:
+            await _answer_once(query, NOT_YOURS, alert=True)
+            return
         except Exception as error:  # the user's click always gets an answer
-            text = NOT_YOURS if isinstance(error, JobNotFound) else reply_for(error)
-            if answered:
-                await self.application.bot.send_message(chat_id, text)
-            else:
-                await query.answer(_shorten(text, CALLBACK_ANSWER_LIMIT), show_alert=True)
+            text = _shorten(reply_for(error), CALLBACK_ANSWER_LIMIT)
+            await _answer_once(query, text, alert=True)
+            return
+        # A press is answered exactly once (a second answer is a 400); tidying the keyboard
+        # and what the press sends come after, and are said in the chat when they fail.
+        await _answer_once(query, answer, alert=False)
+        if retried and query.message is not None:
+            try:
+                await query.edit_message_reply_markup(reply_markup=None)
+            except TelegramError as error:
+                log.info("job %s: Try again's button stays: %s", job_id, error)
+        if after is not None:
+            try:
+                await after()
+            except Exception as error:
+                await self.application.bot.send_message(chat_id, reply_for(error))
+
+    async def _send_help(self, chat_id: int, owner: Owner) -> None:
+        await self.application.bot.send_message(chat_id, await self._help(owner))
 
     async def _edit_story(self, chat_id: int, job_id: str, owner: Owner) -> None:
         """A refused story: its options wait for the changed story, as a bare /story's do."""
@@ -548,6 +568,7 @@ class TelegramBot:
                 return await bot.send_photo(
                     record.owner.chat_id,
                     handle,
+                    message_thread_id=_thread(record),
                     caption=caption,
                     reply_markup=_storyboard_buttons(record.job_id),
                     write_timeout=UPLOAD_TIMEOUT_S,
@@ -560,9 +581,11 @@ class TelegramBot:
         try:
             if view.status.finished:
                 # The last view must land: wait out flood control rather than skip it.
-                await _with_flood_wait(lambda: self._show_once(record, view))
+                await _with_flood_wait(lambda: self._in_chat(record, self._show_once, view))
             else:
-                await self._show_once(record, view)
+                await self._in_chat(record, self._show_once, view)
+        except DeliveryRefused as refusal:
+            log.info("job %s: the chat refuses its progress: %s", record.job_id, refusal)
         except RetryAfter as flood:
             # Skip this view and back off; the follower shows a newer one afterwards.
             await asyncio.sleep(_retry_after_s(flood))
@@ -580,7 +603,12 @@ class TelegramBot:
         bot = self.application.bot
         text, buttons = render_text(view), _buttons(view)
         if record.progress_ref is None:
-            sent = await bot.send_message(record.owner.chat_id, text, reply_markup=buttons)
+            sent = await bot.send_message(
+                record.owner.chat_id,
+                text,
+                reply_markup=buttons,
+                message_thread_id=_thread(record),
+            )
             ref = f"{sent.chat_id}:{sent.message_id}"
             await self.core.follower.remember_message(record, ref)
             return
@@ -592,10 +620,11 @@ class TelegramBot:
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
         """Post the finished-film message, then take the progress message away: the film's
         own message says everything it said."""
-        await self._send_film(record, result)
-        if record.progress_ref is None:
+        await self._in_chat(record, self._deliver_to, result)
+        fresh = await self.core.queue.store.get(record.job_id) or record
+        if fresh.progress_ref is None:
             return
-        chat_id, _, message_id = record.progress_ref.partition(":")
+        chat_id, _, message_id = fresh.progress_ref.partition(":")
         try:
             await self.application.bot.delete_message(chat_id, int(message_id))
         except TelegramError as error:
@@ -608,24 +637,30 @@ class TelegramBot:
                     message_id=int(message_id),
                 )
 
-    async def _send_film(self, record: JobRecord, result: JobResult) -> None:
+    async def _deliver_to(self, record: JobRecord, result: JobResult) -> None:
         """The film, uploaded when it fits, else a smaller encode, else a link, under its
         caption and buttons."""
-        limit = self.settings.telegram_upload_limit_bytes
-        expired = record.film_expired_at is not None
-        delivery = await plan_delivery(self.settings, result, limit, expired)
-        caption = _caption(record, result, delivery)
-        chat_id = record.owner.chat_id
-        bot = self.application.bot
-        buttons = _film_buttons(record, result)
-        if delivery.kind != "upload" or delivery.path is None:
-            text = f"{caption}\n{delivery.url}" if delivery.url else caption
-            await _with_flood_wait(lambda: bot.send_message(chat_id, text, reply_markup=buttons))
-            return
         still = await asyncio.to_thread(
             local_copy, open_storage(self.settings), result.files.thumbnail, self.settings
         )
         thumbnail = _thumbnail(still) if still is not None else None
+        # The limit covers the whole request body, thumbnail and caption included.
+        reserved = len(thumbnail or b"") + UPLOAD_OVERHEAD_BYTES
+        limit = self.settings.telegram_upload_limit_bytes
+        expired = record.film_expired_at is not None
+        delivery = await plan_delivery(self.settings, result, limit, expired, reserved)
+        caption = _caption(record, result, delivery)
+        chat_id, thread = record.owner.chat_id, _thread(record)
+        bot = self.application.bot
+        buttons = _film_buttons(record, result)
+        if delivery.kind != "upload" or delivery.path is None:
+            text = f"{caption}\n{delivery.url}" if delivery.url else caption
+            await _with_flood_wait(
+                lambda: bot.send_message(
+                    chat_id, text, message_thread_id=thread, reply_markup=buttons
+                )
+            )
+            return
         size = {} if delivery.reduced else {"width": result.width, "height": result.height}
         film = delivery.path
 
@@ -634,6 +669,7 @@ class TelegramBot:
                 return await bot.send_video(
                     chat_id,
                     handle,
+                    message_thread_id=thread,
                     caption=caption,
                     supports_streaming=True,
                     duration=round(result.duration_s),
@@ -648,6 +684,52 @@ class TelegramBot:
         await _with_flood_wait(send)
 
     # -- plumbing ---------------------------------------------------------------------------
+
+    async def _in_chat(
+        self,
+        record: JobRecord,
+        call: Callable[[JobRecord, Any], Awaitable[None]],
+        argument: Any,
+    ) -> None:
+        """Make `call` into the job's chat. A group that became a supergroup is followed to
+        its new id (kept in the record, with a new progress message there); a chat that
+        refuses for good (bot blocked or kicked, chat gone) raises DeliveryRefused, and is not
+        called again for any of its jobs."""
+        chat = str(record.owner.chat_id)
+        if chat in self._refusing:
+            raise DeliveryRefused(self._refusing[chat])
+        try:
+            await call(record, argument)
+        except ChatMigrated as moved:
+            record = await self._move_chat(record, moved.new_chat_id)
+            await call(record, argument)
+        except (Forbidden, BadRequest) as error:
+            if isinstance(error, BadRequest) and "chat not found" not in error.message.lower():
+                raise
+            self._refusing[chat] = error.message
+            raise DeliveryRefused(error.message) from error
+
+    async def _move_chat(self, record: JobRecord, new_chat_id: int) -> JobRecord:
+        log.info("job %s: chat %s is now %s", record.job_id, record.owner.chat_id, new_chat_id)
+        owner = record.owner.model_copy(update={"chat_id": str(new_chat_id)})
+        await self.core.queue.store.update(record.job_id, owner=owner, progress_ref=None)
+        return record.model_copy(update={"owner": owner, "progress_ref": None})
+
+    async def _submit_whole(self, message: Message, story: StoryInput, owner: Owner) -> None:
+        """Queue the story at once when it cannot be the first part of a split paste, else
+        once the rest has come in; a refusal then is told in one sentence, as by a handler."""
+        text = story.story or ""
+        if not self.pastes.may_continue(text):
+            await self._submit(story, owner)
+            return
+
+        async def submit(whole: str) -> None:
+            try:
+                await self._submit(story.model_copy(update={"story": whole}), owner)
+            except Exception as error:
+                await message.reply_text(reply_for(error))
+
+        self.pastes.start(message.chat_id, text, submit)
 
     def _replying(
         self, handler: Callable[[Message, Owner, Context], Awaitable[None]]
@@ -703,10 +785,12 @@ async def serve(settings: Settings) -> None:
 
 
 def _owner(update: Update) -> Owner:
-    user, chat = update.effective_user, update.effective_chat
+    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
     assert user is not None
     assert chat is not None
+    topic = message is not None and message.is_topic_message and message.message_thread_id
     return Owner(
+        thread_id=str(topic) if topic else None,
         platform="telegram",
         user_id=str(user.id),
         chat_id=str(chat.id),
@@ -714,6 +798,20 @@ def _owner(update: Update) -> Owner:
         server_id=None if chat.type == ChatType.PRIVATE else str(chat.id),
         display_name=user.full_name[:100],
     )
+
+
+def _thread(record: JobRecord) -> int | None:
+    """The forum topic to post in, so progress and film land where the story was told."""
+    return int(record.owner.thread_id) if record.owner.thread_id else None
+
+
+async def _answer_once(query: CallbackQuery, text: str, alert: bool) -> None:
+    """Answer a button press; a press another process (or Telegram's timeout) already
+    answered is left as it is."""
+    try:
+        await query.answer(text or None, show_alert=alert)
+    except BadRequest as error:
+        log.info("button press %s not answered: %s", query.id, error)
 
 
 def _after_command(text: str) -> str:
@@ -802,6 +900,8 @@ def _caption(record: JobRecord, result: JobResult, delivery: Delivery) -> str:
     if record.owner.server_id is None:
         # A private chat holds only the author: the cost is theirs to see.
         lines.append(cost_text(result))
+    # Last, so that a caption over Telegram's limit loses these rather than the rest.
+    lines += [f"⚠️ {line}" for line in fallback_lines(result)]
     return _shorten("\n".join(lines), CAPTION_LIMIT)
 
 

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -131,8 +132,11 @@ class JobFolder:
 @contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; rename it into place only if the block succeeds
-    (and wrote something: a block may decide there is nothing to write)."""
-    partial = target.with_name(f".{target.stem}{_PARTIAL}{os.getpid()}{target.suffix}")
+    (and wrote something: a block may decide there is nothing to write).
+
+    The temporary name is new for every call, not the process id: workers in containers on a
+    shared storage all run as pid 1 or so, and two writers of one file must not share it."""
+    partial = target.with_name(f".{target.stem}{_PARTIAL}{uuid.uuid4().hex}{target.suffix}")
     try:
         yield partial
         if partial.exists():

@@ -161,7 +161,7 @@ class Orchestrator:
             job.reporter.seconds.get(stage, 0.0)
             for stage in (Stage.VISUALS, Stage.MUSIC, Stage.COMPOSE)
         )
-        RenderSpeed(self.settings.storage_path).record(
+        RenderSpeed(work_root(self.settings)).record(
             self.backends.video.name, render_s, result.duration_s
         )
 

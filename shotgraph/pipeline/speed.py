@@ -1,8 +1,9 @@
 """How fast this machine renders: seconds of work per second of film, per video backend,
 measured on the films it made. The storyboard's GPU-time estimate is read from it.
 
-Kept beside the jobs in storage (one small JSON file), so every worker sharing the storage
-learns from every film, and a new machine starts from a cautious guess per backend.
+Kept beside the jobs where they are rendered (one small JSON file: the local store, or a
+worker's scratch folder when the store is S3), so workers sharing a folder learn from every
+film, and a new machine starts from a cautious guess per backend.
 """
 
 from __future__ import annotations

@@ -44,6 +44,12 @@ def delivery_lease(job_id: str) -> str:
     return f"{PREFIX}:delivering:{job_id}"
 
 
+def retried(job_id: str) -> str:
+    """String with a TTL: the job's story was queued again (Try again), so a double press or
+    a second bot process does not queue it twice."""
+    return f"{PREFIX}:retried:{job_id}"
+
+
 def posted(job_id: str, what: str) -> str:
     """String with a TTL: a front end has posted this storyboard sheet or film version."""
     return f"{PREFIX}:posted:{job_id}:{what}"

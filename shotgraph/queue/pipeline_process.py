@@ -216,7 +216,8 @@ def serve(settings: Settings, conn: Connection) -> None:
     except ShotGraphError as error:  # missing weights, say: the worker cannot start
         _send(conn, Message(kind="error", user_message=str(error), detail=repr(error)))
         return
-    _send(conn, Message(kind="ready", models=model_report()))
+    fallbacks = orchestrator.backends.choice.notes
+    _send(conn, Message(kind="ready", models=model_report(fallbacks)))
     while True:
         try:
             message = Message.model_validate_json(conn.recv_bytes())

@@ -32,6 +32,8 @@ class Owner(BaseModel):
     chat_id: SafeId | None = None
     server_id: SafeId | None = None
     display_name: Annotated[str, Field(max_length=100)] = ""
+    thread_id: SafeId | None = None
+    """The forum topic the story came from (Telegram's `message_thread_id`): replies go there."""
 
     @property
     def key(self) -> str:

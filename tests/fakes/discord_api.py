@@ -6,7 +6,13 @@ assert on what this fake recorded: callbacks, webhook edits, channel messages, u
 
 Modelled on Discord's documented behaviour (PLATFORM-FACTS.md): interaction tokens expire
 (401, code 50027), channels can refuse the bot (403, code 50013), ephemeral replies are not
-channel messages, uploads over the interaction's `attachment_size_limit` are refused (413).
+channel messages. As strict as Discord: content over 2,000 characters, embeds over their
+limits, command names and descriptions and component custom ids out of range are a 400 (50035);
+a request body over 25 MiB is a 413 whatever the file limits;
+each route has its own upload limit (413): the interaction's (the larger of the user's Nitro
+limit and the server's), the server's on channel messages, 10 MiB in DMs; a user can close
+their DMs (50007) and a channel can be deleted (10003); every connected bot process gets every
+interaction, as on Discord.
 Tests can also make Discord do the two things it does to every long-running bot: move its
 gateway session (`reconnect`: op 7, answered by RESUME, or refused with INVALID_SESSION) and
 spend a rate limit (`rate_limit_next`: a 429 carrying `retry_after`).
@@ -33,6 +39,18 @@ API_PREFIX = "/api/v10"
 INVALID_WEBHOOK_TOKEN = 50027
 MISSING_PERMISSIONS = 50013
 UNKNOWN_MESSAGE = 10008
+UNKNOWN_CHANNEL = 10003
+CANNOT_DM_USER = 50007
+INVALID_FORM_BODY = 50035
+# Discord's limits on what a message and a command may hold.
+CONTENT_LIMIT = 2000
+EMBED_LIMITS = {"title": 256, "description": 4096, "footer": 2048, "author": 256}
+FIELD_NAME_LIMIT, FIELD_VALUE_LIMIT, FIELDS_LIMIT = 256, 1024, 25
+EMBEDS_TOTAL_LIMIT = 6000
+COMMAND_NAME_LIMIT, COMMAND_DESCRIPTION_LIMIT = 32, 100
+CUSTOM_ID_LIMIT = 100
+DM_UPLOAD_LIMIT = 10 * 1024 * 1024
+REQUEST_BODY_LIMIT = 25 * 1024 * 1024
 EPHEMERAL_FLAG = 1 << 6
 LOADING_FLAG = 1 << 7
 # Interaction callback types (Discord's InteractionResponseType).
@@ -161,6 +179,9 @@ class FakeUser:
     id: str
     username: str
     moderator: bool = False
+    nitro_upload_limit: int | None = None
+    """Their Nitro upload limit; without Nitro, the server's limit is theirs too."""
+    accepts_dms: bool = True
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -260,9 +281,18 @@ class FakeInteraction:
     channel_id: str
     user: FakeUser
     created_at: float
+    guild: FakeGuild | None = None
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     original_id: str | None = None
     followup_ids: list[str] = field(default_factory=list)
+
+    @property
+    def upload_limit(self) -> int:
+        """Its `attachment_size_limit`, what its webhook takes: the larger of the user's Nitro
+        limit and the server's, as they are now (safe reading: a server that lost its boosts
+        mid-job takes less, even through an interaction made before)."""
+        server = self.guild.upload_limit if self.guild is not None else DM_UPLOAD_LIMIT
+        return max(self.user.nitro_upload_limit or 0, server)
 
 
 class FakeDiscord:
@@ -293,7 +323,11 @@ class FakeDiscord:
         self.messages: dict[str, FakeMessage] = {}
         self.interactions: dict[str, FakeInteraction] = {}
         self.dm_channels: dict[str, str] = {}  # user id -> DM channel id
+        self.closed_dms: set[str] = set()
+        """Users who accept no DMs from the bot (50007)."""
         self.cdn: dict[str, tuple[str, bytes, str]] = {}  # path -> filename, bytes, type
+        self.cdn_reads: list[str] = []
+        """The CDN paths a bot downloaded, in order."""
         self._sockets: list[web.WebSocketResponse] = []
         self._rate_limits: list[RateLimit] = []
         self._changed = asyncio.Condition()
@@ -318,13 +352,25 @@ class FakeDiscord:
         self.guilds.append(guild)
         return guild
 
-    def user(self, username: str, moderator: bool = False) -> FakeUser:
-        return FakeUser(self.snowflake(), username, moderator)
+    def user(
+        self, username: str, moderator: bool = False, nitro_upload_limit: int | None = None
+    ) -> FakeUser:
+        return FakeUser(self.snowflake(), username, moderator, nitro_upload_limit)
+
+    def delete_channel(self, channel: FakeChannel) -> None:
+        """A moderator deletes the channel: anything sent or edited there is 10003."""
+        for guild in self.guilds:
+            guild.channels = [c for c in guild.channels if c.id != channel.id]
 
     def add_attachment(
-        self, filename: str, data: bytes, content_type: str = "text/plain"
+        self,
+        filename: str,
+        data: bytes,
+        content_type: str = "text/plain",
+        size: int | None = None,
     ) -> dict[str, Any]:
-        """Put a file on the fake CDN; returns the resolved attachment a command carries."""
+        """Put a file on the fake CDN; returns the resolved attachment a command carries.
+        `size` stands for a file bigger than the bytes kept (the bot must not fetch it)."""
         attachment_id = self.snowflake()
         path = f"/attachments/{attachment_id}/{filename}"
         self.cdn[path] = (filename, data, content_type)
@@ -332,7 +378,7 @@ class FakeDiscord:
         return {
             "id": attachment_id,
             "filename": filename,
-            "size": len(data),
+            "size": len(data) if size is None else size,
             "url": url,
             "proxy_url": url,
             "content_type": content_type,
@@ -634,11 +680,15 @@ class FakeDiscord:
         if session.socket is not None:
             await session.socket.send_str(json.dumps(frame))
 
-    def _live_session(self) -> GatewaySession:
-        """The newest connected bot's session: where Discord sends interactions."""
+    def _live_sessions(self) -> list[GatewaySession]:
+        """The connected bots' sessions: Discord sends every interaction to each."""
         live = [s for s in self.gateway_sessions if s.socket is not None or s.reconnecting]
         assert live, "no bot is connected to the fake gateway"
-        return live[-1]
+        return live
+
+    def _live_session(self) -> GatewaySession:
+        """The newest connected bot's session."""
+        return self._live_sessions()[-1]
 
     def _guild_payload(self, guild: FakeGuild) -> dict[str, Any]:
         return {
@@ -647,7 +697,7 @@ class FakeDiscord:
             "owner_id": "1",
             "unavailable": False,
             "member_count": 3,
-            "premium_tier": 0,
+            "premium_tier": _premium_tier(guild.upload_limit),
             "roles": [
                 {
                     "id": guild.id,
@@ -675,13 +725,14 @@ class FakeDiscord:
         data: dict[str, Any],
         message: dict[str, Any] | None,
     ) -> FakeInteraction:
-        session = self._live_session()
+        sessions = self._live_sessions()
         interaction = FakeInteraction(
             id=self.snowflake(),
             token=f"interaction-token-{self.snowflake()}",
             channel_id=channel.id,
             user=user,
             created_at=time.monotonic(),
+            guild=guild,
         )
         self.interactions[interaction.token] = interaction
         permissions = ALL_PERMISSIONS if user.moderator else MEMBER_PERMISSIONS
@@ -710,11 +761,12 @@ class FakeDiscord:
             "entitlements": [],
             "authorizing_integration_owners": {"0": guild.id},
             "context": 0,
-            "attachment_size_limit": guild.upload_limit,
+            "attachment_size_limit": interaction.upload_limit,
         }
         if message is not None:
             payload["message"] = message
-        await self._send(session, "INTERACTION_CREATE", payload)
+        for session in sessions:  # a second process with the same token gets it too
+            await self._send(session, "INTERACTION_CREATE", payload)
         return interaction
 
     def _command(self, guild: FakeGuild, name: str) -> dict[str, Any]:
@@ -728,6 +780,7 @@ class FakeDiscord:
 
     async def _cdn(self, request: web.Request) -> web.Response:
         found = self.cdn.get(request.path)
+        self.cdn_reads.append(request.path)
         if found is None:
             return web.Response(status=404)
         _, data, content_type = found
@@ -744,6 +797,10 @@ class FakeDiscord:
             "Authorization"
         ) != f"Bot {self.bot_token}" and not path.startswith(("/webhooks/", "/interactions/")):
             status, answer = 401, {"message": "401: Unauthorized", "code": 0}
+        elif files and (request.content_length or 0) > REQUEST_BODY_LIMIT:
+            status, answer = 413, {"message": "Request entity too large", "code": 40005}
+        elif request.method in ("POST", "PATCH") and (bad := _message_refusal(body)):
+            status, answer = 400, _invalid_form(bad)
         else:
             status, answer = self._route(request.method, path, body, files)
         async with self._changed:
@@ -788,9 +845,9 @@ class FakeDiscord:
                     },
                 }
             case "PUT", ["applications", _, "commands"]:
-                return 200, self._sync(None, body)
+                return self._sync(None, body)
             case "PUT", ["applications", _, "guilds", guild_id, "commands"]:
-                return 200, self._sync(guild_id, body)
+                return self._sync(guild_id, body)
             case "POST", ["interactions", _, token, "callback"]:
                 return self._callback(token, body, files)
             case "GET" | "PATCH" | "DELETE", ["webhooks", _, token, "messages", message]:
@@ -822,7 +879,9 @@ class FakeDiscord:
             "interactions_endpoint_url": None,
         }
 
-    def _sync(self, guild_id: str | None, commands: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _sync(self, guild_id: str | None, commands: list[dict[str, Any]]) -> tuple[int, Any]:
+        if bad := next(filter(None, map(_command_refusal, commands)), None):
+            return 400, _invalid_form(bad)
         synced = [
             {
                 **command,
@@ -835,7 +894,7 @@ class FakeDiscord:
             for command in commands
         ]
         self.commands[guild_id] = synced
-        return synced
+        return 200, synced
 
     def _interaction(self, token: str) -> FakeInteraction | None:
         interaction = self.interactions.get(token)
@@ -900,7 +959,7 @@ class FakeDiscord:
         if message is None:
             return 404, {"message": "Unknown Message", "code": UNKNOWN_MESSAGE}
         if method == "PATCH":
-            if oversized := self._oversized(interaction.channel_id, files):
+            if oversized := _oversized(interaction.upload_limit, files):
                 return oversized
             message.edited_at = time.time()
             message.apply(body, files)
@@ -915,7 +974,7 @@ class FakeDiscord:
         interaction = self._interaction(token)
         if interaction is None:
             return 401, {"message": "Invalid Webhook Token", "code": INVALID_WEBHOOK_TOKEN}
-        if oversized := self._oversized(interaction.channel_id, files):
+        if oversized := _oversized(interaction.upload_limit, files):
             return oversized
         message = FakeMessage(self.snowflake(), interaction.channel_id)
         message.apply(body, files)
@@ -931,18 +990,19 @@ class FakeDiscord:
 
     def _refused(self, channel_id: str) -> tuple[int, Any] | None:
         channel = self._channel(channel_id)
-        if channel is None and channel_id not in self.dm_channels.values():
-            return 404, {"message": "Unknown Channel", "code": 10003}
+        dm_user = next((u for u, c in self.dm_channels.items() if c == channel_id), None)
+        if channel is None and dm_user is None:
+            return 404, {"message": "Unknown Channel", "code": UNKNOWN_CHANNEL}
         if channel is not None and not channel.bot_may_post:
             return 403, {"message": "Missing Permissions", "code": MISSING_PERMISSIONS}
+        if dm_user is not None and dm_user in self.closed_dms:
+            return 403, {"message": "Cannot send messages to this user", "code": CANNOT_DM_USER}
         return None
 
     def _oversized(self, channel_id: str, files: list[tuple[str, bytes]]) -> tuple[int, Any] | None:
+        """A bot's own message: the server's limit in a server's channel, 10 MiB in a DM."""
         guild = next((g for g in self.guilds if any(c.id == channel_id for c in g.channels)), None)
-        limit = guild.upload_limit if guild else 10 * 1024 * 1024
-        if any(len(data) > limit for _, data in files):
-            return 413, {"message": "Request entity too large", "code": 40005}
-        return None
+        return _oversized(guild.upload_limit if guild else DM_UPLOAD_LIMIT, files)
 
     def _channel_post(
         self, channel_id: str, body: dict[str, Any], files: list[tuple[str, bytes]]
@@ -1020,6 +1080,68 @@ class FakeDiscord:
         if guild_id is not None:
             payload["guild_id"] = guild_id
         return payload
+
+
+def _premium_tier(upload_limit: int) -> int:
+    """The boost level that gives a server this upload limit (what discord.py reads it from);
+    the tests' smaller limits stand for the unboosted 10 MiB."""
+    return 3 if upload_limit >= 100 << 20 else 2 if upload_limit >= 50 << 20 else 0
+
+
+def _oversized(limit: int, files: list[tuple[str, bytes]]) -> tuple[int, Any] | None:
+    if any(len(data) > limit for _, data in files):
+        return 413, {"message": "Request entity too large", "code": 40005}
+    return None
+
+
+def _invalid_form(reason: str) -> dict[str, Any]:
+    return {"message": f"Invalid Form Body: {reason}", "code": INVALID_FORM_BODY}
+
+
+def _message_refusal(body: Any) -> str | None:
+    """Why Discord would refuse this message body (content, embeds, components), if it would.
+    An interaction callback carries the message in `data`."""
+    if not isinstance(body, dict):
+        return None
+    if isinstance(body.get("data"), dict):
+        body = body["data"]
+    if len(body.get("content") or "") > CONTENT_LIMIT:
+        return f"content: must be {CONTENT_LIMIT} or fewer in length"
+    total = 0
+    for embed in body.get("embeds") or []:
+        for name, limit in EMBED_LIMITS.items():
+            value = embed.get(name)
+            text = value.get("text") or value.get("name") if isinstance(value, dict) else value
+            if len(text or "") > limit:
+                return f"embeds.{name}: must be {limit} or fewer in length"
+            total += len(text or "")
+        fields = embed.get("fields") or []
+        if len(fields) > FIELDS_LIMIT:
+            return f"embeds.fields: at most {FIELDS_LIMIT}"
+        for item in fields:
+            if len(item["name"]) > FIELD_NAME_LIMIT or len(item["value"]) > FIELD_VALUE_LIMIT:
+                return "embeds.fields: a name or value is too long"
+            if not item["name"] or not item["value"]:
+                return "embeds.fields: a name or value is empty"
+            total += len(item["name"]) + len(item["value"])
+    if total > EMBEDS_TOTAL_LIMIT:
+        return f"embeds: more than {EMBEDS_TOTAL_LIMIT} characters in all"
+    for row in body.get("components") or []:
+        for component in row.get("components", []):
+            custom_id = component.get("custom_id")
+            if custom_id is not None and not 1 <= len(custom_id) <= CUSTOM_ID_LIMIT:
+                return f"components.custom_id: must be 1 to {CUSTOM_ID_LIMIT} long"
+    return None
+
+
+def _command_refusal(command: dict[str, Any]) -> str | None:
+    """Why Discord would refuse to sync this command (or one of its subcommands)."""
+    name, description = command.get("name", ""), command.get("description", "")
+    if not 1 <= len(name) <= COMMAND_NAME_LIMIT:
+        return f"name: {name!r} must be 1 to {COMMAND_NAME_LIMIT} long"
+    if "description" in command and not 1 <= len(description) <= COMMAND_DESCRIPTION_LIMIT:
+        return f"description of {name}: must be 1 to {COMMAND_DESCRIPTION_LIMIT} long"
+    return next(filter(None, map(_command_refusal, command.get("options") or [])), None)
 
 
 async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:

@@ -47,6 +47,9 @@ _TICKS_PER_SECOND = 10_000_000
 _MP3_BYTES_PER_S = 48_000 // 8
 # The token changes every five minutes; a client at a window's edge may hold the last one.
 _TOKEN_WINDOW_S = 300
+# The first edge-tts release that sends the token scheme checked here (Sec-MS-GEC v2, version
+# "2-..."); older 7.x releases send v1 tokens, which the service no longer takes.
+TOKEN_SCHEME_SINCE = (7, 3, 0)
 
 
 class Behaviour(StrEnum):

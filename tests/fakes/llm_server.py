@@ -3,6 +3,12 @@
 The Together and OpenAI SDKs talk to it over real HTTP, exactly as they talk to the real
 services; each test scripts the replies (by model, in order) and reads back every request the
 server saw, to assert which model each stage called and what it was sent.
+
+As strict as the services (PLATFORM-FACTS.md): a model in `reasoning_models` refuses
+`max_tokens` and a non-default `temperature` with OpenAI's 400 `unsupported_parameter` /
+`unsupported_value`; one in `schema_less_models` refuses `response_format: json_schema` (as some
+Together models do); a reply can be cut (`finish_reason: "length"`) or be OpenAI's
+`insufficient_quota` 429 (`Reply.out_of_quota()`).
 """
 
 from __future__ import annotations
@@ -28,6 +34,13 @@ class Reply:
     input_tokens: int = 100
     output_tokens: int = 50
     with_usage: bool = True
+    finish_reason: str = "stop"
+    error_code: str = "scripted"
+
+    @classmethod
+    def out_of_quota(cls) -> Reply:
+        """OpenAI's answer to an account without credit: a 429 that waiting never clears."""
+        return cls(status=429, error_code="insufficient_quota")
 
 
 @dataclass
@@ -36,6 +49,8 @@ class SeenRequest:
     messages: list[dict[str, str]]
     response_format: dict[str, Any] | None
     at: float
+    body: dict[str, Any] = field(default_factory=dict)
+    """The whole request body (max_tokens, temperature, ...)."""
 
     @property
     def system(self) -> str:
@@ -75,6 +90,10 @@ class FakeLlmServer:
         """What GET /v1/models lists, OpenAI style."""
         self.api_key: str | None = None
         """When set, requests without it as their bearer token get a 401, as a provider does."""
+        self.reasoning_models: set[str] = set()
+        self.schema_less_models: set[str] = set()
+        self.refusals: list[dict[str, Any]] = []
+        """The 400s sent for parameters a model does not take."""
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -117,8 +136,12 @@ class FakeLlmServer:
             messages=body["messages"],
             response_format=body.get("response_format"),
             at=time.monotonic(),
+            body=body,
         )
         self.requests.append(seen)
+        if refusal := self._unsupported(body):
+            self.refusals.append(refusal)
+            return web.json_response({"error": refusal}, status=400)
         reply = self.script(seen)
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
@@ -127,9 +150,38 @@ class FakeLlmServer:
         finally:
             self.in_flight -= 1
         if reply.status != 200:
-            error = {"error": {"message": f"scripted {reply.status}", "type": "scripted"}}
-            return web.json_response(error, status=reply.status, headers=reply.headers)
+            error = {
+                "message": f"scripted {reply.status}",
+                "type": reply.error_code,
+                "param": None,
+                "code": reply.error_code,
+            }
+            return web.json_response({"error": error}, status=reply.status, headers=reply.headers)
         return web.json_response(_completion(seen.model, reply), headers=reply.headers)
+
+    def _unsupported(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The 400 the real service sends for a parameter this model does not take."""
+        model = body["model"]
+        if model in self.reasoning_models:
+            if "max_tokens" in body:
+                return _refusal(
+                    "max_tokens",
+                    "unsupported_parameter",
+                    "Unsupported parameter: 'max_tokens' is not supported with this model. "
+                    "Use 'max_completion_tokens' instead.",
+                )
+            if body.get("temperature", 1) != 1:
+                return _refusal(
+                    "temperature",
+                    "unsupported_value",
+                    f"Unsupported value: 'temperature' does not support {body['temperature']} "
+                    "with this model. Only the default (1) value is supported.",
+                )
+        schema = (body.get("response_format") or {}).get("type") == "json_schema"
+        if model in self.schema_less_models and schema:
+            # Together's refusal names no parameter, only the format in words.
+            return _refusal(None, "invalid_request_error", "json_schema is not supported")
+        return None
 
 
 @pytest.fixture
@@ -139,6 +191,10 @@ async def llm_server() -> AsyncIterator[FakeLlmServer]:
     await server.start()
     yield server
     await server.stop()
+
+
+def _refusal(param: str | None, code: str, message: str) -> dict[str, Any]:
+    return {"message": message, "type": "invalid_request_error", "param": param, "code": code}
 
 
 def _completion(model: str, reply: Reply) -> dict[str, Any]:
@@ -156,7 +212,7 @@ def _completion(model: str, reply: Reply) -> dict[str, Any]:
             {
                 "index": 0,
                 "message": {"role": "assistant", "content": reply.content},
-                "finish_reason": "stop",
+                "finish_reason": reply.finish_reason,
             }
         ],
         "usage": usage if reply.with_usage else None,

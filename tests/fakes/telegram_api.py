@@ -5,6 +5,11 @@ It speaks the Bot API's wire format (form or multipart requests to `/bot<token>/
 messages so edits behave as Telegram's do (an identical edit is refused), records every call,
 and lets a test play the user: send a text, a document, press a button. Tests assert on the
 recorded calls, never on the bot's internals.
+
+As strict as the Bot API (PLATFORM-FACTS.md): a callback query is answered once; no message
+carries over 4,096 characters, so `send_long_text` splits a paste as the apps do; getFile
+serves files up to 20 MiB; an upload's whole request body is held to 50 MB; and a chat can
+be made to refuse (`refuse_chat`: bot blocked, chat not found, group migrated).
 """
 
 from __future__ import annotations
@@ -34,10 +39,12 @@ BOT_USER = {
 }
 # The public Bot API's limits on what getFile serves to a bot and what it takes in an upload
 # (PLATFORM-FACTS.md).
-DOWNLOAD_LIMIT_BYTES = 20 * 1000 * 1000
-UPLOAD_LIMIT_BYTES = 50 * 1000 * 1000
+DOWNLOAD_LIMIT_BYTES = 20 << 20  # telegram-bot-api's own constant
+UPLOAD_LIMIT_BYTES = 50 * 1000 * 1000  # the whole request body, thumbnail included
 # sendPhoto takes photos of at most 10 MB.
 PHOTO_LIMIT_BYTES = 10 * 1000 * 1000
+MESSAGE_LIMIT = 4096
+_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 # The longest a getUpdates call is held open, whatever timeout the bot asks for.
 _MAX_POLL_S = 0.5
 
@@ -91,6 +98,7 @@ class ApiError(Exception):
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.migrate_to: int | None = None
 
 
 class FakeTelegramApi:
@@ -107,6 +115,10 @@ class FakeTelegramApi:
         self._file_ids = itertools.count(1)
         self._files: dict[str, tuple[dict[str, Any], bytes | None]] = {}
         self._failures: dict[str, list[ApiError]] = {}
+        self._refusing: dict[int, ApiError] = {}
+        self.upload_limit_bytes = UPLOAD_LIMIT_BYTES
+        """The most one upload request's body may hold (a test lowers it with the bot's)."""
+        self._answered: set[str] = set()
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -159,9 +171,37 @@ class FakeTelegramApi:
 
     # -- the user's side ---------------------------------------------------------------------
 
-    async def send_text(self, text: str, user_id: int = 42, chat_id: int | None = None) -> int:
-        """The user writes `text` (in their DM unless `chat_id` names a group)."""
-        return await self._push({"message": self._text_message(text, user_id, chat_id)})
+    async def send_text(
+        self,
+        text: str,
+        user_id: int = 42,
+        chat_id: int | None = None,
+        thread_id: int | None = None,
+    ) -> int:
+        """The user writes `text` (in their DM unless `chat_id` names a group; in a forum
+        group's topic with `thread_id`). No message is longer than Telegram allows."""
+        if len(text) > MESSAGE_LIMIT:
+            raise ValueError(
+                f"Telegram carries at most {MESSAGE_LIMIT} characters: use send_long_text"
+            )
+        message = self._text_message(text, user_id, chat_id)
+        if thread_id is not None:
+            message |= {"message_thread_id": thread_id, "is_topic_message": True}
+            message["chat"] |= {"type": "supergroup", "is_forum": True}
+        return await self._push({"message": message})
+
+    async def send_long_text(self, text: str, user_id: int = 42) -> list[int]:
+        """The user pastes `text` in their DM: the apps send it as several messages, each cut
+        at the last line break or space before 4,096 characters (which is dropped)."""
+        parts = []
+        while len(text) > MESSAGE_LIMIT:
+            head = text[:MESSAGE_LIMIT]
+            cut = max(head.rfind("\n"), head.rfind(" "))
+            cut = cut if cut > 0 else MESSAGE_LIMIT
+            parts.append(text[:cut])
+            text = text[cut:].lstrip("\n ") if cut < MESSAGE_LIMIT else text[cut:]
+        parts.append(text)
+        return [await self.send_text(part, user_id) for part in parts if part]
 
     async def send_document(
         self,
@@ -231,6 +271,21 @@ class FakeTelegramApi:
         error = ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
         self._failures.setdefault(method, []).extend([error] * times)
 
+    def refuse_chat(
+        self, chat_id: int, reason: str = "blocked", migrate_to: int | None = None
+    ) -> None:
+        """From now on, every call into `chat_id` is refused as Telegram refuses it when the
+        user blocked the bot (`blocked`, 403), the chat is gone (`gone`), or the group became
+        a supergroup (`migrate_to` its new id)."""
+        if migrate_to is not None:
+            error = ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat")
+            error.migrate_to = migrate_to
+        elif reason == "blocked":
+            error = ApiError(403, "Forbidden: bot was blocked by the user")
+        else:
+            error = ApiError(400, "Bad Request: chat not found")
+        self._refusing[chat_id] = error
+
     def calls_to(self, *methods: str) -> list[Call]:
         return [call for call in self.calls if call.method in methods]
 
@@ -286,6 +341,10 @@ class FakeTelegramApi:
             failures = self._failures.get(method)
             if failures:
                 raise failures.pop(0)
+            if (chat := params.get("chat_id")) is not None and int(chat) in self._refusing:
+                raise self._refusing[int(chat)]
+            if call.files and (request.content_length or 0) > self.upload_limit_bytes:
+                raise ApiError(413, "Request Entity Too Large")
             call.result = await self._answer(call)
         except ApiError as error:
             call.status = error.status
@@ -329,6 +388,9 @@ class FakeTelegramApi:
         return True
 
     async def _answer_callback_query(self, params: dict[str, Any], call: Call) -> Any:
+        if params["callback_query_id"] in self._answered:
+            raise ApiError(400, _TOO_OLD)
+        self._answered.add(params["callback_query_id"])
         return True
 
     async def _get_updates(self, params: dict[str, Any], call: Call) -> Any:
@@ -556,4 +618,6 @@ def _error_response(error: ApiError) -> web.Response:
     }
     if error.retry_after is not None:
         body["parameters"] = {"retry_after": error.retry_after}
+    if error.migrate_to is not None:
+        body["parameters"] = {"migrate_to_chat_id": error.migrate_to}
     return web.json_response(body, status=error.status)

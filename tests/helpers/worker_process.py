@@ -24,6 +24,8 @@ from shotgraph.queue.client import quick_redis
 _PASSED = (
     "execution_profile",
     "gpu_enabled",
+    "music_backend",
+    "worker_max_jobs",
     "storage_path",
     "video_resolution",
     "video_fps",

@@ -72,7 +72,8 @@ def test_bad_story_files_get_one_sentence_and_exit_2(
     assert done.returncode == 2
     assert message in done.stderr
     assert b"Traceback" not in done.stderr
-    assert not (tmp_path / "output").exists()
+    # Refused before any work: nothing written, neither a film folder nor a job in storage.
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["bad.txt"]
 
 
 def test_missing_file_and_bad_option_exit_2(tmp_path: Path) -> None:

@@ -74,6 +74,21 @@ async def test_renders_a_story_to_a_valid_mp4(settings: Settings, request_: Stor
     assert all(0.0 <= e.fraction <= 1.0 for e in events)
 
 
+async def test_the_narration_is_heard_in_the_mix(
+    settings: Settings, request_: StoryRequest
+) -> None:
+    """The loudness check above is met by the music alone; without music, what is heard is
+    the voice, over the narrated stretch of the film and not before it starts."""
+    quiet = settings.model_copy(update={"music_backend": "none"})
+    result = await Orchestrator(quiet).run(request_)
+    video = quiet.storage_path / result.files.video
+
+    assert result.backends["music"] == "none"
+    voiced = audio_rms(video, 3.0, result.duration_s - 1.0)
+    assert voiced > 0.01
+    assert audio_rms(video, 0.0, 0.2) < voiced / 10  # the title card is silent
+
+
 async def test_second_run_reuses_every_stage(settings: Settings, request_: StoryRequest) -> None:
     orchestrator = Orchestrator(settings)
     first = await orchestrator.run(request_)

@@ -9,6 +9,7 @@ import redis
 
 from shotgraph.config import Settings
 from shotgraph.health import Role, check
+from shotgraph.pipeline.gpu.manager import WORKER_REPORTS, ModelReport
 from shotgraph.queue import keys
 
 
@@ -42,3 +43,20 @@ def test_an_api_that_does_not_answer_is_unhealthy(queue_settings: Settings) -> N
     healthy, detail = check(Role.API, queue_settings.model_copy(update={"api_port": free_port}))
     assert not healthy
     assert str(free_port) in detail
+
+
+def test_a_worker_beating_with_fallen_back_backends_is_unhealthy(queue_settings: Settings) -> None:
+    client = redis.Redis.from_url(queue_settings.redis_url)
+    worker = f"{socket.gethostname()}-44"
+    fell_back = "video: diffusion needs a GPU, no CUDA GPU found; using the animatic renderer"
+    client.hset(keys.WORKERS, worker, str(time.time()))
+    report = ModelReport(models=[], fallbacks=[fell_back])
+    client.hset(keys.WORKER_MODELS, worker, WORKER_REPORTS.dump_json([report]))
+
+    healthy, detail = check(Role.WORKER, queue_settings)
+
+    client.hset(keys.WORKER_MODELS, worker, WORKER_REPORTS.dump_json([ModelReport(models=[])]))
+    assert check(Role.WORKER, queue_settings)[0], "the same worker on its own backends is fine"
+    client.close()
+    assert not healthy
+    assert fell_back in detail

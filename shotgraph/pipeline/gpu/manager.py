@@ -9,6 +9,7 @@ with HF_HUB_OFFLINE a missing model fails with the command that fetches it.
 from __future__ import annotations
 
 import atexit
+import errno
 import gc
 import logging
 import sys
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, Field, TypeAdapter
 
 from shotgraph.errors import BackendUnavailable
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
@@ -57,13 +58,42 @@ def hub_options(runtime: ModelRuntime) -> dict[str, Any]:
     return options
 
 
+class ModelUnreadable(BackendUnavailable):
+    """The weights may be there, but the system refused: disk full, no permission, a
+    read-only or failing disk. Fetching them again would not help."""
+
+    def __init__(self, model_id: str, cause: OSError) -> None:
+        where = f" ({cause.filename})" if cause.filename else ""
+        reason = cause.strerror or str(cause)
+        super().__init__(f"The model {model_id} could not be loaded: {reason}{where}.")
+        self.model_id = model_id
+
+
 @contextmanager
 def explain_missing_weights(model_id: str, runtime: ModelRuntime) -> Iterator[None]:
-    """Turn the libraries' OSError for absent weights into a message naming the fix."""
+    """Turn the libraries' OSError for absent weights into a message naming the fix; an
+    OSError of the system (disk full, permissions), raised or wrapped by the library, is said
+    as what it is."""
     try:
         yield
     except OSError as exc:
+        if (system := _system_error(exc)) is not None:
+            raise ModelUnreadable(model_id, system) from exc
         raise WeightsMissing(model_id, runtime.offline) from exc
+
+
+def _system_error(exc: BaseException) -> OSError | None:
+    """The OS's own error behind `exc`, if any: one with an errno other than "no such file".
+    transformers and diffusers report absent weights as a bare OSError (no errno), often
+    raised from the hub's FileNotFoundError; they wrap the system's errors the same way."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno not in (None, errno.ENOENT):
+            return current
+        current = current.__cause__ or current.__context__
+    return None
 
 
 class LoadedModel(BaseModel):
@@ -181,17 +211,20 @@ class ModelReport(BaseModel):
 
     models: list[LoadedModel]
     gpu: GpuMemory | None = None
+    fallbacks: list[str] = Field(default_factory=list)
+    """Backends it runs in place of the configured ones, and why (`BackendChoice.notes`):
+    what turns the worker's health check and `doctor` red."""
 
 
 WORKER_REPORTS = TypeAdapter(list[ModelReport])
 """A worker's reports, one per pipeline process, as it keeps them in Redis for the doctor."""
 
 
-def model_report() -> ModelReport:
-    """This process's models and GPU memory; torch is looked at only if something imported
-    it, so an animatic worker reports without loading it."""
+def model_report(fallbacks: list[str] | None = None) -> ModelReport:
+    """This process's models and GPU memory, and its backends' fallbacks; torch is looked at
+    only if something imported it, so an animatic worker reports without loading it."""
     gpu = gpu_memory() if "torch" in sys.modules else None
-    return ModelReport(models=loaded_models(), gpu=gpu)
+    return ModelReport(models=loaded_models(), gpu=gpu, fallbacks=fallbacks or [])
 
 
 def weights_on_disk(model_id: str, marker: str) -> bool:

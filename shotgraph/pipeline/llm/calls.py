@@ -59,7 +59,15 @@ class ModelCaller:
                     completion = await self.client.complete(request)
                 except LlmCallFailed as failure:
                     last = failure
+                    if failure.usage is not None:  # a cut answer is billed all the same
+                        self.prices.record_tokens(cost, route.stage, model, failure.usage)
                     record_failure(cost, route.stage, model, failure.kind, failure.detail)
+                    if failure.kind == "out_of_quota":
+                        raise StageFailed(
+                            str(route.stage),
+                            "the language model account has no credit left "
+                            "(insufficient_quota); add credit or change LLM_API_KEY",
+                        ) from failure
                     delay = self.policy.delay_before_retry(failure, attempt)
                     log.warning(
                         "llm %s: %s attempt %d failed (%s)%s",

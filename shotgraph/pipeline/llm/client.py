@@ -38,22 +38,36 @@ class Completion(BaseModel):
     usage: Usage
 
 
-FailureKind = Literal["timeout", "rate_limited", "server_error", "connection", "rejected"]
+FailureKind = Literal[
+    "timeout", "rate_limited", "server_error", "connection", "rejected", "truncated", "out_of_quota"
+]
+# Sending the same request to the same model again would fail the same way: a 4xx refusal, an
+# answer cut at the token limit (a repaired cut plan is a shorter, wrong plan), an account with
+# no credit left (OpenAI's `insufficient_quota` 429 never clears by waiting).
+_NOT_RETRYABLE: frozenset[FailureKind] = frozenset({"rejected", "truncated", "out_of_quota"})
 
 
 class LlmCallFailed(Exception):
     """A request that got no usable answer. `retryable` failures are worth sending again to the
-    same model; `rejected` ones (4xx other than 429) go straight to the fallback model."""
+    same model; the others go straight to the fallback model, and `out_of_quota` ends the step
+    (the fallback model bills the same account). `usage` is what a failed answer still cost."""
 
-    def __init__(self, kind: FailureKind, detail: str, retry_after_s: float | None = None):
+    def __init__(
+        self,
+        kind: FailureKind,
+        detail: str,
+        retry_after_s: float | None = None,
+        usage: Usage | None = None,
+    ):
         super().__init__(f"{kind}: {detail}")
         self.kind = kind
         self.detail = detail
         self.retry_after_s = retry_after_s
+        self.usage = usage
 
     @property
     def retryable(self) -> bool:
-        return self.kind != "rejected"
+        return self.kind not in _NOT_RETRYABLE
 
 
 class LlmClient(Protocol):

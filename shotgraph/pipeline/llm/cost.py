@@ -30,7 +30,8 @@ DEFAULT_PRICES: dict[str, ModelPrice] = {
 
 
 class PriceTable:
-    """Prices by model name; a model it does not know costs nothing and is logged once."""
+    """Prices by model name; a model it does not know is counted at $0, marked unpriced on its
+    cost line (so chat says "unknown", not "$0"), and logged once."""
 
     def __init__(self, overrides: dict[str, ModelPrice] | None = None) -> None:
         self.prices = {**DEFAULT_PRICES, **(overrides or {})}
@@ -52,12 +53,30 @@ class PriceTable:
         ) / 1e6
 
     def record_call(self, report: CostReport, stage: str, model: str, usage: Usage) -> None:
+        self.record_tokens(report, stage, model, usage)
+        _line(report, stage, model).calls += 1
+        report.attempts.append(LlmAttempt(stage=stage, model=model, outcome="ok"))
+
+    def record_tokens(self, report: CostReport, stage: str, model: str, usage: Usage) -> None:
+        """Tokens billed, whether or not the answer was usable (a cut one is billed too)."""
         line = _line(report, stage, model)
-        line.calls += 1
         line.input_tokens += usage.input_tokens
         line.output_tokens += usage.output_tokens
         line.dollars += self.dollars(model, usage)
-        report.attempts.append(LlmAttempt(stage=stage, model=model, outcome="ok"))
+        line.priced = line.priced and model in self.prices
+
+
+def spell_cost(report: CostReport) -> str:
+    """The LLM cost as chat shows it: never "$0.0000" for a model with no known price."""
+    if not report.lines:
+        return "none"
+    unpriced = sorted({line.model for line in report.lines if not line.priced})
+    if not unpriced:
+        return f"${report.total_dollars:.4f}"
+    unknown = f"unknown (no price for {', '.join(unpriced)})"
+    if all(not line.priced for line in report.lines):
+        return unknown
+    return f"${report.total_dollars:.4f} + {unknown}"
 
 
 def record_failure(report: CostReport, stage: str, model: str, outcome: str, detail: str) -> None:

@@ -30,6 +30,7 @@ from shotgraph.pipeline.planning.edits import shot_seed
 from shotgraph.pipeline.speed import RenderSpeed
 from shotgraph.pipeline.video.contact_sheet import SheetPanel, draw_contact_sheet
 from shotgraph.pipeline.video.protocol import ShotRender
+from shotgraph.storage import work_root
 
 # The keyframe does not depend on how long the shot lasts or what came before it.
 # A shot's picture depends on its scene's setting, not on the scene's other shots: leaving
@@ -74,9 +75,7 @@ async def run_storyboard(job: JobRun, plan: ShotPlan, timeline: Timeline) -> Boa
             for number, ref in enumerate(refs, start=1)
         ]
         film_s = sum(panel.duration_s for panel in panels)
-        estimate = RenderSpeed(job.settings.storage_path).estimate_s(
-            job.backends.video.name, film_s
-        )
+        estimate = RenderSpeed(work_root(job.settings)).estimate_s(job.backends.video.name, film_s)
         sheet = _sheet(job, plan, panels, keyframes, film_s)
     storyboard = Storyboard(
         job_id=job.folder.job_id,

@@ -111,16 +111,40 @@ async def test_bad_bodies_get_a_clear_answer_and_queue_nothing(
     assert (await client.get("/jobs", headers=ALICE)).json() == []
 
 
-async def test_a_flood_past_the_quota_is_refused_with_retry_after(
+async def test_a_second_film_in_the_works_is_refused_until_the_first_ends(
     client: httpx.AsyncClient,
 ) -> None:
     first = await submit(client, ALICE)
     refused = await client.post("/generate", json={"story": STORY}, headers=ALICE)
     assert refused.status_code == 429
     assert "already have 1 film" in refused.json()["detail"]
+    # No time would help: the first film must end, so no Retry-After is promised.
+    assert "Retry-After" not in refused.headers
     # Bob is not disturbed, nor is Alice's first job.
     await submit(client, BOB)
     assert (await client.get(f"/status/{first}", headers=ALICE)).json()["status"] == "queued"
+
+
+@pytest.mark.parametrize(
+    ("limits", "said"),
+    [
+        ({"max_jobs_per_user_per_day": 1, "max_active_jobs_per_user": 5}, "films today"),
+        ({"max_queued_jobs": 1, "max_active_jobs_per_user": 5}, "The queue is full"),
+    ],
+)
+async def test_a_limit_that_time_lifts_is_refused_with_retry_after(
+    queue_settings: Settings, limits: dict[str, int], said: str
+) -> None:
+    app = create_app(queue_settings.model_copy(update=limits))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://api") as client:
+            await submit(client, ALICE)
+            refused = await client.post("/generate", json={"story": STORY}, headers=ALICE)
+
+    assert refused.status_code == 429
+    assert said in refused.json()["detail"]
+    assert 0 < int(refused.headers["Retry-After"]) <= 86_400
 
 
 async def test_cancel_then_cancel_again(client: httpx.AsyncClient) -> None:

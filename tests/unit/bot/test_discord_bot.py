@@ -8,6 +8,8 @@ import time
 from shotgraph.bot.delivery import Delivery
 from shotgraph.bot.discord_bot import (
     BUTTON_TEMPLATE,
+    DM_UPLOAD_LIMIT,
+    UPLOAD_BODY_ROOM,
     ProgressRef,
     progress_buttons,
     progress_embed,
@@ -114,3 +116,27 @@ def test_the_interaction_token_is_used_only_while_it_lives() -> None:
 def test_the_film_file_is_named_after_its_title() -> None:
     assert film_filename("The Kite: Part 2!") == "The Kite_ Part 2_.mp4"
     assert film_filename("", ".srt") == "film.srt"
+
+
+def test_each_route_has_its_own_upload_limit() -> None:
+    """The interaction's limit holds for its webhook only; the channel gets the server's, a
+    DM 10 MiB, and no request carries over 25 MiB whatever Nitro allows."""
+    nitro, server = 500 * 1024 * 1024, 50 * 1024 * 1024
+    live = ProgressRef(
+        application_id=1,
+        interaction_token="token",
+        token_valid_until=time.time() + 60,
+        channel_id=2,
+        message_id=3,
+        author_id=4,
+        upload_limit=nitro,
+        server_upload_limit=server,
+    )
+    expired = live.model_copy(update={"token_valid_until": time.time() - 1})
+
+    assert live.route_limit() == UPLOAD_BODY_ROOM
+    assert expired.route_limit() == UPLOAD_BODY_ROOM
+    small_server = expired.model_copy(update={"server_upload_limit": 10 * 1024 * 1024})
+    assert small_server.route_limit() == 10 * 1024 * 1024
+    assert expired.model_copy(update={"in_dm": True}).route_limit() == DM_UPLOAD_LIMIT
+    assert live.model_copy(update={"upload_limit": 8 * 1024 * 1024}).route_limit() == 8 << 20

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from shotgraph.bot.follower import JobFollower
+from shotgraph.bot.follower import DeliveryRefused, JobFollower
 from shotgraph.bot.progress import ProgressView
 from shotgraph.models import JobResult, Stage, StageEvent, StoryRequest
 from shotgraph.queue.client import JobQueue
@@ -170,3 +170,50 @@ async def test_a_film_that_never_gets_through_is_left_for_the_next_start(
     await asyncio.sleep(0.3)
     assert back.delivered == [record.job_id]
     await restarted.close()
+
+
+class BrokenOnceChat(RecordingChat):
+    """A surface with a bug that bites once: the first progress view raises."""
+
+    async def show(self, record: JobRecord, view: ProgressView) -> None:
+        if not self.attempts:
+            self.attempts += 1
+            raise KeyError("a bug in the adapter")
+        await super().show(record, view)
+
+
+async def test_an_unexpected_error_does_not_stop_following_the_job(job_queue: JobQueue) -> None:
+    chat = BrokenOnceChat()
+    follower = JobFollower(job_queue, chat, edit_interval_s=0.05, refollow_s=0.05)
+    record = await job_queue.submit(StoryRequest(story=STORY), OWNER)
+    task = follower.follow(record)
+    await asyncio.sleep(0.2)
+    await finish(job_queue, record)
+    await asyncio.wait_for(task, 10)
+
+    assert chat.shown[-1].status is JobStatus.DONE
+    assert chat.delivered == [record.job_id]
+
+
+class RefusingChat(RecordingChat):
+    """A chat that blocked the bot: every upload is refused for good."""
+
+    async def deliver(self, record: JobRecord, result: JobResult) -> None:
+        self.attempts += 1
+        raise DeliveryRefused("Forbidden: bot was blocked by the user")
+
+
+async def test_a_permanent_refusal_ends_delivery_without_retries_or_a_next_start(
+    job_queue: JobQueue,
+) -> None:
+    chat = RefusingChat()
+    follower = JobFollower(job_queue, chat, edit_interval_s=0.05, delivery_backoff_s=0.01)
+    record = await job_queue.submit(StoryRequest(story=STORY), OWNER)
+    task = follower.follow(record)
+    await finish(job_queue, record)
+    await asyncio.wait_for(task, 10)
+
+    assert chat.attempts == 1
+    assert not await job_queue.store.undelivered()
+    restarted = JobFollower(job_queue, RecordingChat(), edit_interval_s=0.05)
+    assert await restarted.resume() == []

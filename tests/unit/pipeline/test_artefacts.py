@@ -59,3 +59,15 @@ def test_artefact_names_carry_the_key(tmp_path: Path) -> None:
     path = folder.artefact(Stage.VISUALS, "s000-00", "abcdef0123456789ffff", ".png")
     assert path == tmp_path / "jobs/job1/visuals/s000-00.abcdef0123456789.png"
     assert folder.relative(path) == "jobs/job1/visuals/s000-00.abcdef0123456789.png"
+
+
+def test_two_writers_of_one_file_never_share_a_partial_file(tmp_path: Path) -> None:
+    """Two workers on one storage (in containers, often with the same pid) write the same
+    artefact at once: each writes its own partial file and the target is one whole write."""
+    target = tmp_path / "shot.wav"
+    with atomic_output(target) as first, atomic_output(target) as second:
+        assert first != second
+        first.write_bytes(b"a" * 1000)
+        second.write_bytes(b"b" * 10)
+    assert target.read_bytes() in (b"a" * 1000, b"b" * 10)
+    assert [p.name for p in tmp_path.iterdir()] == ["shot.wav"]

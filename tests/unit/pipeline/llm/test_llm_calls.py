@@ -127,3 +127,35 @@ async def test_cost_is_priced_from_the_llm_prices_json_setting(
     assert (line.input_tokens, line.output_tokens) == (2_000, 1_000)
     assert line.dollars == pytest.approx((2_000 * 1.0 + 1_000 * 4.0) / 1e6)
     assert cost.total_dollars == pytest.approx(0.006)
+
+
+async def test_a_cut_answer_goes_to_the_fallback_and_its_tokens_are_billed(
+    llm_settings: Settings, llm_server: FakeLlmServer
+) -> None:
+    llm_server.script = by_model(
+        {
+            "strong": Reply('{"shots": [', finish_reason="length", output_tokens=4096),
+            "backup": Reply("whole"),
+        }
+    )
+    cost = CostReport()
+
+    completion = await caller(llm_settings).complete(ROUTE, HELLO, cost)
+
+    assert completion.text == "whole"
+    assert llm_server.models() == ["strong", "backup"], "a cut answer is not asked for again"
+    lines = {line.model: line for line in cost.lines}
+    assert lines["strong"].output_tokens == 4096
+    assert (lines["strong"].calls, lines["strong"].retries) == (0, 1)
+    assert [a.outcome for a in cost.attempts] == ["truncated", "ok"]
+
+
+async def test_an_account_out_of_credit_stops_the_step_without_retries_or_fallback(
+    llm_settings: Settings, llm_server: FakeLlmServer
+) -> None:
+    llm_server.script = by_model({"strong": Reply.out_of_quota(), "backup": Reply("never")})
+
+    with pytest.raises(StageFailed, match="no credit left"):
+        await caller(llm_settings).complete(ROUTE, HELLO, CostReport())
+
+    assert llm_server.models() == ["strong"]

@@ -11,7 +11,7 @@ import pytest
 
 from shotgraph.config import Settings
 from shotgraph.models import Mood, Scene, Setting, TimeOfDay
-from shotgraph.pipeline.audio_files import read_wav, wav_format
+from shotgraph.pipeline.audio_files import read_wav, wav_format, write_wav
 from shotgraph.pipeline.gpu.manager import ModelManager
 from shotgraph.pipeline.music.musicgen import MusicgenMusic, chunk_seconds, music_prompt
 from shotgraph.pipeline.music.protocol import PreviousBed
@@ -95,3 +95,29 @@ def test_a_film_score_continues_each_bed_from_the_scene_before(
 
 def test_scene_beds_stand_alone_unless_the_film_is_one_score(tiny_musicgen_model: Path) -> None:
     assert not MusicgenMusic(tiny_settings(tiny_musicgen_model), ModelManager()).continues_scenes
+
+
+@pytest.mark.gpu_models
+def test_a_continued_bed_is_made_from_the_bed_it_continues(
+    tiny_musicgen_model: Path, tmp_path: Path
+) -> None:
+    """A bed continued from the scene before is not the bed made with none; from a bed it
+    cannot continue (another sample rate) it is. A lead-in that silently failed to load
+    would make all three the same. (The tiny random codec hears no difference between two
+    lead-ins, so what is checked is that the lead-in is used at all.)"""
+    musicgen = MusicgenMusic(tiny_settings(tiny_musicgen_model, "film"), ModelManager())
+    tone = np.sin(2 * np.pi * 220 * np.arange(3 * TINY_MUSIC_RATE) / TINY_MUSIC_RATE)
+    stereo = np.repeat((0.5 * tone).astype(np.float32)[:, None], 2, axis=1)
+    before, other_rate = tmp_path / "before.wav", tmp_path / "other-rate.wav"
+    write_wav(before, stereo, TINY_MUSIC_RATE)
+    write_wav(other_rate, stereo, TINY_MUSIC_RATE * 2)
+
+    def continued(previous: Path | None) -> np.ndarray:
+        out = tmp_path / f"after-{previous.stem if previous else 'none'}.wav"
+        bed = PreviousBed(path=previous, end_s=3.0) if previous else None
+        musicgen.score(SCENE, 2.0, "storybook", 5, out, bed)
+        return read_wav(out)[0]
+
+    alone = continued(None)
+    assert not np.array_equal(continued(before), alone)
+    assert np.array_equal(continued(other_rate), alone)

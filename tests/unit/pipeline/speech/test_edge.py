@@ -3,6 +3,8 @@ which streams real MP3 speech and word-boundary metadata."""
 
 from __future__ import annotations
 
+import re
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +21,7 @@ from shotgraph.pipeline.speech.edge import EdgeNarrator, align_words
 from shotgraph.pipeline.speech.edge_voices import UnknownEdgeVoice
 from shotgraph.pipeline.speech.joining import LINE_PAUSE_S
 from shotgraph.pipeline.speech.protocol import SpeechUnavailable, WordTiming
-from tests.fakes.edge_tts_server import FakeEdgeTts
+from tests.fakes.edge_tts_server import TOKEN_SCHEME_SINCE, FakeEdgeTts
 
 TEXT = '"Hold the string tight," said Tom. The wind was strong and cold.'
 
@@ -200,3 +202,13 @@ def test_an_answer_cut_short_is_a_failure() -> None:
         align_words("The wind was strong.", _heard(("The", 0.0), ("wind", 0.3)))
     with pytest.raises(SpeechUnavailable):
         align_words("The wind was strong.", [])
+
+
+def test_the_edge_tts_floor_is_a_release_whose_tokens_the_service_takes() -> None:
+    """pyproject.toml must not admit an edge-tts that every request of would be refused."""
+    pyproject = tomllib.loads((Path(__file__).parents[4] / "pyproject.toml").read_text())
+    [requirement] = [d for d in pyproject["project"]["dependencies"] if d.startswith("edge-tts")]
+    floor = re.search(r">=\s*([\d.]+)", requirement)
+    assert floor is not None, requirement
+    version = tuple(int(part) for part in floor.group(1).split("."))
+    assert version + (0,) * (3 - len(version)) >= TOKEN_SCHEME_SINCE
