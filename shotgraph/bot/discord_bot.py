@@ -894,21 +894,6 @@ class ShotGraphDiscord(discord.Client):
                 embed=progress_embed(view), view=progress_buttons(view)
             )
             await self._follow(interaction, record, callback, private)
-        try:
-            server = await self._admit_member(interaction)
-            record = await self._within_quota(interaction, server, submit)
-        except JobNotFound:
-            await self._tell(interaction, NOT_YOURS)
-        except Exception as error:
-            await self._refuse(interaction, error)
-        else:
-            view = ProgressView(
-                job_id=record.job_id, title=record.title, status=record.status, stages=[]
-            )
-            await interaction.edit_original_response(
-                embed=progress_embed(view), view=progress_buttons(view)
-            )
-            await self._follow(interaction, record, callback, private)
 
     async def press_edit(self, interaction: discord.Interaction, job_id: str) -> None:
         """A refused story's Edit story: the story in a box to change."""
