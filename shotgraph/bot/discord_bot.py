@@ -129,6 +129,12 @@ _MENU_PLACEHOLDERS: dict[ShotMenuKind, str] = {
 _MODAL_TITLE = 45
 _SHEET_NAME = "storyboard.jpg"
 NOT_YOURS = "That film is not yours: only its author or a moderator can do that."
+# How a film carries its captions, for /story and /shotgraph settings.
+CAPTION_CHOICES = [
+    app_commands.Choice(name="burned into the picture", value="burned"),
+    app_commands.Choice(name="soft track", value="soft"),
+    app_commands.Choice(name="none", value="off"),
+]
 # The files of one request to Discord.
 Files = list[discord.File]
 # Message and embed limits (PLATFORM-FACTS.md): longer is a 400, not a shorter message.
@@ -518,11 +524,7 @@ class ShotGraphDiscord(discord.Client):
                 app_commands.Choice(name="landscape 16:9", value=AspectRatio.LANDSCAPE.value),
                 app_commands.Choice(name="vertical 9:16", value=AspectRatio.PORTRAIT.value),
             ],
-            captions=[
-                app_commands.Choice(name="burned into the picture", value="burned"),
-                app_commands.Choice(name="soft track", value="soft"),
-                app_commands.Choice(name="none", value="off"),
-            ],
+            captions=CAPTION_CHOICES,
             visibility=[
                 app_commands.Choice(name="public in the channel", value="public"),
                 app_commands.Choice(name="only me", value="only_me"),
@@ -603,11 +605,7 @@ class ShotGraphDiscord(discord.Client):
             storyboard="Show each film's storyboard for approval first, or render at once",
         )
         @app_commands.choices(
-            captions=[
-                app_commands.Choice(name="burned into the picture", value="burned"),
-                app_commands.Choice(name="soft track", value="soft"),
-                app_commands.Choice(name="none", value="off"),
-            ],
+            captions=CAPTION_CHOICES,
             storyboard=[
                 app_commands.Choice(name="ask: approve the storyboard first", value="ask"),
                 app_commands.Choice(name="auto: render at once", value="auto"),
