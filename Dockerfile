@@ -7,6 +7,10 @@
 
 ARG PYTHON_IMAGE=python:3.12-slim-bookworm
 ARG CUDA_IMAGE=nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04
+# The torch wheel must be built for the base image's CUDA: PyPI's default torch wheel targets a
+# newer CUDA (13, driver 580+), on which an older driver sees no GPU. Change all three together.
+ARG TORCH_VERSION=2.9.1
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cu126
 
 FROM ${PYTHON_IMAGE} AS requirements
 WORKDIR /src
@@ -63,8 +67,15 @@ RUN apt-get update \
  && python3 -m venv /opt/venv \
  && useradd --create-home --uid 10001 shotgraph \
  && mkdir -p /data/output /data/hf-cache && chown shotgraph /data/output /data/hf-cache
+ARG TORCH_VERSION
+ARG TORCH_INDEX_URL
 COPY --from=requirements /src/base.txt /src/gpu.txt /tmp/requirements/
-RUN pip install -r /tmp/requirements/base.txt -r /tmp/requirements/gpu.txt
+# torch first from the index matching the CUDA base, then held there by a constraint so that no
+# other requirement swaps it for PyPI's build.
+RUN pip install --index-url ${TORCH_INDEX_URL} torch==${TORCH_VERSION} \
+ && echo "torch==${TORCH_VERSION}" > /tmp/requirements/constraints.txt \
+ && pip install -c /tmp/requirements/constraints.txt \
+        -r /tmp/requirements/base.txt -r /tmp/requirements/gpu.txt
 COPY pyproject.toml README.md LICENSE /src/
 COPY shotgraph /src/shotgraph
 RUN pip install --no-deps /src

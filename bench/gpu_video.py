@@ -25,13 +25,27 @@ musicgen_realtime_factor
     Seconds of audio per second of wall time for MusicGen-small in fp16 generating a 30 s
     window with guidance 3, the way the music backend calls it.
 
+<preset>_keyframe_seconds, <preset>_clip_seconds, <preset>_peak_gpu_mem_gib
+    The default lineup of each GPU preset this card holds (24gb, 48gb, 80gb; --preset for one),
+    with production's defaults: one FLUX.2 [klein] keyframe drawn from two reference images,
+    and one 5 s LTX-Video clip (121 frames at 24 fps) from it, at the preset's native size for
+    a 16:9 film, in bfloat16, placed by `place_pipeline` (CPU offload where the preset plans
+    it). Text embeddings are given, not encoded: the encoders run once a shot, not per step.
+
+<preset>_film_seconds_per_gpu_minute, svd_film_seconds_per_gpu_minute
+    Seconds of finished film one GPU-minute makes: each preset's path (a keyframe and a clip per
+    5 s shot) beside the old SDXL-Turbo + SVD-XT path's SVD clip alone (25 frames = 3.6 s of
+    motion at 7 fps; its keyframe not counted, which flatters it).
+
 Needs CUDA; on a machine without it the script says so and exits 0. Run:
-`.venv/bin/python bench/gpu_video.py [--attention-backend _native_cudnn] [--no-compile]`.
+`.venv/bin/python bench/gpu_video.py [--preset 24gb|48gb|80gb] [--attention-backend
+_native_cudnn] [--no-compile]`.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.util
 import json
 import time
@@ -55,6 +69,19 @@ class Workload(BaseModel):
     frames: int = 25
     steps: int = 25
     music_seconds: float = 30.0
+
+    clip_frames: int = 121
+    """Frames of the preset path's clip: 5 s at LTX-Video's 24 fps."""
+    clip_steps: int | None = None
+    """The preset's own steps when None; the tests use fewer."""
+
+    def preset_steps(self, preset: Any) -> int:
+        return self.clip_steps or preset.video_steps
+
+    @property
+    def preset_dtype(self) -> str:
+        """The preset path runs in bfloat16 on CUDA (LTX-Video's T5 overflows in float16)."""
+        return "bfloat16" if self.on_cuda else "float32"
 
     @property
     def on_cuda(self) -> bool:
@@ -148,7 +175,7 @@ def bench_svd(
     compile_unet: bool,
     workload: Workload,
 ) -> dict[str, float]:
-    from shotgraph.pipeline.gpu.placement import attention_kernels, place_pipeline
+    from shotgraph.pipeline.gpu.placement import place_pipeline
     from shotgraph.pipeline.gpu.runtime import ModelRuntime
 
     pipe = build_svd(configs, workload)
@@ -166,10 +193,9 @@ def bench_svd(
     )
     place_pipeline(pipe, runtime, "unet")
     print("SVD-XT tuned: warming up ...", flush=True)
-    with attention_kernels(runtime):
-        svd_clip(pipe, workload, 2, TUNED_DECODE_CHUNK)()
-        tuned = svd_clip(pipe, workload, workload.steps, TUNED_DECODE_CHUNK)
-        tuned_s, tuned_peak = _timed(tuned, workload)
+    svd_clip(pipe, workload, 2, TUNED_DECODE_CHUNK)()
+    tuned = svd_clip(pipe, workload, workload.steps, TUNED_DECODE_CHUNK)
+    tuned_s, tuned_peak = _timed(tuned, workload)
     print(f"  {tuned_s:.1f} s, peak {tuned_peak:.1f} GiB", flush=True)
     return {
         "svd_clip_seconds": tuned_s,
@@ -239,10 +265,139 @@ def bench_musicgen(configs: dict[str, Any], workload: Workload) -> dict[str, flo
     return {"musicgen_realtime_factor": made_s / seconds}
 
 
+LTX_CONFIGS = {"Lightricks/LTX-Video-0.9.5": "ltx_transformer_2b"}
+"""Which transformer config of gpu_models.json a preset's LTX-Video model id has."""
+
+
+def build_preset(
+    configs: dict[str, Any], transformer_key: str, workload: Workload
+) -> tuple[Any, Any]:
+    """FLUX.2 [klein] and LTX-Video condition pipelines of random weights, built on the CPU
+    (the offloaded preset moves parts in as they run) with no tokenizer: the bench hands them
+    text embeddings."""
+    import torch
+    from diffusers import (
+        AutoencoderKLFlux2,
+        AutoencoderKLLTXVideo,
+        FlowMatchEulerDiscreteScheduler,
+        Flux2KleinPipeline,
+        Flux2Transformer2DModel,
+        LTXConditionPipeline,
+        LTXVideoTransformer3DModel,
+    )
+    from transformers import Qwen3Config, Qwen3ForCausalLM, T5Config, T5EncoderModel
+
+    dtype = getattr(torch, workload.preset_dtype)
+    picture = Flux2KleinPipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        vae=AutoencoderKLFlux2(**configs["flux2_vae"]),
+        text_encoder=Qwen3ForCausalLM(Qwen3Config(**configs["flux2_text_encoder"])),
+        tokenizer=None,
+        transformer=Flux2Transformer2DModel(**configs["flux2_transformer"]),
+        is_distilled=True,
+    ).to(dtype=dtype)
+    video = LTXConditionPipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        vae=AutoencoderKLLTXVideo(**configs["ltx_vae"]),
+        text_encoder=T5EncoderModel(T5Config(**configs["ltx_text_encoder"])),
+        tokenizer=None,
+        transformer=LTXVideoTransformer3DModel(**configs[transformer_key]),
+    ).to(dtype=dtype)
+    return picture, video
+
+
+def bench_preset(
+    configs: dict[str, Any], preset: Any, transformer_key: str, workload: Workload
+) -> dict[str, float]:
+    """One keyframe and one clip of `preset` (a presets.Lineup), as production makes them."""
+    import numpy as np
+    import torch
+    from PIL import Image
+
+    from shotgraph.config import Resolution
+    from shotgraph.pipeline.gpu.placement import place_pipeline
+    from shotgraph.pipeline.gpu.runtime import ModelRuntime
+    from shotgraph.pipeline.video.diffusion.image_to_video import LTX_FPS
+    from shotgraph.pipeline.video.diffusion.reference_video import native_size
+
+    picture, video = build_preset(configs, transformer_key, workload)
+    runtime = ModelRuntime(
+        device=workload.device,
+        dtype=workload.preset_dtype,
+        cpu_offload=preset.cpu_offload and workload.on_cuda,
+    )
+    place_pipeline(picture, runtime, "transformer")
+    place_pipeline(video, runtime, "transformer")
+    film = Resolution(width=workload.width, height=workload.height)
+    width, height = native_size(film, preset.video_pixels, 32)
+    dtype = getattr(torch, workload.preset_dtype)
+    text = configs["flux2_text_encoder"]["hidden_size"] * 3
+    caption = configs["ltx_text_encoder"]["d_model"]
+    rng = np.random.default_rng(0)
+    references = [
+        Image.fromarray(rng.integers(0, 255, (height, width * 3 // 4, 3), dtype=np.uint8))
+        for _ in range(2)
+    ]
+    keyframes: list[Any] = []
+
+    def keyframe(steps: int) -> None:
+        embeds = torch.randn(1, 512, text, device=workload.device, dtype=dtype)
+        keyframes.append(
+            picture(
+                image=references,
+                prompt_embeds=embeds,
+                width=width,
+                height=height,
+                num_inference_steps=steps,
+                guidance_scale=1.0,
+                output_type="np",
+            ).images[0]
+        )
+
+    def clip(steps: int, frames: int) -> None:
+        from diffusers.pipelines.ltx.pipeline_ltx_condition import LTXVideoCondition
+
+        start = Image.fromarray((keyframes[-1] * 255).astype(np.uint8))
+        embeds = torch.randn(1, 128, caption, device=workload.device, dtype=dtype)
+        mask = torch.ones(1, 128, device=workload.device, dtype=torch.long)
+        video(
+            conditions=[LTXVideoCondition(image=start)],
+            prompt_embeds=embeds,
+            prompt_attention_mask=mask,
+            negative_prompt_embeds=torch.zeros_like(embeds),
+            negative_prompt_attention_mask=mask,
+            width=width,
+            height=height,
+            num_frames=frames,
+            frame_rate=LTX_FPS,
+            num_inference_steps=steps,
+            decode_timestep=0.05,
+            image_cond_noise_scale=0.025,
+            output_type="np",
+        )
+
+    print(f"preset {preset.name}: warming up at {width}x{height} ...", flush=True)
+    keyframe(1)
+    clip(1, 9)
+    keyframe_s, keyframe_peak = _timed(lambda: keyframe(preset.picture_steps), workload)
+    clip_s, clip_peak = _timed(
+        lambda: clip(workload.preset_steps(preset), workload.clip_frames), workload
+    )
+    film_s = workload.clip_frames / LTX_FPS
+    print(f"  keyframe {keyframe_s:.1f} s, clip {clip_s:.1f} s", flush=True)
+    return {
+        f"{preset.name}_keyframe_seconds": keyframe_s,
+        f"{preset.name}_clip_seconds": clip_s,
+        f"{preset.name}_peak_gpu_mem_gib": max(keyframe_peak, clip_peak),
+        f"{preset.name}_film_seconds_per_gpu_minute": 60 * film_s / (keyframe_s + clip_s),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--attention-backend", default=None, help="diffusers attention backend")
     parser.add_argument("--no-compile", action="store_true", help="tune without torch.compile")
+    parser.add_argument("--preset", default=None, help="24gb, 48gb or 80gb; default: each it holds")
     args = parser.parse_args()
     if not _cuda_available():
         print("bench/gpu_video.py needs a CUDA GPU (and torch with CUDA); none found, so nothing")
@@ -254,7 +409,19 @@ def main() -> None:
     configs = json.loads(CONFIGS.read_text())
     workload = Workload()
     figures = bench_svd(configs, args.attention_backend, not args.no_compile, workload)
+    figures["svd_film_seconds_per_gpu_minute"] = 60 * (25 / 7) / figures["svd_clip_seconds"]
     figures |= bench_musicgen(configs, workload)
+    from shotgraph.pipeline.gpu.presets import PRESETS, preset_for_memory
+
+    memory = torch.cuda.get_device_properties(0).total_memory / 2**30
+    largest = list(PRESETS).index(preset_for_memory(memory))
+    names = [args.preset] if args.preset else list(PRESETS)[: largest + 1]
+    for name in names:
+        preset = PRESETS[name]
+        key = LTX_CONFIGS.get(preset.video_model, "ltx_transformer_13b")
+        figures |= bench_preset(configs, preset, key, workload)
+        gc.collect()
+        torch.cuda.empty_cache()
     for name, value in figures.items():
         print(f"{name}={value:.3f}")
 

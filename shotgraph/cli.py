@@ -230,10 +230,13 @@ def plan(
 @app.command()
 def worker(profile: ProfileOption = None) -> None:
     """Run a worker: take stories from the Redis queue and render them, until stopped."""
+    from shotgraph.pipeline.gpu.readiness import require_gpu
     from shotgraph.queue.worker import run
 
+    settings = _settings(profile)
     try:
-        run(_settings(profile))
+        require_gpu(settings)
+        run(settings)
     except ShotGraphError as error:
         raise _fail(error) from error
 
@@ -370,8 +373,13 @@ def models_download(
     ] = False,
     profile: ProfileOption = None,
 ) -> None:
-    """Fetch the weights the settings ask for into the Hugging Face cache (needs the internet)."""
-    from shotgraph.pipeline.gpu.weights import configured_weights, download
+    """Fetch the weights the settings ask for into the Hugging Face cache (needs the internet).
+
+    Only the files each pipeline loads are fetched (the components its model_index.json names,
+    in one format and the configured variant); every file and the total size are printed first.
+    """
+    from shotgraph.pipeline.gpu.weights import configured_weights, download, download_plan
+    from shotgraph.sizes import spell_bytes
 
     settings = _settings(profile)
     wanted = configured_weights(settings, only)
@@ -381,18 +389,31 @@ def models_download(
             "or --profile prod_gpu), so there is nothing to download."
         )
         return
-    for weights in wanted:
-        if weights.local:
-            out.print(f"{weights.model_id}: a local folder, used as it is")
-        elif dry_run:
-            out.print(f"{weights.model_id}: would be downloaded ({weights.purpose})")
-        else:
-            out.print(f"{weights.model_id}: downloading ({weights.purpose}) ...")
-            try:
-                path = download(weights, settings)
-            except ShotGraphError as error:
-                raise _fail(error) from error
-            out.print(f"{weights.model_id}: in {path}")
+    try:
+        plans = [(weights, download_plan(weights, settings)) for weights in wanted]
+    except ShotGraphError as error:
+        raise _fail(error) from error
+    for weights, plan in plans:
+        where = "a local folder, used as it is" if weights.local else "to download"
+        out.print(
+            f"{plan.model_id} ({weights.purpose}, {where}): {len(plan.files)} files, "
+            f"{spell_bytes(plan.total_bytes)}",
+            highlight=False,
+        )
+        for file in plan.files:
+            out.print(f"  {file.path}  {spell_bytes(file.size)}", highlight=False)
+    total = sum(plan.total_bytes for _, plan in plans)
+    fetched = sum(plan.total_bytes for weights, plan in plans if not weights.local)
+    out.print(
+        f"Total: {spell_bytes(total)}, of which {spell_bytes(fetched)} to download",
+        highlight=False,
+    )
+    if dry_run:
+        return
+    for weights, plan in plans:
+        if not weights.local:
+            out.print(f"{plan.model_id}: downloading ...")
+            out.print(f"{plan.model_id}: in {download(plan)}")
 
 
 @app.command()

@@ -144,7 +144,10 @@ class Settings(BaseSettings):
     safety_backend: SafetyBackendName | None = None
 
     # Video
-    video_model: str = "stable-video-diffusion"
+    video_model: str = Field(
+        default="preset",
+        description="preset: references, keyframes and image-to-video from GPU_PRESET",
+    )
     # NoDecode: the environment spells it 1024x576, not JSON.
     video_resolution: Annotated[Resolution, NoDecode] = Resolution(width=1024, height=576)
     video_fps: int = Field(default=24, ge=1, le=60)
@@ -162,6 +165,18 @@ class Settings(BaseSettings):
         default="cuda", description="torch device; cpu runs float32 (tests, debugging)"
     )
     diffusion_dtype: Literal["float16", "bfloat16"] = "float16"
+    gpu_preset: Literal["auto", "24gb", "48gb", "80gb"] = Field(
+        default="auto", description="model lineup per card size; auto: from the GPU's memory"
+    )
+    diffusion_picture_model: str | None = Field(
+        default=None, description="references and keyframes; unset: the preset's"
+    )
+    diffusion_picture_steps: int | None = Field(default=None, ge=1, le=100)
+    diffusion_i2v_model: str | None = Field(
+        default=None, description="image-to-video model; unset: the preset's"
+    )
+    diffusion_i2v_steps: int | None = Field(default=None, ge=1, le=100)
+    diffusion_i2v_max_frames: int | None = Field(default=None, ge=9, le=257)
     diffusion_weights_variant: str | None = Field(
         default=None, description="weights variant to load, e.g. fp16; unset loads the default"
     )
@@ -177,7 +192,9 @@ class Settings(BaseSettings):
     diffusion_t2v_steps: int = Field(default=30, ge=1, le=100)
     diffusion_t2v_frames: int = Field(default=121, ge=9, le=257)
     diffusion_decode_chunk_size: int = Field(default=8, ge=1, le=64)
-    diffusion_cpu_offload: bool = False
+    diffusion_cpu_offload: bool | None = Field(
+        default=None, description="unset: as the preset plans it (on for 24gb)"
+    )
     diffusion_vae_slicing: bool = False
     diffusion_vae_tiling: bool = False
     diffusion_attention_backend: str | None = Field(
@@ -264,7 +281,9 @@ class Settings(BaseSettings):
 
     # Queue and worker (arq on Redis; see PLATFORM-FACTS.md for why these differ from arq's)
     queue_name: str = "shotgraph:queue"
-    worker_max_jobs: int = Field(default=1, ge=1, le=64, description="1 per GPU")
+    worker_max_jobs: int | None = Field(
+        default=None, ge=1, le=64, description="jobs at once; unset: one per GPU (1 without)"
+    )
     job_timeout_s: int = Field(default=3 * 3600, ge=1)
     job_keep_result_s: int = Field(default=86_400, ge=0)
     job_heartbeat_s: float = Field(default=5.0, gt=0)
@@ -389,6 +408,23 @@ class Settings(BaseSettings):
             for name in type(self).model_fields
             if name.startswith(prefixes)
         }
+
+    @property
+    def wants_cuda(self) -> bool:
+        """Whether the configured backends would run on a CUDA GPU."""
+        gpu_backend = self.video_backend == "diffusion" or self.music_backend == "musicgen"
+        return gpu_backend and self.diffusion_device.startswith("cuda")
+
+    @property
+    def job_slots(self) -> int:
+        """Jobs one worker runs at once: WORKER_MAX_JOBS, else one per GPU the backends use
+        (each in its own pipeline process on its own device), else one. The GPU is looked
+        for only when a GPU backend is configured, so an animatic worker never imports torch."""
+        if self.worker_max_jobs is not None:
+            return self.worker_max_jobs
+        if self.wants_cuda and self.gpu is not None:
+            return self.gpu.device_count
+        return 1
 
     @cached_property
     def gpu(self) -> GpuInfo | None:

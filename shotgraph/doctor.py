@@ -105,11 +105,21 @@ def _espeak(settings: Settings) -> tuple[bool, str]:
 
 
 def _gpu(settings: Settings) -> tuple[bool, str]:
+    from shotgraph.pipeline.gpu.readiness import gpu_problem
+
+    problem = gpu_problem(settings)
+    if problem is not None:  # a prod_gpu worker here would refuse to start
+        return False, problem
     gpu = settings.gpu
     if gpu is None:
         why = "disabled by GPU_ENABLED" if settings.gpu_enabled is False else "no CUDA device"
         return True, f"none ({why}); GPU backends fall back to offline ones"
-    return True, f"{gpu.name}, {gpu.total_memory_gib} GiB, {gpu.device_count} device(s)"
+    from shotgraph.pipeline.gpu.presets import chosen_preset
+
+    return True, (
+        f"{gpu.name}, {gpu.total_memory_gib} GiB, {gpu.device_count} device(s); "
+        f"GPU_PRESET {chosen_preset(settings)}"
+    )
 
 
 def _models(settings: Settings) -> tuple[bool, str]:

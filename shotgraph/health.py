@@ -15,6 +15,7 @@ import redis
 
 from shotgraph.config import Settings
 from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
+from shotgraph.pipeline.gpu.readiness import gpu_problem
 from shotgraph.queue import keys
 from shotgraph.queue.client import quick_redis
 from shotgraph.queue.worker import alive_workers
@@ -42,6 +43,9 @@ def check(role: Role, settings: Settings) -> tuple[bool, str]:
         return False, f"{settings.redis_address}: {exc}"
     if role is Role.REDIS:
         return True, f"{settings.redis_address} answers"
+    problem = gpu_problem(settings)
+    if problem is not None:
+        return False, problem
     host = socket.gethostname()
     alive = alive_workers(beats, settings.job_heartbeat_ttl_s)
     mine = [name for name in alive if name.startswith(f"{host}-")]

@@ -78,6 +78,12 @@ def _planner(settings: Settings, choice: BackendChoice) -> Planner:
 
 def _video(settings: Settings, choice: BackendChoice) -> VideoBackend:
     if choice.video == "diffusion":
+        from shotgraph.pipeline.gpu.weights import PRESET_MODEL
+
+        if settings.video_model == PRESET_MODEL:
+            from shotgraph.pipeline.video.diffusion.reference_video import ReferenceVideoBackend
+
+            return ReferenceVideoBackend(settings)
         from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
 
         return DiffusionBackend(settings)
@@ -87,6 +93,14 @@ def _video(settings: Settings, choice: BackendChoice) -> VideoBackend:
 
 
 def _references(settings: Settings, choice: BackendChoice) -> ReferenceMaker:
+    from shotgraph.pipeline.gpu.weights import PRESET_MODEL
+
+    # The older diffusion paths (SVD, LTX text-to-video) take no references: offline sheets
+    # still show the cast on the storyboard.
+    if choice.video == "diffusion" and settings.video_model == PRESET_MODEL:
+        from shotgraph.pipeline.video.diffusion.reference_video import reference_maker
+
+        return reference_maker(settings)
     from shotgraph.pipeline.video.animatic.references import AnimaticReferenceMaker
 
     return AnimaticReferenceMaker()

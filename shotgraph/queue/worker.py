@@ -25,6 +25,7 @@ from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import BackendUnavailable
 from shotgraph.models import JobResult, StageEvent, Storyboard
+from shotgraph.pipeline.gpu.devices import slot_settings
 from shotgraph.pipeline.gpu.manager import WORKER_REPORTS
 from shotgraph.queue import keys
 from shotgraph.queue.client import RENDER_JOB, JobQueue, redis_settings
@@ -338,7 +339,9 @@ def worker_settings(
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         queue = JobQueue(ctx["redis"], settings)
-        pipelines = [pipeline_factory(settings) for _ in range(settings.worker_max_jobs)]
+        pipelines = [
+            pipeline_factory(slot_settings(settings, slot)) for slot in range(settings.job_slots)
+        ]
         runner = JobRunner(queue, pipelines, f"{socket.gethostname()}-{os.getpid()}")
         await runner.start()
         ctx["runner"] = runner
@@ -352,7 +355,7 @@ def worker_settings(
         "functions": [func(render_story, name=RENDER_JOB, max_tries=MAX_TRIES)],
         "redis_settings": redis_settings(settings),
         "queue_name": settings.queue_name,
-        "max_jobs": settings.worker_max_jobs,
+        "max_jobs": settings.job_slots,
         # Our own timeout stops the pipeline first; arq's is only a backstop.
         "job_timeout": settings.job_timeout_s + settings.shutdown_grace_s + 60,
         "keep_result": settings.job_keep_result_s,

@@ -340,6 +340,48 @@ def tiny_musicgen_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _saved(tmp_path_factory, "musicgen", _save_musicgen_model)
 
 
+TINY_LTX: dict[str, dict[str, Any]] = {
+    "ltx_transformer": {
+        "in_channels": 8,
+        "out_channels": 8,
+        "patch_size": 1,
+        "patch_size_t": 1,
+        "num_attention_heads": 2,
+        "attention_head_dim": 8,
+        "cross_attention_dim": 16,
+        "num_layers": 1,
+        "caption_channels": 32,
+    },
+    # Four-fold in space and time: 8k+1 frames and sizes in multiples of 32 still divide.
+    "ltx_vae": {
+        "latent_channels": 8,
+        "block_out_channels": [8, 8, 8, 8],
+        "decoder_block_out_channels": [8, 8, 8, 8],
+        "layers_per_block": [1, 1, 1, 1, 1],
+        "decoder_layers_per_block": [1, 1, 1, 1, 1],
+        "spatio_temporal_scaling": [True, True, False, False],
+        "decoder_spatio_temporal_scaling": [True, True, False, False],
+        "decoder_inject_noise": [False, False, False, False, False],
+        "upsample_residual": [False, False, False, False],
+        "upsample_factor": [1, 1, 1, 1],
+        "timestep_conditioning": False,
+        "patch_size": 1,
+        "patch_size_t": 1,
+        "encoder_causal": True,
+        "decoder_causal": False,
+    },
+    "ltx_text_encoder": {
+        "vocab_size": 64,
+        "d_model": 32,
+        "d_ff": 37,
+        "d_kv": 8,
+        "num_layers": 2,
+        "num_heads": 4,
+    },
+}
+"""The tiny LTX-Video's parts, keyed as bench/gpu_models.json keys the full-size ones."""
+
+
 def _save_ltx_model(folder: Path) -> None:
     import torch
     from diffusers import (
@@ -351,38 +393,9 @@ def _save_ltx_model(folder: Path) -> None:
     from transformers import T5Config, T5EncoderModel
 
     torch.manual_seed(0)
-    transformer = LTXVideoTransformer3DModel(
-        in_channels=8,
-        out_channels=8,
-        patch_size=1,
-        patch_size_t=1,
-        num_attention_heads=2,
-        attention_head_dim=8,
-        cross_attention_dim=16,
-        num_layers=1,
-        caption_channels=32,
-    )
-    # Four-fold in space and time: 8k+1 frames and sizes in multiples of 32 still divide.
-    vae = AutoencoderKLLTXVideo(
-        latent_channels=8,
-        block_out_channels=(8, 8, 8, 8),
-        decoder_block_out_channels=(8, 8, 8, 8),
-        layers_per_block=(1, 1, 1, 1, 1),
-        decoder_layers_per_block=(1, 1, 1, 1, 1),
-        spatio_temporal_scaling=(True, True, False, False),
-        decoder_spatio_temporal_scaling=(True, True, False, False),
-        decoder_inject_noise=(False, False, False, False, False),
-        upsample_residual=(False, False, False, False),
-        upsample_factor=(1, 1, 1, 1),
-        timestep_conditioning=False,
-        patch_size=1,
-        patch_size_t=1,
-        encoder_causal=True,
-        decoder_causal=False,
-    )
-    text_encoder = T5EncoderModel(
-        T5Config(vocab_size=64, d_model=32, d_ff=37, d_kv=8, num_layers=2, num_heads=4)
-    )
+    transformer = LTXVideoTransformer3DModel(**TINY_LTX["ltx_transformer"])
+    vae = AutoencoderKLLTXVideo(**TINY_LTX["ltx_vae"])
+    text_encoder = T5EncoderModel(T5Config(**TINY_LTX["ltx_text_encoder"]))
     pipe = LTXPipeline(
         scheduler=FlowMatchEulerDiscreteScheduler(),
         vae=vae,
@@ -396,3 +409,187 @@ def _save_ltx_model(folder: Path) -> None:
 @pytest.fixture(scope="session")
 def tiny_ltx_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _saved(tmp_path_factory, "ltx", _save_ltx_model)
+
+
+def _save_ltx_condition_model(folder: Path) -> None:
+    """The tiny LTX-Video saved as the condition pipeline the preset path loads (its
+    model_index.json names LTXConditionPipeline, as LTX-Video 0.9.5's does)."""
+    from diffusers import LTXConditionPipeline, LTXPipeline
+
+    _save_ltx_model(folder)
+    LTXConditionPipeline(**LTXPipeline.from_pretrained(folder).components).save_pretrained(folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_ltx_condition_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _saved(tmp_path_factory, "ltx-condition", _save_ltx_condition_model)
+
+
+def _byte_level_alphabet() -> list[str]:
+    """GPT-2's printable stand-ins for the 256 bytes, the base of Qwen's byte-level BPE."""
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1)]
+    printable += range(ord("®"), ord("ÿ") + 1)
+    stand_ins = list(printable)
+    extra = 0
+    for byte in range(256):
+        if byte not in printable:
+            printable.append(byte)
+            stand_ins.append(256 + extra)
+            extra += 1
+    return [chr(code) for code in stand_ins]
+
+
+_CHAT_TEMPLATE = (
+    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def _qwen_tokenizer() -> object:
+    """A byte-level tokenizer with Qwen's chat template: one token per byte, no merges."""
+    from transformers import Qwen2TokenizerFast
+
+    vocab = {symbol: index for index, symbol in enumerate(_byte_level_alphabet())}
+    for special in ("<|im_start|>", "<|im_end|>", "<|endoftext|>"):
+        vocab[special] = len(vocab)
+    tokenizer = Qwen2TokenizerFast(
+        vocab=vocab,
+        merges=[],
+        unk_token=None,
+        bos_token=None,
+        eos_token="<|im_end|>",
+        pad_token="<|endoftext|>",
+    )
+    tokenizer.chat_template = _CHAT_TEMPLATE
+    return tokenizer
+
+
+# FLUX.2 klein stacks the Qwen3 encoder's layers 9, 18 and 27: the tiny encoder keeps 28
+# layers, each 16 wide, so the transformer reads 3 x 16.
+TINY_FLUX2_KLEIN: dict[str, dict[str, Any]] = {
+    "flux2_transformer": {
+        "patch_size": 1,
+        "in_channels": 16,
+        "num_layers": 1,
+        "num_single_layers": 1,
+        "attention_head_dim": 16,
+        "num_attention_heads": 2,
+        "joint_attention_dim": 48,
+        "timestep_guidance_channels": 256,
+        "axes_dims_rope": [4, 4, 4, 4],
+        "guidance_embeds": False,
+    },
+    "flux2_text_encoder": {
+        "intermediate_size": 16,
+        "hidden_size": 16,
+        "num_hidden_layers": 28,
+        "num_attention_heads": 2,
+        "num_key_value_heads": 2,
+        "head_dim": 8,
+        "vocab_size": 260,
+        "max_position_embeddings": 1024,
+    },
+    "flux2_vae": {
+        "in_channels": 3,
+        "out_channels": 3,
+        "down_block_types": ["DownEncoderBlock2D"] * 4,
+        "up_block_types": ["UpDecoderBlock2D"] * 4,
+        "block_out_channels": [4, 4, 4, 4],
+        "layers_per_block": 1,
+        "latent_channels": 4,
+        "norm_num_groups": 1,
+        "use_quant_conv": False,
+        "use_post_quant_conv": False,
+    },
+}
+"""The tiny FLUX.2 [klein]'s parts; its VAE downsamples eightfold like the real one, so the
+pipeline's sizes (multiples of 16) hold."""
+
+
+def _save_flux2_klein_model(folder: Path) -> None:
+    import torch
+    from diffusers import (
+        AutoencoderKLFlux2,
+        FlowMatchEulerDiscreteScheduler,
+        Flux2KleinPipeline,
+        Flux2Transformer2DModel,
+    )
+    from transformers import Qwen3Config, Qwen3ForCausalLM
+
+    torch.manual_seed(0)
+    pipe = Flux2KleinPipeline(
+        scheduler=FlowMatchEulerDiscreteScheduler(),
+        vae=AutoencoderKLFlux2(**TINY_FLUX2_KLEIN["flux2_vae"]),
+        text_encoder=Qwen3ForCausalLM(Qwen3Config(**TINY_FLUX2_KLEIN["flux2_text_encoder"])),
+        tokenizer=_qwen_tokenizer(),
+        transformer=Flux2Transformer2DModel(**TINY_FLUX2_KLEIN["flux2_transformer"]),
+        is_distilled=True,
+    )
+    pipe.save_pretrained(folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_flux2_klein_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _saved(tmp_path_factory, "flux2-klein", _save_flux2_klein_model)
+
+
+def _save_wan_ti2v_model(folder: Path) -> None:
+    """Wan2.2 TI2V-5B's shape: one transformer reading the image through its latents (no
+    CLIP image encoder), timesteps expanded per token, a VAE 16-fold in space and 4 in time."""
+    import torch
+    from diffusers import (
+        AutoencoderKLWan,
+        UniPCMultistepScheduler,
+        WanImageToVideoPipeline,
+        WanTransformer3DModel,
+    )
+    from transformers import UMT5Config, UMT5EncoderModel
+
+    torch.manual_seed(0)
+    vae = AutoencoderKLWan(
+        base_dim=3,
+        z_dim=48,
+        in_channels=12,
+        out_channels=12,
+        is_residual=True,
+        patch_size=2,
+        latents_mean=[0.0] * 48,
+        latents_std=[1.0] * 48,
+        dim_mult=[1, 1, 1, 1],
+        num_res_blocks=1,
+        scale_factor_spatial=16,
+        scale_factor_temporal=4,
+        temperal_downsample=[False, True, True],
+    )
+    transformer = WanTransformer3DModel(
+        patch_size=(1, 2, 2),
+        num_attention_heads=2,
+        attention_head_dim=12,
+        in_channels=48,
+        out_channels=48,
+        text_dim=32,
+        freq_dim=256,
+        ffn_dim=32,
+        num_layers=2,
+        cross_attn_norm=True,
+        qk_norm="rms_norm_across_heads",
+        rope_max_seq_len=32,
+    )
+    pipe = WanImageToVideoPipeline(
+        tokenizer=_t5_tokenizer(),
+        text_encoder=UMT5EncoderModel(
+            UMT5Config(vocab_size=64, d_model=32, d_ff=37, d_kv=8, num_layers=2, num_heads=4)
+        ),
+        vae=vae,
+        scheduler=UniPCMultistepScheduler(
+            prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=3.0
+        ),
+        transformer=transformer,
+        expand_timesteps=True,
+    )
+    pipe.save_pretrained(folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_wan_ti2v_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _saved(tmp_path_factory, "wan-ti2v", _save_wan_ti2v_model)

@@ -18,14 +18,20 @@ from shotgraph.pipeline.gpu.manager import ModelManager, process_models
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
 from shotgraph.pipeline.music.musicgen import MusicgenMusic
 from shotgraph.pipeline.orchestrator import Orchestrator
+from shotgraph.pipeline.stages.storyboard import recurring_characters
 from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
-from shotgraph.pipeline.video.diffusion.clips import last_frame
+from shotgraph.pipeline.video.diffusion.clips import read_rgb
 from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
+from shotgraph.pipeline.video.diffusion.reference_video import (
+    DiffusionReferenceMaker,
+    ReferenceVideoBackend,
+)
 from shotgraph.queue.pipeline_process import PipelineFailed, PipelineProcess
 from tests.helpers.media import probe
 from tests.helpers.tiny_models import TEST_DEVICE, TINY_MUSIC_RATE, device_settings
 
 pytestmark = [pytest.mark.slow, pytest.mark.gpu_models]
+torch = pytest.importorskip("torch", reason="the GPU backends' tests need torch")
 
 STORY = """The Lantern
 
@@ -61,6 +67,7 @@ def gpu_settings(
         **device_settings(),
         storage_path=tmp_path / "output",
         video_backend="diffusion",
+        video_model="stable-video-diffusion",
         music_backend="musicgen",
         diffusion_keyframe_model=str(tiny_sdxl_keyframe_model),  # SDXL-Turbo's architecture
         diffusion_svd_model=str(tiny_svd_model),
@@ -93,17 +100,17 @@ async def test_a_story_renders_with_diffusion_and_musicgen(gpu_settings: Setting
     plan = ShotPlan.model_validate_json((gpu_settings.storage_path / result.files.plan).read_text())
     refs = list(plan.shots())
     assert len(plan.scenes) >= 2
+    # The storyboard paints every keyframe, from its prompt, before any clip exists; each clip
+    # then animates its approved keyframe.
     assert len(painter.requests) == len(refs)
-    for position, (ref, request) in enumerate(zip(refs, painter.requests, strict=True)):
-        if ref.shot.index == 0:  # a scene's first shot starts from its prompt alone
-            assert request.init_image is None
-        else:  # later shots start from the previous shot's last frame
-            (previous_clip,) = (job / "visuals").glob(f"{refs[position - 1].id}.*.mp4")
-            assert np.array_equal(request.init_image, last_frame(previous_clip))
+    for ref, request in zip(refs, painter.requests, strict=True):
+        assert request.init_image is None
         for name in ref.shot.characters:
             character = plan.character(name)
             if character is not None and character.description:
                 assert character.description.rstrip(".") in request.prompt
+    first = next(iter(sorted((job / "visuals").glob(f"{refs[0].id}.*.mp4"))))
+    assert first.is_file()
 
     beds = sorted((job / "music").glob("scene-*.wav"))
     assert len(beds) == len(plan.scenes)
@@ -155,3 +162,68 @@ async def test_a_started_pipeline_process_reports_the_models_it_holds(
         assert (pipeline.models.gpu is not None) == TEST_DEVICE.startswith("cuda")
     finally:
         await pipeline.close()
+
+
+async def test_a_story_renders_through_the_preset_path(
+    tmp_path: Path, tiny_flux2_klein_model: Path, tiny_ltx_condition_model: Path
+) -> None:
+    """VIDEO_MODEL=preset (the default) end to end, storyboard included: one reference sheet per
+    recurring character in the result, each reaching the keyframe of every shot that shows
+    that character, every clip at the image-to-video model's native 24 fps, a valid film."""
+    settings = Settings(
+        _env_file=None,
+        **device_settings(),
+        storage_path=tmp_path / "output",
+        video_backend="diffusion",
+        music_backend="synth",
+        gpu_preset="24gb",
+        diffusion_picture_model=str(tiny_flux2_klein_model),
+        diffusion_picture_steps=1,
+        diffusion_i2v_model=str(tiny_ltx_condition_model),
+        diffusion_i2v_steps=1,
+        diffusion_i2v_max_frames=97,
+        video_resolution="128x64",
+        video_fps=12,
+    )
+    backends = build_backends(settings)
+    assert isinstance(backends.video, ReferenceVideoBackend)
+    assert isinstance(backends.references, DiffusionReferenceMaker)
+    # What the picture model's VAE encodes: the reference images handed to a keyframe.
+    encoded: list[np.ndarray] = []
+    picture = backends.video.painter._pipeline(backends.video.runtime)
+
+    def record(module: object, args: tuple[torch.Tensor, ...]) -> None:
+        pixels = args[0][0].permute(1, 2, 0).float().cpu().numpy()
+        encoded.append(np.clip((pixels + 1) * 127.5, 0, 255))
+
+    picture.vae.encoder.register_forward_pre_hook(record)
+
+    result = await Orchestrator(settings, backends).run(StoryRequest(story=STORY, seed=4))
+
+    assert result.storyboard is not None
+    plan = result.storyboard.plan
+    sheets = {
+        name: read_rgb(settings.storage_path / path)
+        for name, path in result.storyboard.references.items()
+    }
+    assert set(sheets) == {c.name for c in recurring_characters(plan)}
+    assert sheets
+    expected = [
+        (ref.id, c.name)
+        for ref in plan.shots()
+        for c in plan.characters
+        if c.name in ref.shot.characters and c.name in sheets
+    ]
+    assert len(encoded) == len(expected)
+    for (shot, name), pixels in zip(expected, encoded, strict=True):
+        assert np.abs(pixels - sheets[name]).max() <= 1.0, (shot, name)
+
+    film = probe(settings.storage_path / result.files.video)
+    picture_stream = film.stream("video")
+    assert (picture_stream.width, picture_stream.height, picture_stream.fps) == (128, 64, 12)
+    clips = sorted((settings.storage_path / "jobs" / result.job_id / "visuals").glob("*.mp4"))
+    assert len(clips) == plan.shot_count
+    for clip in clips:
+        video = probe(clip).stream("video")
+        assert (video.width, video.height, video.fps) == (128, 64, 24)
+    assert film.duration_s > 5

@@ -108,6 +108,22 @@ def test_the_app_image_installs_no_torch_and_the_worker_image_does() -> None:
     )
 
 
+def test_the_worker_image_pins_a_torch_built_for_its_cuda_base() -> None:
+    """PyPI's torch is built for a newer CUDA than the base image; on an older driver it sees
+    no GPU. The worker installs torch from the PyTorch index of the base image's CUDA, and
+    holds it there while the other requirements install."""
+    cuda = re.search(r"ARG CUDA_IMAGE=nvidia/cuda:(\d+)\.(\d+)", DOCKERFILE)
+    index = re.search(r"ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cu(\d+)", DOCKERFILE)
+    version = re.search(r"ARG TORCH_VERSION=(\d+\.\d+\.\d+)$", DOCKERFILE, re.MULTILINE)
+    assert cuda
+    assert index
+    assert version
+    assert index.group(1) == cuda.group(1) + cuda.group(2)
+    worker_stage = stages()["worker"]
+    assert "--index-url ${TORCH_INDEX_URL} torch==${TORCH_VERSION}" in worker_stage
+    assert "-c /tmp/requirements/constraints.txt" in worker_stage
+
+
 def test_services_start_in_order_and_keep_their_data() -> None:
     assert "--appendonly" in SERVICES["redis"]["command"]
     assert SERVICES["redis"]["volumes"] == ["redis-data:/data"]

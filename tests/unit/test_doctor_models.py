@@ -28,6 +28,7 @@ def test_local_model_folders_are_found_and_missing_hub_models_named(tmp_path: Pa
             gpu_enabled=False,
             storage_path=tmp_path,
             video_backend="diffusion",
+            video_model="stable-video-diffusion",
             music_backend="none",
             diffusion_keyframe_model=str(keyframe),
             diffusion_svd_model="shotgraph-tests/absent-svd",

@@ -80,6 +80,13 @@ def explain_missing_weights(model_id: str, runtime: ModelRuntime) -> Iterator[No
         if (system := _system_error(exc)) is not None:
             raise ModelUnreadable(model_id, system) from exc
         raise WeightsMissing(model_id, runtime.offline) from exc
+    except ValueError as exc:
+        if runtime.variant is None or "variant" not in str(exc):
+            raise
+        raise BackendUnavailable(
+            f"The model {model_id} has no {runtime.variant} weights for every part; unset "
+            "DIFFUSION_WEIGHTS_VARIANT to load its default ones."
+        ) from exc
 
 
 def _system_error(exc: BaseException) -> OSError | None:
@@ -159,31 +166,35 @@ def loaded_models() -> list[LoadedModel]:
 
 
 def run_with_memory_retry(
-    attempt: Callable[[], T],
-    lower: Callable[[], bool],
+    attempt: Callable[[ModelRuntime], T],
+    runtime: ModelRuntime,
+    manager: ModelManager,
     what: str,
     failed: Callable[[str], Exception],
 ) -> T:
-    """Run `attempt`; when CUDA runs out of memory, `lower` the memory settings and run it once
-    more. Running out again (or nothing left to lower) raises `failed(reason)`."""
+    """Run `attempt` on `runtime`; when CUDA runs out of memory, run it once more on the lowered
+    runtime (every memory saver on, its models built afresh), for this call only: the models
+    are released again after it, so the next call is back on the fast runtime instead of the
+    process staying in its slowest mode for good. Running out again raises `failed(reason)`."""
     import torch
 
     reason = (
         f"{what} ran out of GPU memory even with CPU offload, VAE slicing and tiling and "
-        "one-frame decoding; use a smaller VIDEO_RESOLUTION or a GPU with more memory"
+        "small decode chunks; use a smaller VIDEO_RESOLUTION or a GPU with more memory"
     )
     try:
-        return attempt()
-    except torch.cuda.OutOfMemoryError as exc:
-        log.warning("%s ran out of GPU memory; retrying with lower memory settings", what)
-        free_gpu_memory()
-        if not lower():
-            raise failed(reason) from exc
+        return attempt(runtime)
+    except torch.cuda.OutOfMemoryError:
+        log.warning("%s ran out of GPU memory; retrying it with lower memory settings", what)
+        manager.release()
+    if runtime.lowered_for_memory:
+        raise failed(reason)
     try:
-        return attempt()
+        return attempt(runtime.lowered())
     except torch.cuda.OutOfMemoryError as exc:
-        free_gpu_memory()
         raise failed(reason) from exc
+    finally:
+        manager.release()
 
 
 class GpuMemory(BaseModel):

@@ -25,22 +25,53 @@ _SDPA_KERNELS = {
     "_native_flash": "FLASH_ATTENTION",
     "_native_math": "MATH",
 }
+# diffusers 0.42's backends whose attention function raises on a mask (attention_dispatch.py).
+_MASKLESS_BACKENDS = {
+    "flash", "flash_hub", "flash_4_hub", "_flash_3", "_flash_3_hub", "aiter_fa2_hub",
+    "sage", "sage_hub", "sage_blackwell_hub", "_sage_qk_int8_pv_fp8_cuda",
+    "_sage_qk_int8_pv_fp8_cuda_sm90", "_sage_qk_int8_pv_fp16_cuda",
+    "_sage_qk_int8_pv_fp16_triton", "_native_flash", "_native_xla",
+}  # fmt: skip
+# Denoisers that pass an attention mask on every call.
+_MASKED_DENOISERS = {"LTXVideoTransformer3DModel"}
 
 
-def attention_kernels(runtime: ModelRuntime) -> contextlib.AbstractContextManager[None]:
+def keep_attention_kernel(denoiser: Any, runtime: ModelRuntime) -> None:
     """Where the runtime names one of PyTorch's attention kernels, keep scaled-dot-product
-    attention to it for the calls inside.
+    attention to it while `denoiser` runs, and only then.
 
-    `set_attention_backend` reaches only models on diffusers' attention dispatcher (LTX-Video);
-    the UNets of SVD and Stable Diffusion call PyTorch's SDPA directly, and this is how the
-    setting reaches them. Other backends (flash-attn, sage, xformers) change only the former.
-    """
+    The UNets of SVD and Stable Diffusion call PyTorch's SDPA directly, where diffusers'
+    `set_attention_backend` does not reach; this is how the setting reaches them. It must not
+    reach the VAEs: their single 512-wide attention head has no flash or cuDNN kernel, and a
+    call wrapped whole in one kernel fails in the decoder."""
     kernel = _SDPA_KERNELS.get(runtime.attention_backend or "")
     if kernel is None:
-        return contextlib.nullcontext()
+        return
     from torch.nn.attention import SDPBackend, sdpa_kernel
 
-    return sdpa_kernel([getattr(SDPBackend, kernel)])
+    active: list[contextlib.AbstractContextManager[None]] = []
+
+    def enter(module: Any, args: Any) -> None:
+        context = sdpa_kernel([getattr(SDPBackend, kernel)])
+        context.__enter__()
+        active.append(context)
+
+    def leave(module: Any, args: Any, output: Any) -> None:
+        active.pop().__exit__(None, None, None)
+
+    denoiser.register_forward_pre_hook(enter)
+    denoiser.register_forward_hook(leave, always_call=True)
+
+
+def refuse_maskless_backend(denoiser: Any, backend: str) -> None:
+    """LTX-Video's transformer always passes an attention mask (the prompt's padding); the
+    backends that take none would fail at every shot, so they are refused at start."""
+    if backend in _MASKLESS_BACKENDS and type(denoiser).__name__ in _MASKED_DENOISERS:
+        raise BackendUnavailable(
+            f"DIFFUSION_ATTENTION_BACKEND={backend} cannot be used with "
+            f"{type(denoiser).__name__}: it passes an attention mask and {backend} takes none; "
+            "use _native_cudnn, _native_efficient or flash_varlen."
+        )
 
 
 def place_pipeline(pipe: Any, runtime: ModelRuntime, denoiser: str) -> None:
@@ -62,12 +93,14 @@ def place_pipeline(pipe: Any, runtime: ModelRuntime, denoiser: str) -> None:
         vae.enable_tiling()
     model = getattr(pipe, denoiser)
     if runtime.attention_backend:
+        refuse_maskless_backend(model, runtime.attention_backend)
         try:
             model.set_attention_backend(runtime.attention_backend)
         except (ValueError, RuntimeError, ImportError) as exc:  # unknown, or not installed
             raise BackendUnavailable(
                 f"DIFFUSION_ATTENTION_BACKEND={runtime.attention_backend} cannot be used: {exc}"
             ) from exc
+        keep_attention_kernel(model, runtime)
     if runtime.on_cuda and all(p.dim() <= _CHANNELS_LAST_RANK for p in model.parameters()):
         model.to(memory_format=torch.channels_last)
     if runtime.compile:
@@ -100,13 +133,17 @@ def derived_pipeline(
     runtime: ModelRuntime,
     role: str,
     model_id: str,
-    derive: Callable[[], Any],
+    pipeline_class: Any,
+    base: Callable[[], Any],
 ) -> Any:
-    """A pipeline `derive`d with `from_pipe` from a warm one: it shares that pipeline's
-    modules, so it costs no memory, and is made once like any other model."""
+    """A `pipeline_class` made with `from_pipe` from the warm `base()`: it shares that
+    pipeline's modules, so it costs no memory, and is made once like any other model.
+
+    The runtime's dtype is passed on: diffusers' `from_pipe` casts the shared modules to
+    float32 when it is given none, which would double the base pipeline's memory."""
 
     def build() -> Any:
-        pipe = derive()
+        pipe = pipeline_class.from_pipe(base(), dtype=runtime.torch_dtype())
         pipe.set_progress_bar_config(disable=True)
         if runtime.cpu_offload:
             pipe.enable_model_cpu_offload(device=runtime.device)

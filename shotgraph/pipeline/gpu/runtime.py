@@ -43,7 +43,7 @@ class ModelRuntime(BaseModel):
             dtype=settings.diffusion_dtype if on_cuda else "float32",
             variant=settings.diffusion_weights_variant,
             offline=settings.hf_hub_offline,
-            cpu_offload=settings.diffusion_cpu_offload and on_cuda,
+            cpu_offload=bool(settings.diffusion_cpu_offload) and on_cuda,
             vae_slicing=settings.diffusion_vae_slicing,
             vae_tiling=settings.diffusion_vae_tiling,
             decode_chunk_size=settings.diffusion_decode_chunk_size,
@@ -67,13 +67,13 @@ class ModelRuntime(BaseModel):
 
     def lowered(self) -> ModelRuntime:
         """The same runtime with every memory saver on: what a shot that ran out of GPU memory
-        is retried with. Slower, but SVD-XT then fits cards far smaller than its default needs."""
+        is retried with (that shot only). Slower, but SVD-XT then fits far smaller cards."""
         return self.model_copy(
             update={
                 "cpu_offload": self.on_cuda,
                 "vae_slicing": True,
                 "vae_tiling": True,
-                "decode_chunk_size": 1,
+                "decode_chunk_size": 2,
                 "compile": False,
                 "lowered_for_memory": True,
             }
@@ -88,3 +88,6 @@ class ModelRuntime(BaseModel):
                 f"{backend} needs a CUDA GPU and torch sees none; use the offline backend, "
                 "or set DIFFUSION_DEVICE=cpu to run it (very slowly) on the CPU"
             )
+        if self.on_cuda:
+            # This process's default device too, so offload hooks and memory reports use it.
+            torch.cuda.set_device(torch.device(self.device))

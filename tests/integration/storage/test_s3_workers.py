@@ -92,7 +92,6 @@ async def test_a_job_killed_on_one_machine_finishes_on_another_from_the_store(
     after = clips(store, record.job_id)
     # Every clip stored before the kill is the same object: none was made again.
     assert {key: after[key] for key in made_before} == made_before
-    assert len(after) > len(made_before)
     assert {Stage.PREPROCESS, Stage.SCENES, Stage.SHOTS, Stage.NARRATION} <= set(
         result.cached_stages
     )

@@ -17,15 +17,16 @@ from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, StageFailed
 from shotgraph.models import Stage, seed_of
 from shotgraph.pipeline.gpu.manager import ModelManager, process_models, run_with_memory_retry
-from shotgraph.pipeline.gpu.placement import attention_kernels
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
-from shotgraph.pipeline.gpu.weights import LTX_MODEL, SVD_MODEL
+from shotgraph.pipeline.gpu.weights import LTX_MODEL, PRESET_MODEL, SVD_MODEL
 from shotgraph.pipeline.video.diffusion.clips import (
     ClipFootage,
     generation_size,
     last_frame,
+    read_rgb,
     source_frame_count,
     write_clip,
+    write_png,
 )
 from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
 from shotgraph.pipeline.video.diffusion.prompts import (
@@ -55,7 +56,7 @@ class DiffusionBackend:
         if settings.video_model not in VIDEO_MODELS:
             raise BackendUnavailable(
                 f"VIDEO_MODEL={settings.video_model} is not a model this backend runs; "
-                f"use one of {', '.join(VIDEO_MODELS)}"
+                f"use {PRESET_MODEL} or one of {', '.join(VIDEO_MODELS)}"
             )
         self.runtime = ModelRuntime.from_settings(settings)
         self.runtime.require_device("VIDEO_BACKEND=diffusion")
@@ -76,12 +77,23 @@ class DiffusionBackend:
 
     def render(self, job: ShotRender, out: Path) -> None:
         frames = run_with_memory_retry(
-            lambda: self._shot_frames(job),
-            self._lower_memory,
+            lambda runtime: self._shot_frames(job, runtime),
+            self.runtime,
+            self.manager,
             f"shot {job.ref.id}",
             lambda reason: StageFailed(Stage.VISUALS.value, reason),
         )
         write_clip(frames, self.fps, out)
+
+    def keyframe(self, job: ShotRender, out: Path) -> None:
+        """The keyframe the clip starts from: SDXL-Turbo's picture for SVD, the first frame of
+        a short text-to-video pass for VIDEO_MODEL=ltx-video."""
+        request = self.keyframe_request(job)
+        if self.text_to_video is not None:
+            picture = self.text_to_video.first_frame(request, self.runtime)
+        else:
+            picture = self.painter.paint(request, self.runtime)
+        write_png(picture, out)
 
     def footage(self, artefact: Path, job: ShotRender) -> ClipFootage:
         return ClipFootage(artefact, job.resolution)
@@ -99,24 +111,18 @@ class DiffusionBackend:
             init_image=last_frame(job.previous) if job.previous is not None else None,
         )
 
-    def _shot_frames(self, job: ShotRender) -> list[np.ndarray]:
+    def _shot_frames(self, job: ShotRender, runtime: ModelRuntime) -> list[np.ndarray]:
         start = self.keyframe_request(job)
         frame_count = source_frame_count(job.duration_s, self.fps)
-        with attention_kernels(self.runtime):
-            if self.text_to_video is not None:
-                return self.text_to_video.generate(start, frame_count, self.runtime)
-            request = AnimationRequest(
-                keyframe=self.painter.paint(start, self.runtime),
-                motion=motion_conditioning(job),
-                frame_count=frame_count,
-                seed=seed_of(job.seed, "motion", job.ref.id),
-            )
-            return self.animator.animate(request, self.runtime)
-
-    def _lower_memory(self) -> bool:
-        """Switch to the low-memory runtime; False when it is already in use."""
-        if self.runtime.lowered_for_memory:
-            return False
-        self.runtime = self.runtime.lowered()
-        self.manager.release()
-        return True
+        if self.text_to_video is not None:
+            if job.keyframe is not None and job.previous is None:  # a scene's first shot
+                start = start.model_copy(update={"init_image": read_rgb(job.keyframe)})
+            return self.text_to_video.generate(start, frame_count, runtime)
+        approved = read_rgb(job.keyframe) if job.keyframe is not None else None
+        request = AnimationRequest(
+            keyframe=self.painter.paint(start, runtime) if approved is None else approved,
+            motion=motion_conditioning(job),
+            frame_count=frame_count,
+            seed=seed_of(job.seed, "motion", job.ref.id),
+        )
+        return self.animator.animate(request, runtime)

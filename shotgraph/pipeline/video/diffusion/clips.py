@@ -11,6 +11,7 @@ nothing is letterboxed.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -79,14 +80,35 @@ def _read_bgr(clip: Path) -> Iterator[np.ndarray]:
         capture.release()
 
 
+def tail_frames(clip: Path, count: int) -> list[np.ndarray]:
+    """The clip's last `count` frames (fewer if it is shorter) as RGB uint8: what a shot that
+    continues this one starts from."""
+    tail: deque[np.ndarray] = deque(maxlen=count)
+    tail.extend(_read_bgr(clip))
+    if not tail:
+        raise ValueError(f"{clip} has no frames")
+    return [cv2.cvtColor(frame, cv2.COLOR_BGR2RGB) for frame in tail]
+
+
 def last_frame(clip: Path) -> np.ndarray:
     """The clip's last frame as RGB uint8: what the next shot of the scene starts from."""
-    final = None
-    for final in _read_bgr(clip):  # noqa: B007 (only the last one is wanted)
-        pass
-    if final is None:
-        raise ValueError(f"{clip} has no frames")
-    return cv2.cvtColor(final, cv2.COLOR_BGR2RGB)
+    return tail_frames(clip, 1)[0]
+
+
+def read_rgb(picture: Path) -> np.ndarray:
+    """A picture file (a keyframe, a reference sheet) as RGB uint8."""
+    bgr = cv2.imread(str(picture), cv2.IMREAD_COLOR)
+    if bgr is None:
+        raise ValueError(f"{picture} is not a readable picture")
+    return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+
+
+def write_png(picture: np.ndarray, out: Path) -> None:
+    """Write RGB uint8 as a PNG, whatever `out`'s suffix (the stage writes to a partial name)."""
+    ok, encoded = cv2.imencode(".png", cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
+    if not ok:
+        raise ValueError("the picture could not be encoded as PNG")
+    out.write_bytes(encoded.tobytes())
 
 
 def cover(frame: np.ndarray, width: int, height: int) -> np.ndarray:

@@ -94,7 +94,8 @@ class KeyframePainter:
             runtime,
             "image-to-image",
             self.model_id,
-            lambda: AutoPipelineForImage2Image.from_pipe(self._text_to_image(runtime)),
+            AutoPipelineForImage2Image,
+            lambda: self._text_to_image(runtime),
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from shotgraph.models import CameraMove, Character, seed_of
+from shotgraph.models import CameraMove, Character, Transition, seed_of
 from shotgraph.pipeline.video.protocol import ShotRender
 
 DEFAULT_NEGATIVE = "blurry, low quality, distorted, deformed, text, watermark"
@@ -49,6 +49,38 @@ def shot_prompt(job: ShotRender) -> str:
     ]
     style = [] if job.style.lower() in visual.lower() else [f"{job.style} style"]
     return "; ".join([*missing, *style, visual])
+
+
+def reference_prompt(character: Character, style: str) -> str:
+    """A character sheet: the whole figure, front on, on a plain ground, so that a keyframe
+    edited from it takes the person and nothing of a place."""
+    return (
+        f"character reference sheet of {character_phrase(character)}; full body, front view, "
+        f"neutral pose, even light, plain light grey background; {style} style"
+    )
+
+
+def keyframe_prompt(job: ShotRender, referenced: list[str]) -> str:
+    """The shot's prompt, told which reference image shows whom (in the order they are given)."""
+    if not referenced:
+        return shot_prompt(job)
+    who = ", ".join(f"{name} as in reference image {i}" for i, name in enumerate(referenced, 1))
+    return f"{who}; {shot_prompt(job)}"
+
+
+def continues_previous(job: ShotRender) -> bool:
+    """Whether the shot carries on the previous one's take: in the same scene (the stage hands
+    over the previous clip only then), cut in without a fade, with the same framing and the
+    same people. A new framing (a close-up, a reverse shot) or a new face is a cut."""
+    shot = job.ref.shot
+    before = next((s for s in job.ref.scene.shots if s.index == shot.index - 1), None)
+    return (
+        job.previous is not None
+        and before is not None
+        and before.transition is Transition.CUT
+        and before.type == shot.type
+        and set(before.characters) == set(shot.characters)
+    )
 
 
 def negative_prompt(job: ShotRender) -> str:

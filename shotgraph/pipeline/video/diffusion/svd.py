@@ -20,6 +20,21 @@ from shotgraph.pipeline.video.diffusion.keyframes import to_uint8
 from shotgraph.pipeline.video.diffusion.prompts import MotionConditioning
 
 
+def decode_chunk(frames: int, wanted: int) -> int:
+    """The decode chunk size nearest below `wanted` that leaves no frame decoded alone.
+
+    SVD's temporal VAE decodes `frames` in chunks of a fixed size; a last chunk of one frame is
+    decoded without its neighbours and drifts in colour, and it is the very frame that seeds the
+    next pass (SVD-XT's 25 frames in chunks of 8 leave 8+8+8+1; 7 gives 7+7+7+4). When no size
+    up to `wanted` avoids it, one frame more than asked is the cheaper harm."""
+    if frames <= wanted:
+        return frames
+    for size in range(wanted, 1, -1):
+        if frames % size != 1:
+            return size
+    return 3
+
+
 class AnimationRequest(BaseModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
@@ -57,7 +72,7 @@ class SvdAnimator:
                 fps=self.fps,
                 motion_bucket_id=request.motion.motion_bucket_id,
                 noise_aug_strength=request.motion.noise_aug_strength,
-                decode_chunk_size=runtime.decode_chunk_size,
+                decode_chunk_size=decode_chunk(self.frames_per_pass, runtime.decode_chunk_size),
                 generator=torch.Generator(device="cpu").manual_seed(request.seed + index),
                 output_type="np",
             )

@@ -77,6 +77,23 @@ class LtxVideo:
             image = frames[-1]
         return frames[:frame_count]
 
+    def first_frame(self, start: KeyframeRequest, runtime: ModelRuntime) -> np.ndarray:
+        """The shot's keyframe for the storyboard: the first frame of the shortest pass."""
+        import torch
+
+        out = self._text_to_video(ltx_runtime(runtime))(
+            prompt=start.prompt,
+            negative_prompt=start.negative_prompt,
+            width=start.width,
+            height=start.height,
+            num_frames=_TIME_COMPRESSION + 1,
+            frame_rate=self.fps,
+            num_inference_steps=self.steps,
+            generator=torch.Generator(device="cpu").manual_seed(start.seed),
+            output_type="np",
+        )
+        return to_uint8(out.frames[0][0])
+
     def load(self, runtime: ModelRuntime) -> None:
         """Both LTX pipelines (image-to-video shares the text-to-video weights)."""
         self._image_to_video(ltx_runtime(runtime))
@@ -101,5 +118,6 @@ class LtxVideo:
             runtime,
             "image-to-video",
             self.model_id,
-            lambda: LTXImageToVideoPipeline.from_pipe(self._text_to_video(runtime)),
+            LTXImageToVideoPipeline,
+            lambda: self._text_to_video(runtime),
         )

@@ -25,7 +25,7 @@ def test_the_lowered_runtime_turns_every_memory_saver_on() -> None:
     runtime = ModelRuntime.from_settings(Settings(_env_file=None, diffusion_compile=True))
     low = runtime.lowered()
     assert (low.cpu_offload, low.vae_slicing, low.vae_tiling) == (True, True, True)
-    assert (low.decode_chunk_size, low.compile, low.lowered_for_memory) == (1, False, True)
+    assert (low.decode_chunk_size, low.compile, low.lowered_for_memory) == (2, False, True)
     assert low.model_key("svd", "m") != runtime.model_key("svd", "m")
 
 
@@ -51,41 +51,42 @@ def _failed(reason: str) -> StageFailed:
     return StageFailed("visuals", reason)
 
 
-def test_an_out_of_memory_shot_is_retried_once_with_lower_settings() -> None:
-    attempts: list[int] = []
-    lowered: list[bool] = []
+FAST = ModelRuntime(device="cuda", dtype="float16")
 
-    def attempt() -> str:
-        attempts.append(1)
-        if len(attempts) == 1:
+
+def test_an_out_of_memory_shot_is_retried_once_with_lower_settings_for_that_call() -> None:
+    runtimes: list[ModelRuntime] = []
+    manager = ModelManager()
+
+    def attempt(runtime: ModelRuntime) -> str:
+        runtimes.append(runtime)
+        manager.get(runtime.model_key("svd", "m"), runtime, lambda: "model")
+        if len(runtimes) == 1:
             raise torch.cuda.OutOfMemoryError("CUDA out of memory")
         return "clip"
 
-    def lower() -> bool:
-        lowered.append(True)
-        return True
-
-    assert run_with_memory_retry(attempt, lower, "shot s000-00", _failed) == "clip"
-    assert (len(attempts), lowered) == (2, [True])
+    assert run_with_memory_retry(attempt, FAST, manager, "shot s000-00", _failed) == "clip"
+    assert [r.lowered_for_memory for r in runtimes] == [False, True]
+    assert manager.loaded() == []  # neither the fast nor the low-memory models are kept
 
 
 def test_a_second_out_of_memory_fails_the_job_with_a_clear_message() -> None:
-    def attempt() -> str:
+    def attempt(runtime: ModelRuntime) -> str:
         raise torch.cuda.OutOfMemoryError("CUDA out of memory")
 
     with pytest.raises(StageFailed, match="shot s000-01 ran out of GPU memory even with"):
-        run_with_memory_retry(attempt, lambda: True, "shot s000-01", _failed)
+        run_with_memory_retry(attempt, FAST, ModelManager(), "shot s000-01", _failed)
 
 
 def test_other_errors_are_not_retried() -> None:
     calls: list[int] = []
 
-    def attempt() -> str:
+    def attempt(runtime: ModelRuntime) -> str:
         calls.append(1)
         raise ValueError("a bug")
 
     with pytest.raises(ValueError, match="a bug"):
-        run_with_memory_retry(attempt, lambda: True, "shot", _failed)
+        run_with_memory_retry(attempt, FAST, ModelManager(), "shot", _failed)
     assert calls == [1]
 
 

@@ -16,9 +16,10 @@ from shotgraph.models import Character, Scene, Setting, Shot, ShotRef, ShotType
 from shotgraph.pipeline.gpu.manager import ModelManager, WeightsMissing
 from shotgraph.pipeline.gpu.runtime import ModelRuntime
 from shotgraph.pipeline.video.diffusion.backend import DiffusionBackend
-from shotgraph.pipeline.video.diffusion.clips import last_frame, source_frame_count
+from shotgraph.pipeline.video.diffusion.clips import last_frame, read_rgb, source_frame_count
 from shotgraph.pipeline.video.diffusion.keyframes import KeyframePainter, KeyframeRequest
-from shotgraph.pipeline.video.diffusion.text_to_video import ltx_runtime
+from shotgraph.pipeline.video.diffusion.svd import decode_chunk
+from shotgraph.pipeline.video.diffusion.text_to_video import LtxVideo, ltx_runtime
 from shotgraph.pipeline.video.protocol import ShotRender
 from tests.helpers.tiny_models import device_settings
 
@@ -34,6 +35,7 @@ def diffusion_settings(tiny_keyframe_model: Path, tiny_svd_model: Path) -> Setti
     return Settings(
         _env_file=None,
         **device_settings(),
+        video_model="stable-video-diffusion",
         diffusion_keyframe_model=str(tiny_keyframe_model),
         diffusion_svd_model=str(tiny_svd_model),
         diffusion_svd_frames=4,
@@ -106,10 +108,28 @@ def test_the_next_shot_in_a_scene_starts_from_the_last_frame(
     assert len(clip_frames(tmp_path / "second.mp4")) == 8
 
 
+def test_the_storyboard_keyframe_is_painted_once_and_animated(
+    diffusion_settings: Settings, tmp_path: Path
+) -> None:
+    """The storyboard asks for the keyframe; the clip then animates that approved picture
+    instead of painting another."""
+    manager = ModelManager()
+    painter = OutOfMemoryPainter(diffusion_settings, manager, failures=0)
+    backend = DiffusionBackend(diffusion_settings, manager, painter=painter)
+    job = shot_render(diffusion_settings, 0)
+    keyframe = tmp_path / "keyframe.png"
+    backend.keyframe(job, keyframe)
+    assert read_rgb(keyframe).shape == (64, 128, 3)
+    backend.render(job.model_copy(update={"keyframe": keyframe}), tmp_path / "shot.mp4")
+    assert len(painter.runtimes) == 1
+    assert len(clip_frames(tmp_path / "shot.mp4")) == 8
+
+
 def test_missing_weights_name_the_model_and_the_fetch_command(tmp_path: Path) -> None:
     settings = Settings(
         _env_file=None,
         diffusion_device="cpu",
+        video_model="stable-video-diffusion",
         hf_hub_offline=True,
         diffusion_keyframe_model="shotgraph-tests/absent-keyframe-model",
         video_resolution="128x64",
@@ -124,7 +144,9 @@ def test_without_cuda_the_backend_refuses_to_start() -> None:
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
     with pytest.raises(BackendUnavailable, match="needs a CUDA GPU"):
-        DiffusionBackend(Settings(_env_file=None, diffusion_device="cuda"))
+        DiffusionBackend(
+            Settings(_env_file=None, diffusion_device="cuda", video_model="stable-video-diffusion")
+        )
 
 
 def test_an_unknown_video_model_is_refused() -> None:
@@ -157,6 +179,9 @@ def test_ltx_video_makes_the_clip_from_text_then_from_the_previous_shot(
     follower = shot_render(settings, 1, previous=first)
     assert np.array_equal(backend.keyframe_request(follower).init_image, last_frame(first))
     backend.render(follower, second)
+    # Its storyboard keyframe: the first frame of a short text-to-video pass.
+    backend.keyframe(shot_render(settings, 0), tmp_path / "keyframe.png")
+    assert read_rgb(tmp_path / "keyframe.png").shape == (64, 128, 3)
     for clip in (first, second):
         frames = clip_frames(clip)
         assert len(frames) == source_frame_count(2.5, 6) == 15  # two chained 9-frame passes
@@ -187,7 +212,7 @@ class OutOfMemoryPainter(KeyframePainter):
         return super().paint(request, runtime)
 
 
-def test_a_shot_out_of_gpu_memory_is_retried_with_every_memory_saver(
+def test_a_shot_out_of_gpu_memory_is_retried_with_every_memory_saver_for_that_shot_only(
     diffusion_settings: Settings, tmp_path: Path
 ) -> None:
     manager = ModelManager()
@@ -196,9 +221,34 @@ def test_a_shot_out_of_gpu_memory_is_retried_with_every_memory_saver(
     backend.render(shot_render(diffusion_settings, 0), tmp_path / "shot.mp4")
 
     assert [runtime.lowered_for_memory for runtime in painter.runtimes] == [False, True]
-    assert painter.runtimes[1].decode_chunk_size == 1
+    assert painter.runtimes[1].decode_chunk_size == 2
     assert len(clip_frames(tmp_path / "shot.mp4")) == 8
-    assert all(model.key.endswith(":low-memory") for model in manager.loaded())
+    assert manager.loaded() == []  # the low-memory models are not kept
+
+    # The next shot runs on the fast settings again, with its models warm from then on.
+    backend.render(shot_render(diffusion_settings, 1), tmp_path / "next.mp4")
+    assert [runtime.lowered_for_memory for runtime in painter.runtimes] == [False, True, False]
+    assert manager.loaded()
+    assert all(m.key.endswith(":fast") for m in manager.loaded())
+
+
+def test_svd_decodes_no_frame_alone(diffusion_settings: Settings, tmp_path: Path) -> None:
+    """SVD-XT's 25 frames in chunks of 8 would decode the last one, the frame that seeds the
+    next pass, on its own; the chunk is shrunk so that every chunk has company."""
+    assert decode_chunk(25, 8) == 7
+    assert decode_chunk(25, 25) == 25
+    assert decode_chunk(5, 2) == 3
+    assert decode_chunk(9, 4) == 3
+    settings = diffusion_settings.model_copy(
+        update={"diffusion_svd_frames": 5, "diffusion_decode_chunk_size": 2}
+    )
+    backend = DiffusionBackend(settings, ModelManager())
+    decoder = backend.animator._pipeline(backend.runtime).vae.decoder
+    chunks: list[int] = []
+    decoder.register_forward_pre_hook(lambda module, args: chunks.append(args[0].shape[0]))
+    backend.render(shot_render(settings, 0), tmp_path / "shot.mp4")
+    assert chunks
+    assert 1 not in chunks
 
 
 def test_a_shot_out_of_gpu_memory_twice_fails_the_job(
@@ -223,6 +273,7 @@ def test_a_keyframe_prompt_past_clips_77_tokens_is_read_whole(
     settings = Settings(
         _env_file=None,
         **device_settings(),
+        video_model="stable-video-diffusion",
         diffusion_keyframe_model=str(request.getfixturevalue(fixture)),
         diffusion_svd_model=str(tiny_svd_model),
     )
@@ -250,35 +301,70 @@ def test_a_keyframe_prompt_past_clips_77_tokens_is_read_whole(
         assert not np.array_equal(dawn, night)
 
 
-def test_a_pytorch_attention_kernel_setting_reaches_the_unets_attention(
+def test_a_pytorch_attention_kernel_setting_reaches_the_denoisers_attention_only(
     diffusion_settings: Settings, tmp_path: Path
 ) -> None:
     """SVD's and the keyframe model's UNets call PyTorch's attention directly, where diffusers'
-    set_attention_backend does not reach: DIFFUSION_ATTENTION_BACKEND=_native_math must still
-    leave them PyTorch's math kernel alone while they run, and nothing changed after."""
+    set_attention_backend does not reach: DIFFUSION_ATTENTION_BACKEND=_native_math must leave
+    them PyTorch's math kernel alone while they run. The VAEs keep every kernel (a one-kernel
+    choice finds none for their 512-wide head on CUDA), and nothing is changed after."""
     from diffusers.models.attention_processor import Attention
 
     settings = diffusion_settings.model_copy(update={"diffusion_attention_backend": "_native_math"})
     backend = DiffusionBackend(settings, ModelManager())
     backend.load_models()
-    seen: list[tuple[bool, bool]] = []
+    seen: dict[str, set[tuple[bool, bool]]] = {"unet": set(), "vae": set()}
 
-    def record(module: object, args: object) -> None:
-        cuda = torch.backends.cuda
-        seen.append((cuda.math_sdp_enabled(), cuda.flash_sdp_enabled()))
+    def recorder(part: str) -> object:
+        def record(module: object, args: object) -> None:
+            cuda = torch.backends.cuda
+            seen[part].add((cuda.math_sdp_enabled(), cuda.flash_sdp_enabled()))
+
+        return record
 
     pipes = (
         backend.painter._text_to_image(backend.runtime),
         backend.animator._pipeline(backend.runtime),
     )
     for pipe in pipes:
-        attention = next(m for m in pipe.unet.modules() if isinstance(m, Attention))
-        attention.register_forward_pre_hook(record)
+        for part in ("unet", "vae"):
+            for attention in (m for m in getattr(pipe, part).modules() if isinstance(m, Attention)):
+                attention.register_forward_pre_hook(recorder(part))
     backend.render(shot_render(settings, 0), tmp_path / "shot.mp4")
 
-    assert seen
-    assert set(seen) == {(True, False)}
+    assert seen == {"unet": {(True, False)}, "vae": {(True, True)}}
     assert torch.backends.cuda.flash_sdp_enabled()
+
+
+def test_an_attention_backend_without_masks_is_refused_for_ltx_video(
+    tiny_ltx_model: Path,
+) -> None:
+    """LTX-Video's transformer always passes an attention mask: flash-attn and sage take none,
+    so every shot would fail; the worker refuses them at start with the reason."""
+    settings = Settings(
+        _env_file=None,
+        **device_settings(),
+        video_model="ltx-video",
+        diffusion_t2v_model=str(tiny_ltx_model),
+        diffusion_attention_backend="sage",
+    )
+    with pytest.raises(BackendUnavailable, match="passes an attention mask and sage takes none"):
+        DiffusionBackend(settings, ModelManager()).load_models()
+
+
+def test_a_derived_pipeline_keeps_the_runtime_dtype(tiny_ltx_model: Path) -> None:
+    """LTX's image-to-video pipeline is made with from_pipe from the text-to-video one; without
+    the runtime's dtype diffusers casts the shared transformer and T5 to float32 (twice the
+    memory of bfloat16 at worker start)."""
+    settings = Settings(
+        _env_file=None, **device_settings(), diffusion_t2v_model=str(tiny_ltx_model)
+    )
+    video = LtxVideo(settings, ModelManager())
+    runtime = ModelRuntime(device="cpu", dtype="bfloat16")
+    video.load(runtime)
+    derived = video._image_to_video(runtime)
+    for module in (derived.transformer, derived.text_encoder, derived.vae):
+        assert {p.dtype for p in module.parameters()} == {torch.bfloat16}
 
 
 def test_an_attention_backend_that_cannot_be_used_is_refused_by_name(
