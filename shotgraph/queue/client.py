@@ -208,7 +208,8 @@ class JobQueue:
 
         beats = await self.redis.hgetall(keys.WORKERS)
         workers = alive_workers(beats, self.settings.job_heartbeat_ttl_s)
-        slots = len(workers) * self.settings.worker_max_jobs
+        # A front end cannot see a worker's GPUs: WORKER_MAX_JOBS where set, else one each.
+        slots = len(workers) * (self.settings.worker_max_jobs or 1)
         if slots == 0:
             return None
         running = len(await self.running_ids())
