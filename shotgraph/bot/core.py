@@ -204,12 +204,12 @@ class BotCore:
     async def close(self) -> None:
         await self.follower.close()
 
-    def greeting(self) -> str:
-        """The first thing a newcomer reads: three lines and one example, no manual."""
+    def greeting(self, send: str = "Send /story and") -> str:
+        """The first thing a newcomer reads: three lines and one example, no manual.
+        `send` is how the platform's users start a story ("Use /story with" on Discord)."""
         return (
             "Hi! I turn a short story into a narrated film with pictures, music and captions.\n"
-            "Send /story and your story: a few sentences are enough, and it takes a minute "
-            "or two.\n"
+            f"{send} your story: a few sentences are enough, and it takes a minute or two.\n"
             "Tap a button below to try one, or to read how it works.\n\n"
             f"For example:\n/story {EXAMPLE_STORY}"
         )

@@ -703,7 +703,7 @@ class ShotGraphDiscord(discord.Client):
     async def _greet(self, interaction: discord.Interaction) -> None:
         """A member's first /story in a server: three lines, an example and two buttons,
         for them alone."""
-        greeting = self.core.greeting().replace("Send /story and", "Use /story with")
+        greeting = self.core.greeting(send="Use /story with")
         buttons = discord.ui.View(timeout=None)
         buttons.add_item(WelcomeButton("example"))
         buttons.add_item(WelcomeButton("howto"))
