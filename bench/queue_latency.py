@@ -75,7 +75,7 @@ class NullPipeline:
         FINISHED_AT[job_id] = time.perf_counter()
         return result
 
-    async def stop(self, grace_s: float) -> None:
+    async def stop(self, grace_s: float) -> JobResult | None:
         return None
 
     async def close(self) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from shotgraph.config import Settings
 from shotgraph.queue.client import JobQueue
-from tests.helpers.redis_server import TEST_DB, flush, redis_server
+from tests.helpers.redis_server import TEST_DB, OwnRedis, flush, redis_server
 from tests.helpers.s3_server import ACCESS_KEY, BUCKET, SECRET_KEY, s3_server
 from tests.helpers.worker_process import WorkerProcess
 
@@ -52,6 +52,15 @@ def redis_url(redis_base_url: str) -> Iterator[str]:
     flush(url)
     yield url
     flush(url)
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
+    """A redis-server of the test's own, with an append-only file, that it may kill and
+    start again (an outage) without touching the shared one."""
+    server = OwnRedis(tmp_path / "own-redis").start()
+    yield server
+    server.kill()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from shotgraph import __version__
 from shotgraph.api import errors
+from shotgraph.api.body_limit import BodyLimit, body_limit_for
 from shotgraph.api.dependencies import api_key_names
 from shotgraph.api.routes import files, health, jobs, storyboard
 from shotgraph.config import Settings
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.storage = open_storage(settings)
     app.state.api_keys = api_key_names(settings)
     errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=body_limit_for(settings.max_story_bytes))
     for module in (health, jobs, files, storyboard):
         app.include_router(module.router)
     return app

@@ -53,8 +53,12 @@ def current_owner(
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, "This API has no keys configured; set API_KEYS."
         )
+    # As bytes: compare_digest refuses str with characters outside ASCII, and a header may
+    # carry any (a TypeError there was a 500 on every route, no valid key needed).
+    sent = given.encode("utf-8", "surrogateescape") if given else b""
     name = next(
-        (name for key, name in known.items() if given and hmac.compare_digest(key, given)), None
+        (name for key, name in known.items() if sent and hmac.compare_digest(key.encode(), sent)),
+        None,
     )
     if name is None:
         raise HTTPException(

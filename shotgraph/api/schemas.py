@@ -56,3 +56,9 @@ class HealthView(BaseModel):
     workers: int
     disk: str = "ok"
     """"ok", or why new films are refused for want of disk space (MIN_FREE_DISK_GB)."""
+
+
+class ErrorView(BaseModel):
+    """Every refusal: one sentence a person can act on."""
+
+    detail: str

@@ -17,6 +17,7 @@ from shotgraph.bot.progress import ProgressTracker, ProgressView
 from shotgraph.models import JobResult, Storyboard
 from shotgraph.queue import events
 from shotgraph.queue.client import JobQueue
+from shotgraph.queue.outages import until_redis_answers
 from shotgraph.queue.records import JobRecord, JobStatus, Platform
 
 log = logging.getLogger(__name__)
@@ -217,5 +218,8 @@ class JobFollower:
                     return
                 await asyncio.sleep(self.delivery_backoff_s * 2 ** (attempt - 1))
             else:
-                await store.mark_delivered(job_id)
+                # The film is in the chat: this must be written, or a restarted bot posts it again.
+                await until_redis_answers(
+                    lambda: store.mark_delivered(job_id), f"mark job {job_id} delivered"
+                )
                 return

@@ -36,6 +36,8 @@ M = TypeVar("M", bound=BaseModel)
 
 # Job ids become folder names: refuse anything that could climb out of the jobs folder.
 JOB_ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+# The folder inside a job's folder that holds only working files (see JobFolder.scratch).
+SCRATCH_DIR = "scratch"
 # Artefact file names carry this many hex digits of their input hash.
 KEY_LENGTH = 16
 # Marks a file still being written (see atomic_output); never published, listed or fetched.
@@ -115,6 +117,20 @@ class JobFolder:
         with self.written(file) as partial:
             partial.write_text(json.dumps(payload, ensure_ascii=False, indent=1), "utf-8")
 
+    def scratch(self) -> Path:
+        """Working files of the run in progress (temporary folders, the picture before muxing):
+        never reused by a later run, so whoever ends the job may delete the folder."""
+        folder = self.path / SCRATCH_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def clear_scratch(self) -> None:
+        """Remove what a run left half-made: its scratch folder and its partial artefacts.
+        Only for a job no pipeline is running."""
+        shutil.rmtree(self.path / SCRATCH_DIR, ignore_errors=True)
+        for partial in self.path.glob(f"**/.*{_PARTIAL}*"):
+            partial.unlink(missing_ok=True)
+
     def artefact(self, stage: Stage, name: str, key: str, suffix: str) -> Path:
         """Where the file made for `name` from inputs hashed to `key` lives (or will)."""
         return self.stage_dir(stage) / f"{name}.{key[:KEY_LENGTH]}{suffix}"
@@ -127,6 +143,11 @@ class JobFolder:
     def relative(self, path: Path) -> str:
         """A path as the storage interface names it: relative to the storage root."""
         return path.relative_to(self.storage_root).as_posix()
+
+
+def jobs_with_scratch(storage_root: Path) -> list[str]:
+    """The ids of jobs whose folder holds a scratch folder: running, or left by a killed run."""
+    return sorted(folder.parent.name for folder in storage_root.glob(f"jobs/*/{SCRATCH_DIR}"))
 
 
 @contextmanager

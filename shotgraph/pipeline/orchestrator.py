@@ -26,7 +26,7 @@ from shotgraph.pipeline.backends import Backends, build_backends
 from shotgraph.pipeline.composition.timeline import Timeline, build_timeline
 from shotgraph.pipeline.job import JobRun
 from shotgraph.pipeline.planning.edits import apply_edits
-from shotgraph.pipeline.progress import ProgressCallback, StageReporter
+from shotgraph.pipeline.progress import ProgressCallback, StageReporter, StopCheck
 from shotgraph.pipeline.speed import RenderSpeed
 from shotgraph.pipeline.stages.compose import run_compose
 from shotgraph.pipeline.stages.music import run_music
@@ -55,9 +55,12 @@ class Orchestrator:
         request: StoryRequest,
         progress: ProgressCallback | None = None,
         job_id: str | None = None,
+        should_stop: StopCheck | None = None,
     ) -> JobResult:
-        """The whole film: the storyboard phase (cached when it was approved), then the render."""
-        job = self._start(request, progress, job_id)
+        """The whole film: the storyboard phase (cached when it was approved), then the render.
+        With `should_stop`, every progress report is a checkpoint where the job raises
+        StopRequested once it returns True."""
+        job = self._start(request, progress, job_id, should_stop)
         try:
             return await self._render(job)
         finally:
@@ -91,10 +94,11 @@ class Orchestrator:
         request: StoryRequest,
         progress: ProgressCallback | None = None,
         job_id: str | None = None,
+        should_stop: StopCheck | None = None,
     ) -> Storyboard:
         """Only the storyboard phase: plan, safety, narration, keyframes and contact sheet,
         what a person approves before the GPU renders the film."""
-        job = self._start(request, progress, job_id)
+        job = self._start(request, progress, job_id, should_stop)
         try:
             await self._fetch_stored(job)
             return (await self._storyboard(job)).pictures.storyboard
@@ -113,7 +117,11 @@ class Orchestrator:
         return PlannedStory(plan=plan, cost=job.cost, notes=job.notes)
 
     def _start(
-        self, request: StoryRequest, progress: ProgressCallback | None, job_id: str | None
+        self,
+        request: StoryRequest,
+        progress: ProgressCallback | None,
+        job_id: str | None,
+        should_stop: StopCheck | None = None,
     ) -> JobRun:
         job_id = job_id or request.fingerprint()[:16]
         log.info("job %s: starting", job_id)
@@ -124,7 +132,7 @@ class Orchestrator:
             folder=JobFolder(
                 work_root(self.settings), job_id, self.store, self.settings.min_free_disk_gb
             ),
-            reporter=StageReporter(progress),
+            reporter=StageReporter(progress, should_stop),
             notes=list(self.backends.choice.notes),
         )
 

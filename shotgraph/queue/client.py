@@ -55,7 +55,9 @@ class JobNotFound(ShotGraphError):
     """No such job, or not one this user may see (the two look the same on purpose)."""
 
     def __init__(self, job_id: str) -> None:
-        super().__init__(f"There is no job {job_id!r} of yours.")
+        # Only an id that could be one is named: a refusal never echoes arbitrary input.
+        named = f" {job_id!r}" if JOB_ID_PATTERN.match(job_id) else ""
+        super().__init__(f"There is no job{named} of yours.")
 
 
 class NothingToCancel(ShotGraphError):
@@ -350,7 +352,25 @@ class JobQueue:
     def watch(
         self, job_id: str, after: str = events.STREAM_START
     ) -> AsyncIterator[tuple[str, StageEvent]]:
-        return events.watch(self.redis, job_id, after)
+        """The job's events as they come, riding out Redis outages (see events.py)."""
+        return events.watch_through_outages(self.redis, job_id, after)
+
+    async def replay(self, job_id: str, after: str) -> AsyncIterator[tuple[str, StageEvent]]:
+        """The job's events after `after`, for a reader handing back its last id: what is
+        stored, if the job has finished, else on as they come; never waiting past the end."""
+        record = await self.get(job_id)
+        if record.status.finished:
+            for found in await events.history(self.redis, job_id, after):
+                yield found
+            return
+        start = await events.resume_point(self.redis, job_id, after)
+
+        async def ended() -> bool:  # it finished after the look above, its end already read
+            record = await self.store.get(job_id)
+            return record is None or record.status.finished
+
+        async for found in events.watch(self.redis, job_id, start, ended=ended):
+            yield found
 
 
 def _decode(values: set[bytes]) -> list[str]:

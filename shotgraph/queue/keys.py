@@ -39,6 +39,11 @@ def heartbeat(job_id: str) -> str:
     return f"{PREFIX}:heartbeat:{job_id}"
 
 
+def requeue_lock(job_id: str) -> str:
+    """String with a short TTL: one sweeper is re-queueing the job right now."""
+    return f"{PREFIX}:requeueing:{job_id}"
+
+
 def delivery_lease(job_id: str) -> str:
     """String with a TTL: a front end is uploading the job's film right now."""
     return f"{PREFIX}:delivering:{job_id}"

@@ -137,10 +137,13 @@ class JobStore:
 
     async def create(self, record: JobRecord) -> None:
         owner = record.owner
+        owner_jobs = keys.owner_jobs(owner.platform, owner.user_id)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.hset(keys.job(record.job_id), mapping=self._fields(record.model_dump()))
             pipe.sadd(keys.UNFINISHED_JOBS, record.job_id)
-            pipe.zadd(keys.owner_jobs(owner.platform, owner.user_id), {record.job_id: time.time()})
+            pipe.zadd(owner_jobs, {record.job_id: time.time()})
+            # The list outlives its newest record by no more than the records themselves do.
+            pipe.expire(owner_jobs, self.record_ttl_s)
             await pipe.execute()
 
     async def get(self, job_id: str) -> JobRecord | None:
@@ -175,6 +178,7 @@ class JobStore:
             if owner.platform in _DELIVERING_PLATFORMS:
                 pipe.sadd(keys.UNDELIVERED_JOBS, record.job_id)
             pipe.expire(keys.job(record.job_id), self.record_ttl_s)
+            pipe.expire(keys.owner_jobs(owner.platform, owner.user_id), self.record_ttl_s)
             await pipe.execute()
         return True
 

@@ -1,7 +1,7 @@
 """`shotgraph worker` as a real subprocess, configured through its environment as in production.
 
-It runs in its own process group, so a test can kill -9 it together with its pipeline child,
-the way a crashed machine would.
+It runs in its own process group, so a test can kill -9 it the way a crashed machine would;
+its pipeline process leads a group of its own and dies with it (see pipeline_process.py).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import redis
 from pydantic import SecretStr
 
 from shotgraph.config import Settings
@@ -93,14 +94,19 @@ class WorkerProcess:
         """Ready once its first beat is in Redis: its pipeline process has built its backends."""
         with quick_redis(self.settings, timeout_s=5) as client:
             deadline = time.monotonic() + timeout_s
-            while not any(
-                name.decode().endswith(f"-{self.pid}") for name in client.hkeys(keys.WORKERS)
-            ):
+            while not self._registered(client):
                 if self.process is None or self.process.poll() is not None:
                     raise RuntimeError(f"worker exited early:\n{self.output()}")
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"worker not ready in {timeout_s}s:\n{self.output()}")
                 time.sleep(0.05)
+
+    def _registered(self, client: redis.Redis) -> bool:
+        try:
+            names = client.hkeys(keys.WORKERS)
+        except redis.ConnectionError:  # Redis is not there (yet): the worker waits for it
+            return False
+        return any(name.decode().endswith(f"-{self.pid}") for name in names)
 
     @property
     def pid(self) -> int:
@@ -108,7 +114,7 @@ class WorkerProcess:
         return self.process.pid
 
     def kill_hard(self) -> None:
-        """kill -9 the worker and its pipeline child, as a power cut would."""
+        """kill -9 the worker (its pipeline child dies with it), as a power cut would."""
         os.killpg(self.pid, signal.SIGKILL)
         assert self.process is not None
         self.process.wait(10)
@@ -124,7 +130,7 @@ class WorkerProcess:
                 os.killpg(self.pid, signal.SIGKILL)
                 self.process.wait(10)
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.pid, signal.SIGKILL)  # any orphaned pipeline child
+            os.killpg(self.pid, signal.SIGKILL)  # anything else it left behind
         return self.process.returncode
 
     def output(self) -> str:

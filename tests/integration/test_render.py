@@ -135,6 +135,9 @@ class _BrokenOnThirdShot:
     def keyframe(self, job: ShotRender, out: Path) -> None:
         self.real.keyframe(job, out)
 
+    def continues(self, job: ShotRender) -> bool:
+        return self.real.continues(job)
+
     def footage(self, artefact: Path, job: ShotRender) -> object:
         return self.real.footage(artefact, job)
 

@@ -9,13 +9,13 @@ A film deleted by retention answers 410 with "This film has expired".
 from __future__ import annotations
 
 import asyncio
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from shotgraph.api.dependencies import OwnedJobDep, QueueDep, SettingsDep, StorageDep
-from shotgraph.api.errors import require_done
+from shotgraph.api.errors import error_responses, require_done
 from shotgraph.api.links import DownloadLinks
 from shotgraph.api.ranges import stored_response
 from shotgraph.config import Settings
@@ -29,14 +29,33 @@ router = APIRouter(tags=["films"])
 RangeHeader = Annotated[str | None, Header(alias="Range")]
 
 
-@router.get("/video/{job_id}", response_class=FileResponse)
+# A film's answers for the OpenAPI schema: the whole file, or the part a Range asked for.
+FILM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"video/mp4": {}}, "description": "The film."},
+    206: {"content": {"video/mp4": {}}, "description": "The part of the film a Range asked for."},
+}
+
+
+@router.get(
+    "/video/{job_id}",
+    response_class=FileResponse,
+    responses={**FILM_RESPONSES, **error_responses(401, 404, 409, 410, 416)},
+)
 async def video(
     record: OwnedJobDep, settings: SettingsDep, store: StorageDep, range_: RangeHeader = None
 ) -> Response:
     return await film(settings, store, record, range_)
 
 
-@router.get("/v/{token}", response_class=FileResponse)
+@router.get(
+    "/v/{token}",
+    response_class=FileResponse,
+    responses={
+        **FILM_RESPONSES,
+        307: {"description": "The film at the object store, by a presigned URL."},
+        **error_responses(403, 404, 409, 410, 416),
+    },
+)
 async def shared_video(
     token: str,
     queue: QueueDep,

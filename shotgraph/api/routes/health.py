@@ -15,7 +15,11 @@ from shotgraph.storage.disk import DiskFull
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_model=HealthView)
+@router.get(
+    "/health",
+    response_model=HealthView,
+    responses={503: {"model": HealthView, "description": "Redis is unreachable."}},
+)
 async def health(queue: QueueDep) -> JSONResponse:
     """200 when Redis answers (`status` says whether any worker is alive), else 503."""
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, status
 from fastapi import Path as PathParam
@@ -17,8 +17,8 @@ from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from shotgraph.api.dependencies import OwnedJobDep, OwnerDep, QueueDep, StorageDep
-from shotgraph.api.errors import NotFinished
-from shotgraph.api.routes.files import RangeHeader, film_filename, stored_film
+from shotgraph.api.errors import NotFinished, error_responses
+from shotgraph.api.routes.files import FILM_RESPONSES, RangeHeader, film_filename, stored_film
 from shotgraph.api.schemas import JobView
 from shotgraph.models import JobResult, Storyboard
 from shotgraph.queue.client import JobNotFound, JobQueue
@@ -60,7 +60,11 @@ def get_storyboards(request: Request) -> Storyboards:
 StoryboardsDep = Annotated[Storyboards, Depends(get_storyboards)]
 
 
-@router.get("/jobs/{job_id}/storyboard")
+def _picture_response(media_type: str) -> dict[int | str, dict[str, Any]]:
+    return {200: {"content": {media_type: {}}, "description": "The picture."}}
+
+
+@router.get("/jobs/{job_id}/storyboard", responses=error_responses(401, 404, 409))
 async def storyboard(record: OwnedJobDep) -> StoryboardView:
     """The latest storyboard (waiting for approval, or the one the film was made from)."""
     board = _storyboard_of(record)
@@ -76,13 +80,19 @@ async def storyboard(record: OwnedJobDep) -> StoryboardView:
     )
 
 
-@router.get("/jobs/{job_id}/storyboard/sheet")
+@router.get(
+    "/jobs/{job_id}/storyboard/sheet",
+    responses={**_picture_response("image/jpeg"), **error_responses(401, 404, 409)},
+)
 async def storyboard_sheet(record: OwnedJobDep, store: StorageDep) -> Response:
     """The contact sheet: every keyframe, numbered, on one JPEG."""
     return await _picture(store, record, _storyboard_of(record).sheet, "image/jpeg")
 
 
-@router.get("/jobs/{job_id}/storyboard/shots/{number}")
+@router.get(
+    "/jobs/{job_id}/storyboard/shots/{number}",
+    responses={**_picture_response("image/png"), **error_responses(401, 404, 409)},
+)
 async def storyboard_keyframe(
     record: OwnedJobDep, store: StorageDep, number: ShotNumber
 ) -> Response:
@@ -93,7 +103,10 @@ async def storyboard_keyframe(
     return await _picture(store, record, panel.keyframe, "image/png")
 
 
-@router.get("/jobs/{job_id}/storyboard/references/{number}")
+@router.get(
+    "/jobs/{job_id}/storyboard/references/{number}",
+    responses={**_picture_response("image/png"), **error_responses(401, 404, 409)},
+)
 async def storyboard_reference(
     record: OwnedJobDep, store: StorageDep, number: ShotNumber
 ) -> Response:
@@ -104,7 +117,11 @@ async def storyboard_reference(
     return await _picture(store, record, references[number - 1], "image/png")
 
 
-@router.post("/jobs/{job_id}/approve", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/jobs/{job_id}/approve",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error_responses(401, 404, 409, 429),
+)
 async def approve(
     record: OwnedJobDep, owner: OwnerDep, boards: StoryboardsDep, queue: QueueDep
 ) -> JobView:
@@ -112,7 +129,11 @@ async def approve(
     return await _view(queue, await boards.approve(record.job_id, owner))
 
 
-@router.post("/jobs/{job_id}/shots/{number}/reroll", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/jobs/{job_id}/shots/{number}/reroll",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error_responses(401, 404, 409, 429),
+)
 async def reroll(
     record: OwnedJobDep,
     owner: OwnerDep,
@@ -124,7 +145,11 @@ async def reroll(
     return await _view(queue, await boards.reroll(record.job_id, owner, number))
 
 
-@router.patch("/jobs/{job_id}/shots/{number}", status_code=status.HTTP_202_ACCEPTED)
+@router.patch(
+    "/jobs/{job_id}/shots/{number}",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error_responses(400, 401, 404, 409, 413, 429),
+)
 async def edit_shot(
     record: OwnedJobDep,
     owner: OwnerDep,
@@ -139,7 +164,11 @@ async def edit_shot(
     return await _view(queue, edited)
 
 
-@router.post("/jobs/{job_id}/shots/{number}/retake", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/jobs/{job_id}/shots/{number}/retake",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error_responses(400, 401, 404, 409, 413, 429),
+)
 async def retake(
     record: OwnedJobDep,
     owner: OwnerDep,
@@ -158,7 +187,7 @@ async def retake(
     return await _view(queue, retaken)
 
 
-@router.get("/jobs/{job_id}/versions")
+@router.get("/jobs/{job_id}/versions", responses=error_responses(401, 404))
 async def versions(record: OwnedJobDep) -> list[VersionView]:
     """Every film the job made, v1 first."""
     return [
@@ -168,7 +197,11 @@ async def versions(record: OwnedJobDep) -> list[VersionView]:
     ]  # fmt: skip
 
 
-@router.get("/jobs/{job_id}/versions/{number}/video", response_class=FileResponse)
+@router.get(
+    "/jobs/{job_id}/versions/{number}/video",
+    response_class=FileResponse,
+    responses={**FILM_RESPONSES, **error_responses(401, 404, 409, 410, 416)},
+)
 async def version_video(
     record: OwnedJobDep, store: StorageDep, number: ShotNumber, range_: RangeHeader = None
 ) -> Response:

@@ -76,7 +76,7 @@ async def _compose(
     files: JobFiles,
     progress: StageProgress,
 ) -> None:
-    root, work = job.folder.storage_root, job.folder.stage_dir(Stage.COMPOSE)
+    root, work = job.folder.storage_root, job.folder.scratch()
     srt = root / files.subtitles
     speeches = {shot: n.speech for shot, n in narration.items()}
     with atomic_output(srt) as partial:
@@ -94,7 +94,10 @@ async def _compose(
     loop = asyncio.get_running_loop()
 
     def report(done: int, total: int) -> None:
-        loop.call_soon_threadsafe(progress.update, done / total, f"Frame {done} of {total}")
+        # Runs in the encoder's thread: the checkpoint raises here, ending the frame loop (and
+        # its ffmpeg); an exception in a loop callback would only be logged.
+        progress.checkpoint()
+        loop.call_soon_threadsafe(progress.report, done / total, f"Frame {done} of {total}")
 
     backend = job.backends.video
     footage = {
@@ -118,6 +121,7 @@ async def _compose(
             burned,
         ),
     )
+    progress.checkpoint()  # the last one before the film is written
     with atomic_output(root / files.video) as partial:
         soft = srt if captions != "off" else None
         mux(picture, sound, soft, partial, plan.language, plan.title)

@@ -1,5 +1,7 @@
-"""Visuals: one artefact per shot from the video backend. Within a scene each shot is handed the
-previous shot's artefact, so a backend can carry the picture over (visual continuity)."""
+"""Visuals: one artefact per shot from the video backend, animated from the shot's approved
+keyframe. A shot that carries on the previous one's take (the backend says which) is handed
+the previous shot's artefact and keyed on it; every other shot stands alone, so a retake
+re-renders only what depends on the retaken shot."""
 
 from __future__ import annotations
 
@@ -31,13 +33,17 @@ async def run_visuals(
     previous: tuple[int, Path, str] | None = None  # scene index, artefact, key
     with job.stage(Stage.VISUALS, "Drawing the shots") as progress:
         for position, ref in enumerate(refs, start=1):
-            same_scene = previous is not None and previous[0] == ref.scene.index
             render = shot_render(job, plan, ref, timeline, board.references).model_copy(
                 update={
                     "keyframe": board.keyframes[ref.id],
-                    "previous": previous[1] if same_scene and previous else None,
+                    "previous": previous[1]
+                    if previous is not None and previous[0] == ref.scene.index
+                    else None,
                 }
             )
+            carries_on = render.previous is not None and backend.continues(render)
+            if not carries_on:
+                render = render.model_copy(update={"previous": None})
             key = job.key(
                 backend.name,
                 video_settings,
@@ -53,7 +59,7 @@ async def run_visuals(
                 ),
                 board.keyframes[ref.id].name,
                 sorted(path.name for path in render.references.values()),
-                previous[2] if same_scene and previous else None,
+                previous[2] if carries_on and previous else None,
             )
             artefact = job.folder.artefact(Stage.VISUALS, ref.id, key, backend.suffix)
             if not artefact.exists():

@@ -61,6 +61,12 @@ class VideoBackend(Protocol):
         frame `render` animates when `job.keyframe` is set."""
         ...
 
+    def continues(self, job: ShotRender) -> bool:
+        """Whether `render` makes this shot from the previous shot's artefact (`job.previous`,
+        set within a scene). Only then is the clip keyed on the previous one, so a retake of a
+        shot re-renders the next shot only when that one really carries on from it."""
+        ...
+
     def footage(self, artefact: Path, job: ShotRender) -> ShotFootage:
         """Open a rendered artefact as frames for the compositor."""
         ...

@@ -128,9 +128,11 @@ async def test_a_retake_renders_one_shot_and_makes_version_two(
     v1 = await job_queue.get(record.job_id)
     assert v1.result is not None
     assert v1.result.storyboard is not None
-    last = v1.result.storyboard.panels[-1]  # the last shot: no later shot continues from it
+    # The first shot, with later shots in its scene: none of them is drawn from it again.
+    retaken = v1.result.storyboard.panels[0]
+    assert v1.result.storyboard.panels[1].shot_id.split("-")[0] == retaken.shot_id.split("-")[0]
 
-    await boards.retake(record.job_id, ALICE, last.number, narration="The storm passed at dawn.")
+    await boards.retake(record.job_id, ALICE, retaken.number, narration="The storm passed at dawn.")
     _, done = await next_event(job_queue, record.job_id, seen, {"done", "failed"})
     assert done.kind == "done", done.message
 
@@ -141,9 +143,9 @@ async def test_a_retake_renders_one_shot_and_makes_version_two(
     for version in v2.versions:
         assert (queue_settings.storage_path / version.files.video).stat().st_size > 0
     made = v2.result.made_shots
-    assert made[Stage.NARRATION] == [last.shot_id]
-    assert made[Stage.STORYBOARD] == [last.shot_id]
-    assert made[Stage.VISUALS] == [last.shot_id]
+    assert made[Stage.NARRATION] == [retaken.shot_id]
+    assert made[Stage.STORYBOARD] == [retaken.shot_id]
+    assert made[Stage.VISUALS] == [retaken.shot_id]
     assert Stage.COMPOSE not in v2.result.cached_stages
     usage = await job_queue.limits.usage(ALICE)
     assert usage.today == pytest.approx(1 + 1 / v1.result.shot_count, abs=0.01)

@@ -46,6 +46,10 @@ class AnimaticBackend:
         """The keyframe is the whole plate, so the camera can still move over it."""
         write_png(draw_plate(job), out)
 
+    def continues(self, job: ShotRender) -> bool:
+        """Every plate stands alone: continuity lives in the storyboard's keyframes."""
+        return False
+
     def footage(self, artefact: Path, job: ShotRender) -> AnimaticFootage:
         return AnimaticFootage(artefact, job)
 

@@ -95,6 +95,11 @@ class DiffusionBackend:
             picture = self.painter.paint(request, self.runtime)
         write_png(picture, out)
 
+    def continues(self, job: ShotRender) -> bool:
+        """LTX-Video's later shots of a scene start from the previous clip's last frame; SVD
+        animates the approved keyframe alone."""
+        return self.text_to_video is not None and job.previous is not None
+
     def footage(self, artefact: Path, job: ShotRender) -> ClipFootage:
         return ClipFootage(artefact, job.resolution)
 

@@ -102,6 +102,9 @@ class ReferenceVideoBackend:
         self.painter.load(self.runtime)
         self.video.load(self.runtime)
 
+    def continues(self, job: ShotRender) -> bool:
+        return continues_previous(job)
+
     def keyframe(self, job: ShotRender, out: Path) -> None:
         picture = self.retrying(
             Stage.STORYBOARD, f"the keyframe of shot {job.ref.id}", partial(self._keyframe, job)
