@@ -1144,6 +1144,9 @@ class ShotGraphDiscord(discord.Client):
         embed = result_embed(record, result, delivery, _has_thumbnail(files))
         buttons = result_buttons(record, result)
         await self._guarded(record, ref, partial(self._post, record, embed, buttons, files))
+        # The film is in the chat: delivered now, so a restart before the tidying below
+        # never posts it twice (the follower's own mark after this changes nothing).
+        await self.core.queue.store.mark_delivered(record.job_id)
         fresh = _ref(await self.core.queue.get(record.job_id)) or ref
         await self._remove_progress(record, fresh)
         if result.cost.lines and fresh.token_usable():

@@ -621,6 +621,9 @@ class TelegramBot:
         """Post the finished-film message, then take the progress message away: the film's
         own message says everything it said."""
         await self._in_chat(record, self._deliver_to, result)
+        # The film is in the chat: delivered now, so a restart before the tidying below
+        # never posts it twice (the follower's own mark after this changes nothing).
+        await self.core.queue.store.mark_delivered(record.job_id)
         fresh = await self.core.queue.store.get(record.job_id) or record
         if fresh.progress_ref is None:
             return

@@ -235,6 +235,7 @@ async def test_a_restarted_bot_keeps_editing_the_same_message_and_delivers_once(
         await wait_until_finished(job_queue, progress)
     second = await start_bot()
     video = await api.wait_for_call("sendVideo", timeout_s=120)
+    await api.wait_for_call("deleteMessage", timeout_s=10)  # the progress made way for it
     await second.stop()
     await start_bot()  # a third start finds nothing left to deliver
     await api.reply_to(api.send_text("/quota"))
