@@ -156,6 +156,9 @@ class Settings(BaseSettings):
     )
     video_crf: int = Field(default=21, ge=0, le=51)
     burn_subtitles: bool = False
+    # Films made for a chat burn their captions in by default: chat apps' players do not show
+    # an MP4's soft subtitle track. A server, a chat or a request may choose otherwise.
+    chat_captions: Literal["burned", "soft", "off"] = "burned"
 
     # Diffusion / MusicGen (the GPU backends; model ids may be hub ids or local folders)
     diffusion_device: str = Field(
@@ -296,7 +299,7 @@ class Settings(BaseSettings):
     storyboard_ttl_s: int = Field(default=86_400, ge=60)
 
     # Limits checked when a story is submitted
-    max_active_jobs_per_user: int = Field(default=1, ge=1)
+    max_active_jobs_per_user: int = Field(default=2, ge=1)
     max_jobs_per_user_per_day: int = Field(default=10, ge=1)
     max_jobs_per_server_per_day: int = Field(default=50, ge=1)
     max_queued_jobs: int = Field(default=100, ge=1)

@@ -41,6 +41,8 @@ class AspectRatio(StrEnum):
     PORTRAIT = "9:16"
 
 
+# How a film carries its subtitles (StoryRequest.captions).
+Captions = Literal["burned", "soft", "off"]
 StoryboardMode = Literal["ask", "auto"]
 # A shot id as `shot_id` spells it.
 ShotId = Annotated[str, Field(pattern=r"^s\d{3}-\d{2}$")]
@@ -71,6 +73,9 @@ class StoryRequest(BaseModel):
     language: Annotated[str | None, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = None
     voice: Annotated[str | None, Field(max_length=100)] = None
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    captions: Captions | None = None
+    """burned: drawn into the picture (and soft too); soft: a track players may show; off:
+    neither (the .srt is always made). None: BURN_SUBTITLES decides between burned and soft."""
     storyboard: StoryboardMode = "auto"
     """`ask` stops at the storyboard until someone approves it; `auto` films straight on."""
     shot_edits: dict[ShotId, ShotEdit] = Field(default_factory=dict)

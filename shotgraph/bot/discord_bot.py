@@ -11,10 +11,12 @@ lives in the job record, so a restarted bot edits the same message and delivers 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, Literal
 
 import discord
@@ -23,7 +25,15 @@ from discord import app_commands
 from pydantic import BaseModel
 
 from shotgraph.api.pages.gallery import Gallery, GalleryLinks
-from shotgraph.bot.core import BotCore, quota_text, reply_for
+from shotgraph.bot.core import (
+    EXAMPLE_STORY,
+    BotCore,
+    job_line,
+    queue_lines,
+    quota_text,
+    reply_for,
+    voices_text,
+)
 from shotgraph.bot.delivery import Delivery, plan_delivery
 from shotgraph.bot.discord_settings import (
     ServerSettings,
@@ -31,10 +41,17 @@ from shotgraph.bot.discord_settings import (
     ServerSettingsStore,
 )
 from shotgraph.bot.fallbacks import fallback_lines
+from shotgraph.bot.finished import (
+    FilmAction,
+    film_buttons,
+    film_filename,
+    film_lines,
+    film_title,
+)
 from shotgraph.bot.follower import DeliveryRefused
 from shotgraph.bot.progress import (
     ProgressView,
-    film_summary,
+    cost_text,
     stage_text,
     status_line,
 )
@@ -48,25 +65,50 @@ from shotgraph.bot.storyboard import (
     version_label,
 )
 from shotgraph.config import Settings
-from shotgraph.durations import spell_seconds
 from shotgraph.errors import BackendUnavailable, InvalidStory
-from shotgraph.models import AspectRatio, JobResult, Storyboard, StoryboardPanel
-from shotgraph.pipeline.llm.cost import spell_cost
+from shotgraph.models import AspectRatio, Captions, JobResult, Storyboard, StoryboardPanel
+from shotgraph.queue import keys
 from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner, Platform
 from shotgraph.queue.storyboard import NotAwaitingApproval, NothingToRetake
+from shotgraph.storage import local_copy, open_storage
 
 log = logging.getLogger(__name__)
 
 # Discord's cap on a string option; longer stories come as a file (PLATFORM-FACTS.md).
 MAX_TEXT_OPTION = 6000
 # Job ids are 16 hex digits (JobQueue.submit); custom ids carry them (1-100 characters).
-BUTTON_TEMPLATE = r"story:(?P<action>cancel|retry):(?P<job_id>[0-9a-f]{16})"
-ButtonAction = Literal["cancel", "retry"]
-_BUTTON_LOOKS: dict[ButtonAction, tuple[str, discord.ButtonStyle]] = {
-    "cancel": ("Cancel", discord.ButtonStyle.danger),
-    "retry": ("Try again", discord.ButtonStyle.primary),
+BUTTON_TEMPLATE = (
+    r"story:(?P<action>cancel|retry|edit|reseed|reformat|subtitles|delete|get):"
+    r"(?P<job_id>[0-9a-f]{16})"
+)
+ButtonAction = Literal[
+    "cancel", "retry", "edit", "reseed", "reformat", "subtitles", "delete", "get"
+]
+_BUTTON_STYLES: dict[ButtonAction, discord.ButtonStyle] = {
+    "cancel": discord.ButtonStyle.danger,
+    "retry": discord.ButtonStyle.primary,
+    "edit": discord.ButtonStyle.primary,
+    "delete": discord.ButtonStyle.danger,
 }
+_BUTTON_LABELS: dict[ButtonAction, str] = {
+    "cancel": "Cancel",
+    "retry": "Try again",
+    "edit": "Edit story",
+    "get": "Get it again",
+}
+# The greeting's buttons, which act on no job.
+WELCOME_TEMPLATE = r"shotgraph:(?P<action>example|howto)"
+# Discord's longest text input in a modal (PLATFORM-FACTS.md): the Edit story box.
+MODAL_TEXT_LIMIT = 4000
+# How a story reaches the bot on Discord: the help's own paragraph.
+HOW_TO_SEND = [
+    "Use /story with your story in `text`, or attach it as a .txt or .md `file` for a long "
+    "one. A few paragraphs make a film of a minute or two.",
+    "Options of /story: title, style ('watercolour, warm'), format (landscape 16:9 or "
+    "vertical 9:16), seed (a number: the same seed, the same look), language (es, fr, ...), "
+    "voice (/voices lists them), captions, and visibility (public or only me).",
+]
 _COLOURS = {
     JobStatus.QUEUED: discord.Colour.light_grey(),
     JobStatus.RUNNING: discord.Colour.blurple(),
@@ -88,6 +130,14 @@ _MENU_PLACEHOLDERS: dict[ShotMenuKind, str] = {
 _MODAL_TITLE = 45
 _SHEET_NAME = "storyboard.jpg"
 NOT_YOURS = "That film is not yours: only its author or a moderator can do that."
+# How a film carries its captions, for /story and /shotgraph settings.
+CAPTION_CHOICES = [
+    app_commands.Choice(name="burned into the picture", value="burned"),
+    app_commands.Choice(name="soft track", value="soft"),
+    app_commands.Choice(name="none", value="off"),
+]
+# The files of one request to Discord.
+Files = list[discord.File]
 # Message and embed limits (PLATFORM-FACTS.md): longer is a 400, not a shorter message.
 CONTENT_LIMIT = 2000
 FIELD_VALUE_LIMIT = 1024
@@ -124,6 +174,8 @@ class ProgressRef(BaseModel):
     server_upload_limit: int | None = None
     """What the bot's own messages in the channel may carry."""
     in_dm: bool = False
+    ephemeral: bool = False
+    """Only the author sees the job's messages: never post them in the channel."""
     unreachable: bool = False
     """Discord refused for good (DMs closed, channel gone): nothing more is sent."""
 
@@ -147,6 +199,10 @@ class StoryOptions(BaseModel):
     title: str | None = None
     style: str | None = None
     format: AspectRatio = AspectRatio.LANDSCAPE
+    seed: int | None = None
+    language: str | None = None
+    voice: str | None = None
+    captions: Captions | None = None
     visibility: Visibility = "public"
 
 
@@ -154,10 +210,13 @@ class JobButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_
     """Cancel or Try again on a progress message. The custom id names the action and the job,
     so the button works for every message, and after restarts, without stored views."""
 
-    def __init__(self, action: ButtonAction, job_id: str) -> None:
-        label, style = _BUTTON_LOOKS[action]
+    def __init__(self, action: ButtonAction, job_id: str, label: str | None = None) -> None:
         super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=f"story:{action}:{job_id}")
+            discord.ui.Button(
+                label=label or _BUTTON_LABELS.get(action, action),
+                style=_BUTTON_STYLES.get(action, discord.ButtonStyle.secondary),
+                custom_id=f"story:{action}:{job_id}",
+            )
         )
         self.action: ButtonAction = action
         self.job_id = job_id
@@ -170,10 +229,66 @@ class JobButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_
 
     async def callback(self, interaction: discord.Interaction) -> None:
         assert isinstance(interaction.client, ShotGraphDiscord)
+        client = interaction.client
         if self.action == "cancel":
-            await interaction.client.press_cancel(interaction, self.job_id)
+            await client.press_cancel(interaction, self.job_id)
+        elif self.action == "retry":
+            await client.press_again(interaction, self.job_id, None)
+        elif self.action in (FilmAction.RESEED, FilmAction.REFORMAT):
+            await client.press_again(interaction, self.job_id, FilmAction(self.action))
+        elif self.action == "edit":
+            await client.press_edit(interaction, self.job_id)
+        elif self.action == "subtitles":
+            await client.press_subtitles(interaction, self.job_id)
+        elif self.action == "delete":
+            await client.press_delete(interaction, self.job_id)
         else:
-            await interaction.client.press_retry(interaction, self.job_id)
+            await client.press_get(interaction, self.job_id)
+
+
+class WelcomeButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=WELCOME_TEMPLATE):
+    """The greeting's Try an example story and How it works."""
+
+    def __init__(self, action: Literal["example", "howto"]) -> None:
+        label = "Try an example story" if action == "example" else "How it works"
+        super().__init__(
+            discord.ui.Button(
+                label=label, style=discord.ButtonStyle.primary, custom_id=f"shotgraph:{action}"
+            )
+        )
+        self.action: Literal["example", "howto"] = action
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: Any
+    ) -> WelcomeButton:
+        return cls(match["action"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        assert isinstance(interaction.client, ShotGraphDiscord)
+        if self.action == "howto":
+            await interaction.client.show_help(interaction)
+        else:
+            await interaction.client.story_example(interaction)
+
+
+class EditStory(discord.ui.Modal, title="Edit the story"):
+    """The refused story in a box to change; submitting it queues the changed story."""
+
+    def __init__(self, job_id: str, story: str) -> None:
+        super().__init__(timeout=None, custom_id=f"shotgraph:edit:{job_id}")
+        self.job_id = job_id
+        self.story: discord.ui.TextInput[EditStory] = discord.ui.TextInput(
+            label="Your story, changed",
+            style=discord.TextStyle.paragraph,
+            default=story[:MODAL_TEXT_LIMIT],
+            max_length=MODAL_TEXT_LIMIT,
+        )
+        self.add_item(self.story)
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        assert isinstance(interaction.client, ShotGraphDiscord)
+        await interaction.client.submit_story_edit(interaction, self.job_id, self.story.value)
 
 
 class ApproveButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=APPROVE_TEMPLATE):
@@ -299,36 +414,41 @@ def progress_embed(view: ProgressView) -> discord.Embed:
     if view.status is not JobStatus.QUEUED or any(line.state != "waiting" for line in view.stages):
         stages = "\n".join(stage_text(line) for line in view.stages)
         embed.add_field(name="Stages", value=_clip(stages, FIELD_VALUE_LIMIT), inline=False)
-    if view.result is not None:
-        _add_result_fields(embed, view.result)
     embed.set_footer(text=f"job {view.job_id}")
     return embed
 
 
-def _add_result_fields(embed: discord.Embed, result: JobResult) -> None:
-    embed.add_field(name="Length", value=spell_seconds(result.duration_s))
-    embed.add_field(name="LLM cost", value=spell_cost(result.cost)[:1024])
-
-
 def progress_buttons(view: ProgressView) -> discord.ui.View:
-    """Cancel while the job can stop, Try again after a failure; no buttons otherwise."""
+    """Cancel while the job can stop, Try again after a failure, Edit story after a safety
+    refusal (the same story would be refused again); no buttons otherwise."""
     buttons = discord.ui.View(timeout=None)
     if view.can_cancel:
         buttons.add_item(JobButton("cancel", view.job_id))
     if view.can_retry:
         buttons.add_item(JobButton("retry", view.job_id))
+    if view.refused:
+        buttons.add_item(JobButton("edit", view.job_id))
     return buttons
 
 
-def result_embed(record: JobRecord, result: JobResult, delivery: Delivery) -> discord.Embed:
-    version = version_label(record.versions)
+# The thumbnail rides along with the film as this attachment, shown in the embed.
+THUMBNAIL_NAME = "thumbnail.jpg"
+
+
+def result_embed(
+    record: JobRecord, result: JobResult, delivery: Delivery, thumbnail: bool
+) -> discord.Embed:
+    """The finished film: its story's title, its author (mentioned), how long and how made."""
+    author = f"<@{record.owner.user_id}>"
+    lines = film_lines(record, result, author)
     embed = discord.Embed(
-        title=f"🎬 {result.title} {version}".strip()[:256],
-        description="\n".join(filter(None, [f"Done: {film_summary(result)}.", delivery.note])),
+        title=f"{film_title(record)} {version_label(record.versions)}".strip()[:256],
+        description="\n".join(filter(None, [*lines, delivery.note]))[:4096],
         colour=_COLOURS[JobStatus.DONE],
         url=delivery.url,
     )
-    _add_result_fields(embed, result)
+    if thumbnail:
+        embed.set_thumbnail(url=f"attachment://{THUMBNAIL_NAME}")
     if delivery.url:
         embed.add_field(name="Watch", value=_clip(delivery.url, FIELD_VALUE_LIMIT), inline=False)
     if fell_back := fallback_lines(result):
@@ -338,9 +458,15 @@ def result_embed(record: JobRecord, result: JobResult, delivery: Delivery) -> di
     return embed
 
 
-def film_filename(result: JobResult) -> str:
-    stem = "".join(ch if ch.isalnum() else "-" for ch in result.title.lower()).strip("-")
-    return f"{stem[:60] or 'film'}.mp4"
+def result_buttons(record: JobRecord, result: JobResult | None) -> discord.ui.View:
+    """New seed, the other format, Subtitles and Delete; and the menu to retake a shot when
+    the film has a storyboard to pick it from."""
+    buttons = discord.ui.View(timeout=None)
+    for button in film_buttons(record):
+        buttons.add_item(JobButton(button.action.value, record.job_id, button.label))
+    if result is not None and result.storyboard is not None:
+        buttons.add_item(ShotMenu("retake", record.job_id, result.storyboard))
+    return buttons
 
 
 class ShotGraphDiscord(discord.Client):
@@ -361,7 +487,7 @@ class ShotGraphDiscord(discord.Client):
         self._add_commands()
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(JobButton, ApproveButton, ShotMenu)
+        self.add_dynamic_items(JobButton, WelcomeButton, ApproveButton, ShotMenu)
         if self.settings.discord_test_guild_id is not None:
             guild = discord.Object(self.settings.discord_test_guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -389,6 +515,10 @@ class ShotGraphDiscord(discord.Client):
             title="The film's title (default: the story's heading)",
             style="Visual style words, e.g. 'watercolour, warm'",
             format="Landscape 16:9 or vertical 9:16",
+            seed="A number: the same seed gives the same look",
+            language="The story's language, e.g. es or fr (default: detected)",
+            voice="The narrator's voice (/voices lists them)",
+            captions="Captions burned into the picture, a soft track, or none",
             visibility="Show the progress and film to the channel, or only to you",
         )
         @app_commands.choices(
@@ -396,6 +526,7 @@ class ShotGraphDiscord(discord.Client):
                 app_commands.Choice(name="landscape 16:9", value=AspectRatio.LANDSCAPE.value),
                 app_commands.Choice(name="vertical 9:16", value=AspectRatio.PORTRAIT.value),
             ],
+            captions=CAPTION_CHOICES,
             visibility=[
                 app_commands.Choice(name="public in the channel", value="public"),
                 app_commands.Choice(name="only me", value="only_me"),
@@ -409,14 +540,43 @@ class ShotGraphDiscord(discord.Client):
             title: app_commands.Range[str, 1, 120] | None = None,
             style: app_commands.Range[str, 1, 200] | None = None,
             format: str = AspectRatio.LANDSCAPE.value,
+            seed: app_commands.Range[int, 0, 2**31 - 1] | None = None,
+            language: app_commands.Range[str, 2, 20] | None = None,
+            voice: app_commands.Range[str, 1, 100] | None = None,
+            captions: str | None = None,
             visibility: str = "public",
         ) -> None:
-            options = StoryOptions(
-                text=text, title=title, style=style, format=format, visibility=visibility
+            options = StoryOptions.model_validate(
+                {
+                    "text": text,
+                    "title": title,
+                    "style": style,
+                    "format": format,
+                    "seed": seed,
+                    "language": language,
+                    "voice": voice,
+                    "captions": captions,
+                    "visibility": visibility,
+                }
             )
             await self.story(interaction, options, file)
 
-        @tree.command(name="queue", description="What is waiting to be filmed")
+        @tree.command(name="help", description="What ShotGraph does, its options and limits")
+        async def help_(interaction: discord.Interaction) -> None:
+            await self.show_help(interaction)
+
+        @tree.command(name="voices", description="The narrator voices for a language")
+        @app_commands.describe(language="A language tag, e.g. en, es, pt-BR (default: en)")
+        async def voices(
+            interaction: discord.Interaction, language: app_commands.Range[str, 2, 20] = "en"
+        ) -> None:
+            await interaction.response.send_message(voices_text(language), ephemeral=True)
+
+        @tree.command(name="status", description="Your films, with a button to get each again")
+        async def status(interaction: discord.Interaction) -> None:
+            await self.show_status(interaction)
+
+        @tree.command(name="queue", description="The films being made and waiting")
         async def queue(interaction: discord.Interaction) -> None:
             await self.show_queue(interaction)
 
@@ -443,10 +603,12 @@ class ShotGraphDiscord(discord.Client):
             everyone="Let every member make films again",
             daily_quota="Films each member may make per day here",
             max_story_length="Longest story accepted here, in characters",
+            captions="How this server's films carry captions",
             storyboard="Show each film's storyboard for approval first, or render at once",
             gallery="A web page listing this server's public films (a new link revokes the old)",
         )
         @app_commands.choices(
+            captions=CAPTION_CHOICES,
             storyboard=[
                 app_commands.Choice(name="ask: approve the storyboard first", value="ask"),
                 app_commands.Choice(name="auto: render at once", value="auto"),
@@ -465,18 +627,22 @@ class ShotGraphDiscord(discord.Client):
             everyone: bool | None = None,
             daily_quota: app_commands.Range[int, 1, 1000] | None = None,
             max_story_length: app_commands.Range[int, 50, 200_000] | None = None,
+            captions: str | None = None,
             storyboard: str | None = None,
             gallery: str | None = None,
         ) -> None:
-            changes = ServerSettingsChange(
-                channel_id=str(channel.id) if channel else None,
-                all_channels=bool(all_channels),
-                role_id=str(role.id) if role else None,
-                everyone=bool(everyone),
-                daily_quota=daily_quota,
-                max_story_length=max_story_length,
-                storyboard=storyboard,
-                gallery=gallery,
+            changes = ServerSettingsChange.model_validate(
+                {
+                    "channel_id": str(channel.id) if channel else None,
+                    "all_channels": bool(all_channels),
+                    "role_id": str(role.id) if role else None,
+                    "everyone": bool(everyone),
+                    "daily_quota": daily_quota,
+                    "max_story_length": max_story_length,
+                    "captions": captions,
+                    "storyboard": storyboard,
+                    "gallery": gallery,
+                }
             )
             await self.change_settings(interaction, changes)
 
@@ -510,15 +676,53 @@ class ShotGraphDiscord(discord.Client):
                 f"{server.max_story_chars}. Shorten it or split it in parts."
             )
         story = StoryInput(
-            story=text, title=options.title, style=options.style, aspect=options.format
+            story=text,
+            title=options.title,
+            style=options.style,
+            aspect=options.format,
+            seed=options.seed,
+            language=options.language,
+            voice=options.voice,
+            captions=options.captions,
         )
         owner = _owner(interaction)
         record = await self._within_quota(
-            interaction, server, lambda: self.core.submit(story, owner, server.storyboard)
+            interaction,
+            server,
+            lambda: self.core.submit(story, owner, server.captions, server.storyboard),
         )
         if options.visibility == "public" and owner.server_id is not None:
             await self.gallery.add(owner.server_id, record.job_id)
-        await self._follow(interaction, record, callback)
+        first = await self._first_story(interaction)
+        if first:
+            # The first follow-up after a deferred reply would replace that reply
+            # (PLATFORM-FACTS.md): the reply shows the progress before the greeting comes.
+            view = ProgressView(
+                job_id=record.job_id, title=record.title, status=record.status, stages=[]
+            )
+            await interaction.edit_original_response(
+                embed=progress_embed(view), view=progress_buttons(view)
+            )
+        await self._follow(interaction, record, callback, ephemeral)
+        if first:
+            await self._greet(interaction)
+
+    async def _first_story(self, interaction: discord.Interaction) -> bool:
+        """Whether this is the member's first /story in this server (asked once)."""
+        key = keys.discord_greeted(str(interaction.guild_id), str(interaction.user.id))
+        return bool(await self.core.queue.redis.set(key, b"1", nx=True))
+
+    async def _greet(self, interaction: discord.Interaction) -> None:
+        """A member's first /story in a server: three lines, an example and two buttons,
+        for them alone."""
+        greeting = self.core.greeting(send="Use /story with")
+        buttons = discord.ui.View(timeout=None)
+        buttons.add_item(WelcomeButton("example"))
+        buttons.add_item(WelcomeButton("howto"))
+        try:
+            await interaction.followup.send(greeting, view=buttons, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not greet a new member", exc_info=True)
 
     async def _admit_member(self, interaction: discord.Interaction) -> ServerSettings:
         """The server's settings, once they let this member start a film in this channel."""
@@ -551,6 +755,7 @@ class ShotGraphDiscord(discord.Client):
         interaction: discord.Interaction,
         record: JobRecord,
         callback: discord.InteractionCallbackResponse[Any] | None,
+        ephemeral: bool = False,
     ) -> None:
         """Remember the progress message (the interaction's reply) in the job record, then
         follow the job."""
@@ -565,24 +770,57 @@ class ShotGraphDiscord(discord.Client):
             message_id=message_id,
             author_id=interaction.user.id,
             upload_limit=interaction.filesize_limit,
+            ephemeral=ephemeral,
             server_upload_limit=_server_upload_limit(interaction),
         )
         record = await self.core.follower.remember_message(record, ref.model_dump_json())
         self.core.follow(record)
 
     async def show_queue(self, interaction: discord.Interaction) -> None:
-        """The waiting films in order; titles and authors only of this server's own films,
-        since the queue is shared with other servers and platforms."""
-        waiting = await self.core.queue.waiting()
+        """The films being made (with their stage) and waiting (with their wait); titles and
+        authors only of this server's own films, since the queue is shared with other
+        servers and platforms."""
         here = str(interaction.guild_id)
-        lines = [
-            f"{position}. {record.title} · {record.owner.display_name or 'someone'}"
-            if record.owner.platform == "discord" and record.owner.server_id == here
-            else f"{position}. a film from elsewhere"
-            for position, record in enumerate(waiting, start=1)
-        ]
-        text = fit_lines(lines, CONTENT_LIMIT) or "Nothing is waiting: a new story starts at once."
+        lines = await queue_lines(
+            self.core.queue,
+            lambda record: record.owner.platform == "discord" and record.owner.server_id == here,
+        )
+        text = (
+            fit_lines(lines, CONTENT_LIMIT) or "Nothing is being made: a new story starts at once."
+        )
         await interaction.response.send_message(text, ephemeral=True)
+
+    async def show_help(self, interaction: discord.Interaction) -> None:
+        usage = await self.core.quota(_owner(interaction))
+        text = self.core.help_text(HOW_TO_SEND, usage)
+        await interaction.response.send_message(
+            fit_lines(text.splitlines(), CONTENT_LIMIT), ephemeral=True
+        )
+
+    async def show_status(self, interaction: discord.Interaction) -> None:
+        jobs = await self.core.jobs(_owner(interaction), 8)
+        if not jobs:
+            await interaction.response.send_message(
+                "You have no films yet; use /story.", ephemeral=True
+            )
+            return
+        buttons = discord.ui.View(timeout=None)
+        for job in jobs:
+            if job.status is JobStatus.DONE and len(buttons.children) < 5:
+                buttons.add_item(JobButton("get", job.job_id, f"Get “{job.title}”"[:80]))
+        text = fit_lines([job_line(job) for job in jobs], CONTENT_LIMIT)
+        await interaction.response.send_message(text, view=buttons, ephemeral=True)
+
+    async def story_example(self, interaction: discord.Interaction) -> None:
+        """The greeting's example story, filmed for the member who pressed the button."""
+        server = await self._admit_member(interaction)
+        callback = await interaction.response.defer(thinking=True)
+        story = StoryInput(story=EXAMPLE_STORY, title="The Red Kite")
+        owner = _owner(interaction)
+        record = await self._within_quota(
+            interaction, server, lambda: self.core.submit(story, owner, server.captions)
+        )
+        await self._follow(interaction, record, callback)
 
     async def cancel_latest(self, interaction: discord.Interaction) -> None:
         record = await self.core.cancel_latest(_owner(interaction))
@@ -612,7 +850,9 @@ class ShotGraphDiscord(discord.Client):
             guild_id, server.gallery_key
         )
         await self.servers.save(guild_id, server)
-        await interaction.response.send_message(server.describe(gallery), ephemeral=True)
+        await interaction.response.send_message(
+            server.describe(self.settings, gallery), ephemeral=True
+        )
 
     # -- buttons -----------------------------------------------------------------------
 
@@ -626,9 +866,25 @@ class ShotGraphDiscord(discord.Client):
         else:
             await interaction.response.send_message(f'Cancelling "{record.title}".', ephemeral=True)
 
-    async def press_retry(self, interaction: discord.Interaction, job_id: str) -> None:
-        """Queue the story again, under the same server rules as a new `/story`; the new
-        job's progress is a new message, as private as the failed one was.
+    async def press_again(
+        self, interaction: discord.Interaction, job_id: str, change: FilmAction | None
+    ) -> None:
+        """Try again (`change` None), New seed or the other format: the story queued again,
+        under the same server rules as a new `/story`."""
+
+        async def submit() -> JobRecord:
+            acting = await self._acting_user(interaction, job_id)
+            if change is None:
+                return await self.core.retry(job_id, acting)
+            return await self.core.again(job_id, acting, change)
+
+        await self._queue_again(interaction, submit)
+
+    async def _queue_again(
+        self, interaction: discord.Interaction, submit: Callable[[], Awaitable[JobRecord]]
+    ) -> None:
+        """Queue a film from a button or a modal; its progress is a new message, as private
+        as the one pressed was.
 
         The press is acknowledged first: a second bot process with the same token gets the
         same press, and only one acknowledgement of it succeeds; the other process stops
@@ -637,14 +893,11 @@ class ShotGraphDiscord(discord.Client):
         try:
             callback = await interaction.response.defer(ephemeral=private, thinking=True)
         except discord.HTTPException as error:
-            log.info("press on %s answered elsewhere (%s); leaving it", job_id, error.code)
+            log.info("press answered elsewhere (%s); leaving it", error.code)
             return
         try:
             server = await self._admit_member(interaction)
-            acting = await self._acting_user(interaction, job_id)
-            record = await self._within_quota(
-                interaction, server, lambda: self.core.retry(job_id, acting)
-            )
+            record = await self._within_quota(interaction, server, submit)
         except JobNotFound:
             await self._tell(interaction, NOT_YOURS)
         except Exception as error:
@@ -656,7 +909,77 @@ class ShotGraphDiscord(discord.Client):
             await interaction.edit_original_response(
                 embed=progress_embed(view), view=progress_buttons(view)
             )
-            await self._follow(interaction, record, callback)
+            await self._follow(interaction, record, callback, private)
+
+    async def press_edit(self, interaction: discord.Interaction, job_id: str) -> None:
+        """A refused story's Edit story: the story in a box to change."""
+        try:
+            record = await self.core.queue.job_for(
+                job_id, await self._acting_user(interaction, job_id)
+            )
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return
+        await interaction.response.send_modal(EditStory(job_id, record.request.story))
+
+    async def submit_story_edit(
+        self, interaction: discord.Interaction, job_id: str, story: str
+    ) -> None:
+        """The refused story, changed in the Edit story modal, queued with its options."""
+
+        async def submit() -> JobRecord:
+            acting = await self._acting_user(interaction, job_id)
+            return await self.core.edited(job_id, acting, story)
+
+        await self._queue_again(interaction, submit)
+
+    async def press_subtitles(self, interaction: discord.Interaction, job_id: str) -> None:
+        """The film's .srt, for the presser alone (anyone may have a film's subtitles)."""
+        try:
+            record = await self.core.queue.get(job_id)
+            _, srt = await self.core.film_file(job_id, record.owner, "subtitles")
+        except Exception as error:
+            await self._refuse(interaction, error)
+            return
+        file = discord.File(srt, filename=film_filename(record.title, ".srt"))
+        await interaction.response.send_message(file=file, ephemeral=True)
+
+    async def press_delete(self, interaction: discord.Interaction, job_id: str) -> None:
+        """Remove the film and its message: its author or a moderator."""
+        try:
+            record = await self.core.delete_film(
+                job_id, await self._acting_user(interaction, job_id)
+            )
+        except JobNotFound:
+            await interaction.response.send_message(NOT_YOURS, ephemeral=True)
+            return
+        except Exception as error:
+            await self._refuse(interaction, error)
+            return
+        gone = f'Deleted "{record.title}".'
+        message = interaction.message
+        if message is None or message.flags.ephemeral:
+            await interaction.response.edit_message(
+                content=gone, embed=None, attachments=[], view=None
+            )
+            return
+        await message.delete()
+        await interaction.response.send_message(gone, ephemeral=True)
+
+    async def press_get(self, interaction: discord.Interaction, job_id: str) -> None:
+        """A film from /status, again, for the presser alone."""
+        try:
+            record, _ = await self.core.film_file(job_id, _owner(interaction), "video")
+        except Exception as error:
+            await self._refuse(interaction, error)
+            return
+        assert record.result is not None
+        delivery = await plan_delivery(self.settings, record.result, interaction.filesize_limit)
+        files = await self._film_files(record, record.result, delivery, interaction.filesize_limit)
+        embed = result_embed(record, record.result, delivery, _has_thumbnail(files))
+        await interaction.response.send_message(
+            embed=embed, files=files, view=result_buttons(record, record.result), ephemeral=True
+        )
 
     async def press_approve(self, interaction: discord.Interaction, job_id: str) -> None:
         try:
@@ -812,7 +1135,7 @@ class ShotGraphDiscord(discord.Client):
         expired = record.film_expired_at is not None
         delivery = await plan_delivery(self.settings, result, limit, expired)
         try:
-            await self._post_film(record, ref, result, delivery)
+            await self._post_film(record, ref, result, delivery, limit)
         except discord.HTTPException as error:
             if delivery.kind != "upload" or error.status != 413:
                 raise
@@ -822,22 +1145,104 @@ class ShotGraphDiscord(discord.Client):
             if smaller >= limit:  # the limit is lower than Discord said: no upload fits
                 smaller = 0
             retry = await plan_delivery(self.settings, result, smaller)
-            await self._post_film(record, moved, result, retry)
+            await self._post_film(record, moved, result, retry, smaller)
 
     async def _post_film(
-        self, record: JobRecord, ref: ProgressRef, result: JobResult, delivery: Delivery
+        self,
+        record: JobRecord,
+        ref: ProgressRef,
+        result: JobResult,
+        delivery: Delivery,
+        limit: int,
     ) -> None:
-        files = []
+        """The finished-film message, posted as a new message that mentions the author (an
+        edit notifies no one); then the progress message goes, and the author alone learns
+        what the LLM calls cost."""
+        files = await self._film_files(record, result, delivery, limit)
+        embed = result_embed(record, result, delivery, _has_thumbnail(files))
+        buttons = result_buttons(record, result)
+        post = partial(self._post, record, embed, buttons, files, delivery.url)
+        await self._guarded(record, ref, post)
+        # The film is in the chat: delivered now, so a restart before the tidying below
+        # never posts it twice (the follower's own mark after this changes nothing).
+        await self.core.queue.store.mark_delivered(record.job_id)
+        fresh = _ref(await self.core.queue.get(record.job_id)) or ref
+        await self._remove_progress(record, fresh)
+        if result.cost.lines and fresh.token_usable():
+            with contextlib.suppress(discord.HTTPException):
+                await self._interaction_webhook(fresh).send(cost_text(result), ephemeral=True)
+
+    async def _film_files(
+        self, record: JobRecord, result: JobResult, delivery: Delivery, limit: int
+    ) -> list[discord.File]:
+        """The film when it is uploaded, and its thumbnail for the embed when both fit the
+        route's upload limit (no thumbnail is worth losing the film's upload for)."""
+        files, size = [], 0
         if delivery.kind == "upload" and delivery.path is not None:
-            files.append(discord.File(delivery.path, filename=film_filename(result)))
-        embed = result_embed(record, result, delivery)
-        buttons = discord.ui.View(timeout=None)
-        if result.storyboard is not None:
-            buttons.add_item(ShotMenu("retake", record.job_id, result.storyboard))
-        # A link in the message's text (not only in the embed) is what Discord unfurls into
-        # the watch page's preview, which plays the film inline.
-        content = delivery.url or discord.utils.MISSING
-        await self._edit(record, ref, embed, buttons, files, content)
+            files.append(discord.File(delivery.path, filename=film_filename(record.title)))
+            size = delivery.path.stat().st_size
+        thumbnail = await asyncio.to_thread(
+            local_copy, open_storage(self.settings), result.files.thumbnail, self.settings
+        )
+        if thumbnail is not None and size + thumbnail.stat().st_size <= limit:
+            files.append(discord.File(thumbnail, filename=THUMBNAIL_NAME))
+        return files
+
+    async def _post(
+        self,
+        record: JobRecord,
+        embed: discord.Embed,
+        buttons: discord.ui.View,
+        files: list[discord.File],
+        link: str | None,
+        ref: ProgressRef,
+    ) -> None:
+        """Post a new message for the job, mentioning its author: a follow-up of the
+        interaction, the channel, or a DM (see `_reach`). A private ("only me") job never
+        falls back to the channel. A link to the watch page goes in the text too: that, not
+        the embed, is what Discord unfurls into a preview that plays the film."""
+        author = discord.Object(ref.author_id)
+        content = f"<@{ref.author_id}> your film is ready." + (f" {link}" if link else "")
+        mentions = discord.AllowedMentions(everyone=False, roles=False, users=[author])
+
+        async def by_webhook(webhook: discord.Webhook, ref: ProgressRef, files: Files) -> None:
+            await webhook.send(
+                content,
+                embed=embed,
+                view=buttons,
+                files=files or discord.utils.MISSING,
+                allowed_mentions=mentions,
+                ephemeral=ref.ephemeral,
+                wait=True,
+            )
+
+        async def in_channel(ref: ProgressRef, files: Files) -> None:
+            channel = self.get_partial_messageable(ref.channel_id)
+            await channel.send(
+                content,
+                embed=embed,
+                view=buttons,
+                files=files or discord.utils.MISSING,
+                allowed_mentions=mentions,
+            )
+
+        async def by_dm(ref: ProgressRef, files: Files) -> None:
+            dm = await self.create_dm(author)
+            await dm.send(link, embed=embed, view=buttons, files=files or discord.utils.MISSING)
+
+        public = not ref.ephemeral or ref.in_dm
+        await self._reach(record, ref, files, by_webhook, in_channel if public else None, by_dm)
+
+    async def _remove_progress(self, record: JobRecord, ref: ProgressRef) -> None:
+        """Delete the progress message: the film's own message now says all it said."""
+        try:
+            if ref.token_usable():
+                await self._interaction_webhook(ref).delete_message(ref.message_id)
+            elif not ref.ephemeral and not ref.unreachable:
+                channel = self.get_partial_messageable(ref.channel_id)
+                await channel.get_partial_message(ref.message_id).delete()
+        except discord.HTTPException as error:
+            log.info("job %s: progress message not removed: %s", record.job_id, error)
 
     async def _edit(
         self,
@@ -846,15 +1251,46 @@ class ShotGraphDiscord(discord.Client):
         embed: discord.Embed,
         buttons: discord.ui.View,
         files: list[discord.File],
-        content: str = discord.utils.MISSING,
     ) -> None:
-        """Edit the progress message, unless Discord refused the job's last way for good;
-        such a refusal is remembered, so it is met once, not at every edit (repeated
+        """Edit the progress message (with `files` attached instead of what it had): through
+        the interaction, the channel message, or a new message in a DM to the author, which
+        later edits then go to (see `_reach`)."""
+
+        async def by_webhook(webhook: discord.Webhook, ref: ProgressRef, files: Files) -> None:
+            await webhook.edit_message(
+                ref.message_id,
+                embed=embed,
+                view=buttons,
+                attachments=files or discord.utils.MISSING,
+            )
+
+        async def in_channel(ref: ProgressRef, files: Files) -> None:
+            channel = self.get_partial_messageable(ref.channel_id)
+            await channel.get_partial_message(ref.message_id).edit(
+                embed=embed, view=buttons, attachments=files or discord.utils.MISSING
+            )
+
+        async def by_dm(ref: ProgressRef, files: Files) -> None:
+            dm = await self.create_dm(discord.Object(ref.author_id))
+            sent = await dm.send(embed=embed, view=buttons, files=files or discord.utils.MISSING)
+            await self._move(record, ref, channel_id=dm.id, message_id=sent.id, in_dm=True)
+
+        reach = partial(self._reach, record, files=files, by_webhook=by_webhook)
+        await self._guarded(record, ref, partial(reach, in_channel=in_channel, by_dm=by_dm))
+
+    async def _guarded(
+        self,
+        record: JobRecord,
+        ref: ProgressRef,
+        call: Callable[[ProgressRef], Awaitable[None]],
+    ) -> None:
+        """Make `call` into the job's chat, unless Discord refused the job's last way for
+        good; such a refusal is remembered, so it is met once, not at every edit (repeated
         refusals count towards a ban, PLATFORM-FACTS.md)."""
         if ref.unreachable:
             raise DeliveryRefused(f"job {record.job_id}: no way left into the chat")
         try:
-            await self._edit_by_route(record, ref, embed, buttons, files, content)
+            await call(ref)
         except discord.HTTPException as error:
             if error.code not in PERMANENT_ERRORS:
                 raise
@@ -862,33 +1298,26 @@ class ShotGraphDiscord(discord.Client):
             await self._move(record, latest, unreachable=True)
             raise DeliveryRefused(f"{error.code}: {error.text}") from error
 
-    async def _edit_by_route(
+    async def _reach(
         self,
         record: JobRecord,
         ref: ProgressRef,
-        embed: discord.Embed,
-        buttons: discord.ui.View,
         files: list[discord.File],
-        content: str = discord.utils.MISSING,
+        by_webhook: Callable[[discord.Webhook, ProgressRef, Files], Awaitable[None]],
+        in_channel: Callable[[ProgressRef, Files], Awaitable[None]] | None,
+        by_dm: Callable[[ProgressRef, Files], Awaitable[None]],
     ) -> None:
-        """Edit the progress message by the best way still open: the interaction's webhook
-        while its token lives, then the channel message, then a DM to the author."""
+        """Do one thing in the job's chat by the best way still open: the interaction's
+        webhook while its token lives, then the channel (unless `in_channel` is None), then
+        the author's DMs when the bot cannot reach the channel. Each way after the first
+        gets the files opened again (discord.py closes them when a request is refused)."""
         if ref.token_usable():
-            webhook = discord.Webhook.partial(
-                ref.application_id, ref.interaction_token or "", client=self
-            )
             try:
-                await webhook.edit_message(
-                    ref.message_id,
-                    content=content,
-                    embed=embed,
-                    view=buttons,
-                    attachments=files or discord.utils.MISSING,
-                )
+                await by_webhook(self._interaction_webhook(ref), ref, files)
                 return
             except discord.NotFound:
                 # Someone deleted the progress message: the channel or a DM carries on.
-                log.info("job %s: its progress message is gone", record.job_id)
+                log.info("job %s: its message is gone", record.job_id)
             except discord.HTTPException as error:
                 if error.status != 401:
                     raise
@@ -897,26 +1326,22 @@ class ShotGraphDiscord(discord.Client):
             # Never call an expired token again: repeated 401s count towards a ban
             # (PLATFORM-FACTS.md).
             ref = await self._move(record, ref, interaction_token=None)
-        files = _reopen(files)
-        message = self.get_partial_messageable(ref.channel_id).get_partial_message(ref.message_id)
-        try:
-            await message.edit(
-                content=content,
-                embed=embed,
-                view=buttons,
-                attachments=files or discord.utils.MISSING,
-            )
-            return
-        except (discord.Forbidden, discord.NotFound):
-            if ref.in_dm:
-                raise
-            log.info("job %s: cannot edit in channel %s; DMing", record.job_id, ref.channel_id)
-        files = _reopen(files)
-        dm = await self.create_dm(discord.Object(ref.author_id))
-        sent = await dm.send(
-            content or None, embed=embed, view=buttons, files=files or discord.utils.MISSING
-        )
-        await self._move(record, ref, channel_id=dm.id, message_id=sent.id, in_dm=True)
+        if in_channel is not None:
+            files = _reopen(files)
+            try:
+                await in_channel(ref, files)
+                return
+            except (discord.Forbidden, discord.NotFound):
+                if ref.in_dm:
+                    raise
+                log.info("job %s: cannot reach channel %s; DMing", record.job_id, ref.channel_id)
+        await by_dm(ref, _reopen(files))
+
+    def _interaction_webhook(self, ref: ProgressRef) -> discord.Webhook:
+        """The interaction's own webhook, as `Interaction.followup` builds it: an application
+        webhook, the only kind that may send ephemeral messages."""
+        data: Any = {"id": ref.application_id, "type": 3, "token": ref.interaction_token}
+        return discord.Webhook.from_state(data=data, state=self._connection)
 
     async def _move(self, record: JobRecord, ref: ProgressRef, **changes: Any) -> ProgressRef:
         moved = ref.model_copy(update=changes)
@@ -995,6 +1420,10 @@ def _is_moderator(interaction: discord.Interaction) -> bool:
 def _role_ids(interaction: discord.Interaction) -> list[str]:
     roles = getattr(interaction.user, "roles", [])
     return [str(role.id) for role in roles]
+
+
+def _has_thumbnail(files: list[discord.File]) -> bool:
+    return any(file.filename == THUMBNAIL_NAME for file in files)
 
 
 def _reopen(files: list[discord.File]) -> list[discord.File]:

@@ -13,11 +13,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 from redis.asyncio import Redis
 
+from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import ShotGraphError
-from shotgraph.models import StoryboardMode
+from shotgraph.models import Captions, StoryboardMode
 from shotgraph.queue import keys
 from shotgraph.queue.limits import seconds_to_midnight
+from shotgraph.sizes import spell_bytes
 
 # Counters outlive their day by an hour, so one read just after midnight still finds them.
 _COUNTER_GRACE_S = 3600
@@ -38,6 +40,8 @@ class ServerSettings(BaseModel):
     """Only members with this role may use the bot; None means everyone."""
     daily_quota_per_user: Annotated[int, Field(ge=1, le=1000)] | None = None
     max_story_chars: Annotated[int, Field(ge=50)] | None = None
+    captions: Captions | None = None
+    """How this server's films carry captions; None: the bot's CHAT_CAPTIONS."""
     storyboard: StoryboardMode | None = None
     """`ask`: films stop at their storyboard for approval; None: the bot's default."""
     gallery_key: str | None = None
@@ -54,18 +58,33 @@ class ServerSettings(BaseModel):
                 "make films."
             )
 
-    def describe(self, gallery_url: str | None = None) -> str:
+    def describe(self, defaults: Settings, gallery_url: str | None = None) -> str:
+        """The settings in force, as numbers: the server's own, or the bot's where it set
+        none (a server's quota never goes past the bot's own daily limit), and the gallery's
+        link while it is on."""
         channels = ", ".join(f"<#{c}>" for c in self.allowed_channel_ids) or "every channel"
         role = f"<@&{self.allowed_role_id}>" if self.allowed_role_id else "everyone"
-        quota = self.daily_quota_per_user or "the bot's default"
-        length = f"{self.max_story_chars} characters" if self.max_story_chars else "the default"
+        bot_quota = defaults.max_jobs_per_user_per_day
+        if self.daily_quota_per_user is None:
+            quota = f"{bot_quota} (the bot's limit)"
+        elif self.daily_quota_per_user > bot_quota:
+            quota = f"{self.daily_quota_per_user}, but the bot's own limit of {bot_quota} applies"
+        else:
+            quota = str(self.daily_quota_per_user)
+        if self.max_story_chars:
+            length = f"{self.max_story_chars} characters"
+        else:
+            length = f"{spell_bytes(defaults.max_story_bytes)} (the bot's limit)"
+        captions = self.captions or f"{defaults.chat_captions} (the bot's default)"
         storyboard = {
             "ask": "shown for approval before each film",
             "auto": "films are rendered straight away",
-        }.get(self.storyboard or "", "the bot's default")
+        }[self.storyboard or defaults.storyboard_default]
+        if self.storyboard is None:
+            storyboard += " (the bot's default)"
         return (
             f"Channels: {channels}\nWho may use it: {role}\nFilms per member per day: {quota}\n"
-            f"Longest story: {length}\nStoryboard: {storyboard}\n"
+            f"Longest story: {length}\nCaptions: {captions}\nStoryboard: {storyboard}\n"
             f"Gallery of public films: {gallery_url or 'off'}"
         )
 
@@ -79,6 +98,7 @@ class ServerSettingsChange(BaseModel):
     everyone: bool = False
     daily_quota: int | None = None
     max_story_length: int | None = None
+    captions: Captions | None = None
     storyboard: StoryboardMode | None = None
     gallery: Literal["on", "off", "new_link"] | None = None
 
@@ -95,6 +115,7 @@ class ServerSettingsChange(BaseModel):
                 "allowed_role_id": role,
                 "daily_quota_per_user": self.daily_quota or server.daily_quota_per_user,
                 "max_story_chars": self.max_story_length or server.max_story_chars,
+                "captions": self.captions or server.captions,
                 "storyboard": self.storyboard or server.storyboard,
                 "gallery_key": self._gallery_key(server.gallery_key),
             }

@@ -32,7 +32,8 @@ STAGE_LABELS: dict[Stage, str] = {
 _MIN_FRACTION_FOR_ESTIMATE = 0.05
 _BAR_CELLS = 10
 
-StageState = Literal["waiting", "running", "done"]
+# "failed" and "stopped" belong to a finished job: the stage it ended in, with no bar.
+StageState = Literal["waiting", "running", "done", "failed", "stopped"]
 
 
 class StageLine(BaseModel):
@@ -41,6 +42,8 @@ class StageLine(BaseModel):
     state: StageState = "waiting"
     fraction: float = 0.0
     seconds: float | None = None
+    reason: str | None = None
+    """Why the job ended in this stage (a failed one)."""
     seconds_left: float | None = Field(default=None, exclude=True)
     """Excluded from comparisons: a ticking estimate alone is no reason to edit a message."""
 
@@ -60,8 +63,19 @@ class ProgressView(BaseModel):
         return not self.status.finished
 
     @property
+    def refused(self) -> bool:
+        """The safety check turned the story down: the same story would be refused again,
+        so the way on is to change it, not to try again. (Its refusals say what the story
+        was "flagged for"; the safety service itself failing is not a refusal.)"""
+        return (
+            self.status is JobStatus.FAILED
+            and "flagged" in (self.error or "")
+            and any(line.stage is Stage.SAFETY and line.state == "failed" for line in self.stages)
+        )
+
+    @property
     def can_retry(self) -> bool:
-        return self.status is JobStatus.FAILED
+        return self.status is JobStatus.FAILED and not self.refused
 
     @property
     def running(self) -> StageLine | None:
@@ -122,6 +136,13 @@ class ProgressTracker:
     def view(self, now: float | None = None) -> ProgressView:
         now = time.time() if now is None else now
         stages = [line.model_copy() for line in self._lines.values()]
+        if self.status.finished:
+            # A finished job runs nothing: the stage it ended in says how, with no bar.
+            ended: StageState = "failed" if self.status is JobStatus.FAILED else "stopped"
+            for line in stages:
+                if line.state == "running":
+                    line.state = ended
+                    line.reason = self.error if ended == "failed" else None
         for line in stages:
             if line.state == "running" and line.fraction >= _MIN_FRACTION_FOR_ESTIMATE:
                 elapsed = now - self._started_at.get(line.stage, now)
@@ -143,13 +164,24 @@ def bar(fraction: float) -> str:
     return "▓" * filled + "░" * (_BAR_CELLS - filled)
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 scene`, `2 scenes`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def film_summary(result: JobResult) -> str:
-    """Length, size and LLM cost of a finished film, in one line."""
-    spent = f"LLM cost {spell_cost(result.cost)}" if result.cost.lines else "no LLM cost"
+    """The film's length, scenes and shots, in one line fit for a public channel."""
     return (
-        f"{spell_seconds(result.duration_s)} of film, {result.scene_count} scenes, "
-        f"{result.shot_count} shots, {result.size_bytes / 1e6:.1f} MB, {spent}"
+        f"{spell_seconds(result.duration_s)} long, {plural(result.scene_count, 'scene')}, "
+        f"{plural(result.shot_count, 'shot')}"
     )
+
+
+def cost_text(result: JobResult) -> str:
+    """What the film's LLM calls cost: for its author's eyes (and the API), never a channel."""
+    if not result.cost.lines:
+        return "This film made no paid LLM calls."
+    return f"The LLM calls for this film cost {spell_cost(result.cost)}."
 
 
 def status_line(view: ProgressView) -> str:
@@ -160,6 +192,11 @@ def status_line(view: ProgressView) -> str:
     if view.status is JobStatus.DONE and view.result is not None:
         return f"Done: {film_summary(view.result)}."
     if view.status is JobStatus.FAILED:
+        if view.refused:
+            return "Refused by the safety check: change the story and send it again."
+        failed = next((line for line in view.stages if line.state == "failed"), None)
+        if failed is not None:
+            return f"Failed at “{failed.label}”."
         return f"Failed: {view.error or 'the worker gave up'}"
     if view.status is JobStatus.CANCELLED:
         return f"Cancelled. {view.note}".strip() if view.note != "Cancelled." else "Cancelled."
@@ -168,7 +205,13 @@ def status_line(view: ProgressView) -> str:
     return "Rendering…"
 
 
-_MARKS: dict[StageState, str] = {"waiting": "▫️", "running": "▶️", "done": "✅"}
+_MARKS: dict[StageState, str] = {
+    "waiting": "▫️",
+    "running": "▶️",
+    "done": "✅",
+    "failed": "❌",
+    "stopped": "⏹️",
+}
 
 
 def stage_text(line: StageLine) -> str:
@@ -179,6 +222,10 @@ def stage_text(line: StageLine) -> str:
             text += f", about {spell_seconds(line.seconds_left)} left"
     elif line.state == "done" and line.seconds is not None:
         text += f" ({spell_seconds(line.seconds)})"
+    elif line.state == "failed" and line.reason:
+        text += f": {line.reason}"
+    elif line.state == "stopped":
+        text += " (stopped here)"
     return text
 
 

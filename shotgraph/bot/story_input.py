@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from shotgraph.errors import InvalidStory
 from shotgraph.intake import clean_story, decode_story, too_big_message
-from shotgraph.models import AspectRatio, StoryRequest
+from shotgraph.models import AspectRatio, Captions, StoryRequest
 
 # Fewer words than this is a sentence, not a story anybody would want filmed.
 MIN_STORY_WORDS = 5
@@ -32,11 +32,13 @@ _FLAGS = {
     "landscape": ("aspect", AspectRatio.LANDSCAPE),
     "horizontal": ("aspect", AspectRatio.LANDSCAPE),
 }
-_VALUED = {"title", "style", "seed", "language", "voice"}
+_VALUED = {"title", "style", "seed", "language", "voice", "captions"}
 
+CAPTIONS_HELP = "burned (in the picture), soft (a track most chat players hide) or off"
 OPTIONS_HELP = (
     "--vertical (9:16, for phones) or --landscape (16:9, the default), "
-    '--title "Your title", --style "watercolour, warm", --seed 7, --language es, --voice NAME'
+    '--title "Your title", --style "watercolour, warm", --seed 7, --language es, '
+    "--voice NAME (/voices lists them), --captions burned|soft|off"
 )
 
 
@@ -50,6 +52,7 @@ class StoryInput(BaseModel):
     seed: int | None = None
     language: str | None = None
     voice: str | None = None
+    captions: Captions | None = None
 
     def with_story(self, story: str) -> StoryInput:
         return self.model_copy(update={"story": story})

@@ -14,12 +14,14 @@ and the refusals that end a delivery (blocked, chat gone) or move it (group migr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import io
 import logging
 import signal
 import warnings
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -46,13 +48,33 @@ from telegram.ext import (
     filters,
 )
 
-from shotgraph.bot.core import BotCore, job_line, quota_text, reply_for
+from shotgraph.bot.core import (
+    EXAMPLE_STORY,
+    BotCore,
+    job_line,
+    queue_lines,
+    quota_text,
+    reply_for,
+    voices_text,
+)
 from shotgraph.bot.delivery import Delivery, plan_delivery
 from shotgraph.bot.fallbacks import fallback_lines
+from shotgraph.bot.finished import (
+    FilmAction,
+    film_buttons,
+    film_filename,
+    film_lines,
+    film_title,
+)
 from shotgraph.bot.follower import DeliveryRefused
 from shotgraph.bot.paste import PasteJoiner
-from shotgraph.bot.progress import ProgressView, film_summary, render_text
-from shotgraph.bot.story_input import StoryInput, parse_story_command
+from shotgraph.bot.progress import ProgressView, cost_text, render_text
+from shotgraph.bot.story_input import (
+    CAPTIONS_HELP,
+    OPTIONS_HELP,
+    StoryInput,
+    parse_story_command,
+)
 from shotgraph.bot.storyboard import (
     NOT_YOURS,
     ActionKind,
@@ -67,13 +89,12 @@ from shotgraph.bot.storyboard import (
 )
 from shotgraph.config import Settings
 from shotgraph.errors import BackendUnavailable, InvalidStory
-from shotgraph.models import JobResult, Storyboard, StoryboardMode
+from shotgraph.models import Captions, JobResult, Storyboard, StoryboardMode
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobNotFound, JobQueue
 from shotgraph.queue.records import JobRecord, JobStatus, Owner
 from shotgraph.sizes import spell_bytes
 from shotgraph.storage import local_copy, open_storage
-from shotgraph.storage.retention import FilmExpired, expired_sentence
 
 log = logging.getLogger(__name__)
 
@@ -82,16 +103,29 @@ T = TypeVar("T")
 
 COMMANDS = [
     BotCommand("story", "Film a story: /story your story, or /story and then the story"),
-    BotCommand("status", "Your films and where they are"),
+    BotCommand("status", "Your films, and a button to get each again"),
+    BotCommand("queue", "The films being made and waiting"),
     BotCommand("cancel", "Stop the film in the works"),
-    BotCommand("quota", "How many films you have left today"),
-    BotCommand("subtitles", "The .srt of a film: /subtitles <job>"),
+    BotCommand("quota", "How many films you have left today, and what counted"),
+    BotCommand("voices", "The narrator voices for a language: /voices es"),
+    BotCommand("captions", "Captions in this chat: /captions burned, soft or off"),
     BotCommand("storyboard", "Storyboard first in this chat: /storyboard ask or auto"),
     BotCommand("edit", "Change a storyboard shot: /edit N new narration"),
     BotCommand("reroll", "Draw a storyboard shot again: /reroll N"),
     BotCommand("retake", "Render one shot of your last film again: /retake N"),
-    BotCommand("help", "What I do, the limits, the options"),
+    BotCommand("help", "What I do, the options, the limits"),
 ]
+# How a story reaches the bot on Telegram: the help's own paragraph.
+HOW_TO_SEND = [
+    "Send /story followed by your story, or /story alone and then the story, or a .txt or "
+    ".md file. A few paragraphs make a film of a minute or two.",
+    f"Options go before the story: {OPTIONS_HELP}.",
+    '/story --vertical --title "The Kite" Mara ran up the hill at dawn...',
+    "In this chat: /storyboard ask shows each film's storyboard before it is rendered, "
+    "/storyboard auto renders straight on; /captions burned, soft or off.",
+]
+# How many of a user's films /status lists, each with a button to get it again.
+STATUS_FILMS = 8
 CAPTION_LIMIT = 1024
 # The longest text an answer to a button press may carry.
 CALLBACK_ANSWER_LIMIT = 200
@@ -142,9 +176,13 @@ class TelegramBot:
         """Every handler, in one place. Only commands are read in groups."""
         dm = filters.ChatType.PRIVATE
         add = self.application.add_handler
-        add(CommandHandler(["start", "help"], self._replying(self.on_help)))
+        add(CommandHandler("start", self._replying(self.on_start)))
+        add(CommandHandler("help", self._replying(self.on_help)))
         add(CommandHandler("story", self._replying(self.on_story)))
         add(CommandHandler("status", self._replying(self.on_status)))
+        add(CommandHandler("queue", self._replying(self.on_queue)))
+        add(CommandHandler("voices", self._replying(self.on_voices)))
+        add(CommandHandler("captions", self._replying(self.on_captions)))
         add(CommandHandler("cancel", self._replying(self.on_cancel)))
         add(CommandHandler("quota", self._replying(self.on_quota)))
         add(CommandHandler("subtitles", self._replying(self.on_subtitles)))
@@ -195,14 +233,59 @@ class TelegramBot:
 
     # -- commands ---------------------------------------------------------------------------
 
-    async def on_help(self, message: Message, owner: Owner, context: Context) -> None:
-        usage = await self.core.quota(owner)
-        extra = (
-            "/subtitles <job> sends a film's subtitles as an .srt file. /storyboard ask shows "
-            "each film's storyboard in this chat before it is rendered; /storyboard auto "
-            "renders straight on."
+    async def on_start(self, message: Message, owner: Owner, context: Context) -> None:
+        buttons = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton("Try an example story", callback_data="example:"),
+                    InlineKeyboardButton("How it works", callback_data="howto:"),
+                ]
+            ]
         )
-        await message.reply_text(f"{self.core.help_text(usage)}\n{extra}")
+        await message.reply_text(self.core.greeting(), reply_markup=buttons)
+
+    async def on_help(self, message: Message, owner: Owner, context: Context) -> None:
+        await message.reply_text(await self._help(owner))
+
+    async def _help(self, owner: Owner) -> str:
+        return self.core.help_text(HOW_TO_SEND, await self.core.quota(owner))
+
+    async def on_voices(self, message: Message, owner: Owner, context: Context) -> None:
+        asked = _after_command(message.text or "").strip()
+        user = message.from_user
+        language = asked or (user.language_code if user and user.language_code else "en")
+        await message.reply_text(voices_text(language))
+
+    async def on_captions(self, message: Message, owner: Owner, context: Context) -> None:
+        """Show or set how this chat's films carry their captions."""
+        asked = _after_command(message.text or "").strip().lower()
+        key = keys.telegram_chat_captions(message.chat_id)
+        if not asked:
+            current = await self._chat_captions(message.chat_id)
+            await message.reply_text(
+                f"Captions in this chat: {current}. Change with /captions and one of "
+                f"{CAPTIONS_HELP}."
+            )
+            return
+        if asked not in ("burned", "soft", "off"):
+            raise InvalidStory(f"Captions can be {CAPTIONS_HELP}; {asked!r} is none of those.")
+        await self._redis.set(key, asked)
+        await message.reply_text(f"Captions in this chat from now on: {asked}.")
+
+    async def _chat_captions(self, chat_id: int) -> Captions:
+        raw = await self._redis.get(keys.telegram_chat_captions(chat_id))
+        if raw is None:
+            return self.settings.chat_captions
+        value = raw.decode()
+        return "soft" if value == "soft" else "off" if value == "off" else "burned"
+
+    async def on_queue(self, message: Message, owner: Owner, context: Context) -> None:
+        chat = str(message.chat_id)
+        lines = await queue_lines(
+            self.core.queue,
+            lambda record: record.owner.platform == "telegram" and record.owner.chat_id == chat,
+        )
+        await message.reply_text("\n".join(lines) or "Nothing is being made: a story starts now.")
 
     async def on_story(self, message: Message, owner: Owner, context: Context) -> None:
         story = parse_story_command(_after_command(message.text or ""))
@@ -259,9 +342,23 @@ class TelegramBot:
         return StoryInput.model_validate_json(raw) if raw is not None else None
 
     async def on_status(self, message: Message, owner: Owner, context: Context) -> None:
-        jobs = await self.core.jobs(owner)
-        lines = [job_line(job) for job in jobs] or ["You have no films yet; send /story."]
-        await message.reply_text("\n".join(lines))
+        jobs = await self.core.jobs(owner, STATUS_FILMS)
+        if not jobs:
+            await message.reply_text("You have no films yet; send /story and a story.")
+            return
+        made = [job for job in jobs if job.status is JobStatus.DONE]
+        buttons = [
+            [
+                InlineKeyboardButton(
+                    _shorten(f"Get “{job.title}”", 60), callback_data=f"get:{job.job_id}"
+                )
+            ]
+            for job in made
+        ]
+        await message.reply_text(
+            "\n".join(job_line(job) for job in jobs),
+            reply_markup=InlineKeyboardMarkup(buttons) if buttons else None,
+        )
 
     async def on_cancel(self, message: Message, owner: Owner, context: Context) -> None:
         job_id = _after_command(message.text or "").strip()
@@ -285,16 +382,14 @@ class TelegramBot:
             record = done[0]
         if record.result is None:
             raise InvalidStory(f'"{record.title}" has no subtitles: it is {record.status.value}.')
-        store = open_storage(self.settings)
-        srt = None
-        if record.film_expired_at is None:
-            srt = await asyncio.to_thread(
-                local_copy, store, record.result.files.subtitles, self.settings
-            )
-        if srt is None:
-            raise FilmExpired(expired_sentence(self.settings))
+        _, srt = await self.core.film_file(record.job_id, owner, "subtitles")
+        await self._send_subtitles(message.chat_id, record, srt)
+
+    async def _send_subtitles(self, chat_id: int, record: JobRecord, srt: Path) -> None:
         with srt.open("rb") as handle:
-            await message.reply_document(handle, filename=f"{_file_stem(record.title)}.srt")
+            await self.application.bot.send_document(
+                chat_id, handle, filename=film_filename(record.title, ".srt")
+            )
 
     async def on_storyboard_setting(self, message: Message, owner: Owner, context: Context) -> None:
         """`/storyboard ask|auto`: whether this chat's films stop at their storyboard."""
@@ -336,25 +431,53 @@ class TelegramBot:
         await message.reply_text(f'Retaking shot {number} of "{record.title}".')
 
     async def on_button(self, update: Update, context: Context) -> None:
-        """Cancel, Try again and the storyboard's buttons, whose callback data carry the job
-        id (`cancel:<job>`, `sb:reroll:<job>:<shot>`)."""
+        """Every inline button; its callback data name the action and the job (`cancel:<job>`,
+        `sb:reroll:<job>:<shot>`), so buttons work on old messages and after restarts. A
+        press is answered once (a second answer is refused): checks come first, so that a
+        refusal can still be the answer; what fails after the answer is said in the chat."""
         query = update.callback_query
         assert query is not None
         assert query.data is not None
         action, _, job_id = query.data.partition(":")
         owner = _owner(update)
+        chat_id = update.effective_chat.id if update.effective_chat else int(owner.chat_id or 0)
         answer, retried = "", False
+        # What a press does after it is answered (sending a file, a film, a text).
+        after: Callable[[], Awaitable[object]] | None = None
         try:
             storyboard_action = parse_action(query.data)
             if storyboard_action is not None:  # its handler answers the press itself
                 await self._on_storyboard_button(query, storyboard_action, owner)
-                return
             if action == "cancel":
                 answer = _cancel_reply(await self.core.cancel(job_id, owner))
             elif action == "retry":
                 # Once per job (the core's claim): a double press queues one film.
                 self.core.follow(await self.core.retry(job_id, owner))
                 answer, retried = "Queued again.", True
+            elif action in (FilmAction.RESEED, FilmAction.REFORMAT):
+                record = await self.core.again(job_id, owner, FilmAction(action))
+                self.core.follow(record)
+                answer = f'Queued "{record.title}" again: {_AGAIN[action]}.'
+            elif action == FilmAction.SUBTITLES:
+                record, srt = await self.core.film_file(job_id, owner, "subtitles")
+                after = partial(self._send_subtitles, chat_id, record, srt)
+            elif action == FilmAction.DELETE:
+                record = await self.core.delete_film(job_id, owner)
+                answer = f'Deleted "{record.title}".'
+                if query.message is not None:
+                    message_id = query.message.message_id
+                    after = partial(self.application.bot.delete_message, chat_id, message_id)
+            elif action == "edit":
+                await self.core.queue.job_for(job_id, owner)
+                after = partial(self._edit_story, chat_id, job_id, owner)
+            elif action == "get":
+                record, _ = await self.core.film_file(job_id, owner, "video")
+                assert record.result is not None
+                after = partial(self._deliver_to, record, record.result)
+            elif action == "example":
+                await self._submit(StoryInput(story=EXAMPLE_STORY, title="The Red Kite"), owner)
+            elif action == "howto":
+                after = partial(self._send_help, chat_id, owner)
         except JobNotFound:
             await _answer_once(query, NOT_YOURS, alert=True)
             return
@@ -363,13 +486,39 @@ class TelegramBot:
             await _answer_once(query, text, alert=True)
             return
         # A press is answered exactly once (a second answer is a 400); tidying the keyboard
-        # comes after, and its failure ("not modified" on a double press) changes nothing.
+        # and what the press sends come after, and are said in the chat when they fail.
         await _answer_once(query, answer, alert=False)
         if retried and query.message is not None:
             try:
                 await query.edit_message_reply_markup(reply_markup=None)
             except TelegramError as error:
                 log.info("job %s: Try again's button stays: %s", job_id, error)
+        if after is not None:
+            try:
+                await after()
+            except Exception as error:
+                await self.application.bot.send_message(chat_id, reply_for(error))
+
+    async def _send_help(self, chat_id: int, owner: Owner) -> None:
+        await self.application.bot.send_message(chat_id, await self._help(owner))
+
+    async def _edit_story(self, chat_id: int, job_id: str, owner: Owner) -> None:
+        """A refused story: its options wait for the changed story, as a bare /story's do."""
+        record = await self.core.queue.job_for(job_id, owner)
+        if owner.server_id is not None:
+            text = "Send /story again with the story changed, in one message."
+        else:
+            options = StoryInput.model_validate(record.request.model_dump(exclude={"story"}))
+            await self._redis.set(
+                keys.telegram_awaiting_story(chat_id),
+                options.model_dump_json(),
+                ex=AWAITING_STORY_TTL_S,
+            )
+            text = (
+                f'Send "{record.title}" again, changed, in your next message: the same options '
+                "(title, style, format) apply."
+            )
+        await self.application.bot.send_message(chat_id, text)
 
     async def _on_storyboard_button(
         self, query: CallbackQuery, action: StoryboardAction, owner: Owner
@@ -387,7 +536,7 @@ class TelegramBot:
         elif action.kind == "retake" and action.number is not None:
             await self.core.retake(job_id, owner, action.number)
             await query.answer(f"Retaking shot {action.number}.")
-            await query.edit_message_reply_markup(reply_markup=_retake_button(job_id))
+            await query.edit_message_reply_markup(reply_markup=_film_buttons(record, record.result))
         elif action.kind in ("pick_reroll", "pick_retake"):
             board = record.storyboard if action.kind == "pick_reroll" else _film_board(record)
             kind = "reroll" if action.kind == "pick_reroll" else "retake"
@@ -398,7 +547,7 @@ class TelegramBot:
         elif action.kind == "menu":
             await query.answer()
             waiting = record.status is JobStatus.AWAITING_APPROVAL
-            menu = _storyboard_buttons(job_id) if waiting else _retake_button(job_id)
+            menu = _storyboard_buttons(job_id) if waiting else _film_buttons(record, record.result)
             await query.edit_message_reply_markup(reply_markup=menu)
         else:
             await query.answer()
@@ -469,10 +618,31 @@ class TelegramBot:
         )
 
     async def deliver(self, record: JobRecord, result: JobResult) -> None:
-        """Post the film: uploaded when it fits, else a smaller encode, else a link."""
+        """Post the finished-film message, then take the progress message away: the film's
+        own message says everything it said."""
         await self._in_chat(record, self._deliver_to, result)
+        # The film is in the chat: delivered now, so a restart before the tidying below
+        # never posts it twice (the follower's own mark after this changes nothing).
+        await self.core.queue.store.mark_delivered(record.job_id)
+        fresh = await self.core.queue.store.get(record.job_id) or record
+        if fresh.progress_ref is None:
+            return
+        chat_id, _, message_id = fresh.progress_ref.partition(":")
+        try:
+            await self.application.bot.delete_message(chat_id, int(message_id))
+        except TelegramError as error:
+            # Too old or already gone: say it is done instead of repeating the film's caption.
+            log.info("job %s: progress message not deleted: %s", record.job_id, error)
+            with contextlib.suppress(TelegramError):
+                await self.application.bot.edit_message_text(
+                    f"🎬 {record.title}\nDone: the film is below.",
+                    chat_id=chat_id,
+                    message_id=int(message_id),
+                )
 
     async def _deliver_to(self, record: JobRecord, result: JobResult) -> None:
+        """The film, uploaded when it fits, else a smaller encode, else a link, under its
+        caption and buttons."""
         still = await asyncio.to_thread(
             local_copy, open_storage(self.settings), result.files.thumbnail, self.settings
         )
@@ -485,10 +655,13 @@ class TelegramBot:
         caption = _caption(record, result, delivery)
         chat_id, thread = record.owner.chat_id, _thread(record)
         bot = self.application.bot
+        buttons = _film_buttons(record, result)
         if delivery.kind != "upload" or delivery.path is None:
             text = f"{caption}\n{delivery.url}" if delivery.url else caption
             await _with_flood_wait(
-                lambda: bot.send_message(chat_id, text, message_thread_id=thread)
+                lambda: bot.send_message(
+                    chat_id, text, message_thread_id=thread, reply_markup=buttons
+                )
             )
             return
         size = {} if delivery.reduced else {"width": result.width, "height": result.height}
@@ -504,10 +677,10 @@ class TelegramBot:
                     supports_streaming=True,
                     duration=round(result.duration_s),
                     thumbnail=thumbnail,
-                    filename=f"{_file_stem(record.title)}.mp4",
+                    filename=film_filename(record.title),
+                    reply_markup=buttons,
                     write_timeout=UPLOAD_TIMEOUT_S,
                     read_timeout=UPLOAD_TIMEOUT_S,
-                    reply_markup=_retake_button(record.job_id) if result.storyboard else None,
                     **size,
                 )
 
@@ -579,8 +752,9 @@ class TelegramBot:
 
     async def _submit(self, story: StoryInput, owner: Owner) -> None:
         assert owner.chat_id is not None
+        captions = await self._chat_captions(int(owner.chat_id))
         mode = await self._storyboard_mode(int(owner.chat_id))
-        record = await self.core.submit(story, owner, mode)
+        record = await self.core.submit(story, owner, captions, mode)
         self.core.follow(record)
 
     async def _storyboard_mode(self, chat_id: int) -> StoryboardMode:
@@ -654,9 +828,29 @@ def _buttons(view: ProgressView) -> InlineKeyboardMarkup | None:
         button = InlineKeyboardButton("Cancel", callback_data=f"cancel:{view.job_id}")
     elif view.can_retry:
         button = InlineKeyboardButton("Try again", callback_data=f"retry:{view.job_id}")
+    elif view.refused:
+        button = InlineKeyboardButton("Edit story", callback_data=f"edit:{view.job_id}")
     else:
         return None
     return InlineKeyboardMarkup([[button]])
+
+
+# What the answer to New seed / Vertical / Landscape says changed.
+_AGAIN = {FilmAction.RESEED: "a new seed, a new look", FilmAction.REFORMAT: "the other format"}
+
+
+def _film_buttons(record: JobRecord, result: JobResult | None) -> InlineKeyboardMarkup:
+    """The finished film's buttons, two to a row; Retake a shot first when the film has a
+    storyboard to pick the shot from."""
+    buttons = [
+        InlineKeyboardButton(button.label, callback_data=f"{button.action}:{record.job_id}")
+        for button in film_buttons(record)
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    if result is not None and result.storyboard:
+        retake = StoryboardAction(kind="pick_retake", job_id=record.job_id)
+        rows.insert(0, [InlineKeyboardButton("Retake a shot", callback_data=retake.id)])
+    return InlineKeyboardMarkup(rows)
 
 
 def _storyboard_buttons(job_id: str) -> InlineKeyboardMarkup:
@@ -690,11 +884,6 @@ def _shot_buttons(board: Storyboard | None, kind: ActionKind, job_id: str) -> In
     return InlineKeyboardMarkup(rows)
 
 
-def _retake_button(job_id: str) -> InlineKeyboardMarkup:
-    action = StoryboardAction(kind="pick_retake", job_id=job_id)
-    return InlineKeyboardMarkup([[InlineKeyboardButton("Retake a shot", callback_data=action.id)]])
-
-
 def _film_board(record: JobRecord) -> Storyboard | None:
     return record.result.storyboard if record.result is not None else None
 
@@ -706,11 +895,14 @@ def _cancel_reply(record: JobRecord) -> str:
 
 
 def _caption(record: JobRecord, result: JobResult, delivery: Delivery) -> str:
+    author = record.owner.display_name or "you"
     version = version_label(record.versions)
-    lines = [f"🎬 {record.title} {version}".strip(), film_summary(result)]
+    lines = [f"{film_title(record)} {version}".strip(), *film_lines(record, result, author)]
     if delivery.note:
         lines.append(delivery.note)
-    lines.append(f"Subtitles: /subtitles {record.job_id}")
+    if record.owner.server_id is None:
+        # A private chat holds only the author: the cost is theirs to see.
+        lines.append(cost_text(result))
     # Last, so that a caption over Telegram's limit loses these rather than the rest.
     lines += [f"⚠️ {line}" for line in fallback_lines(result)]
     return _shorten("\n".join(lines), CAPTION_LIMIT)
@@ -729,11 +921,6 @@ def _thumbnail(path: Path) -> bytes | None:
         out = io.BytesIO()
         image.convert("RGB").save(out, format="JPEG", quality=85)
     return out.getvalue()
-
-
-def _file_stem(title: str) -> str:
-    stem = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in title).strip()
-    return stem[:60] or "film"
 
 
 async def _with_flood_wait(call: Callable[[], Awaitable[T]]) -> T:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import math
 import secrets
+import statistics
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -20,9 +22,10 @@ from arq.connections import ArqRedis, RedisSettings
 from arq.constants import abort_jobs_ss
 
 from shotgraph.config import Settings
+from shotgraph.durations import spell_seconds
 from shotgraph.errors import ShotGraphError
 from shotgraph.intake import split_title, too_big_message
-from shotgraph.models import StageEvent, StoryRequest
+from shotgraph.models import Stage, StageEvent, StoryRequest
 from shotgraph.pipeline.artefacts import JOB_ID_PATTERN
 from shotgraph.queue import events, keys
 from shotgraph.queue.limits import Limits
@@ -31,6 +34,11 @@ from shotgraph.storage.disk import DiskFull, check_disk, intake_disks
 
 # The arq function name of a film job; the worker registers a function of this name.
 RENDER_JOB = "render_story"
+# How many recent films' run times the wait estimate is taken from.
+RECENT_RUNS = 20
+# The stage whose start makes a cancelled film count against the quota: from there on it
+# has used the expensive (GPU) part of the pipeline.
+COUNTS_FROM_STAGE = Stage.VISUALS
 # Storyboard runs are short and a person waits for them: they jump the queue by this much.
 # arq takes the lowest score (enqueue time in ms) first, so a storyboard queued now goes
 # before every film queued in the past year, and storyboards keep their own first-come order.
@@ -139,10 +147,95 @@ class JobQueue:
             await self.enqueue(record)
         except BaseException:
             await self.limits.release(job_id, owner)
-            await self.store.finish(record, JobStatus.FAILED, error="could not be queued")
+            await self.finish(record, JobStatus.FAILED, error="could not be queued")
             raise
-        await self.publish(job_id, StageEvent(kind="queued", position=await self.position(job_id)))
+        await self.publish(job_id, await self.queued_event(job_id))
         return record
+
+    async def finish(self, record: JobRecord, status: JobStatus, **fields: object) -> bool:
+        """End the job once (see JobStore.finish) and settle its quota: a film counts when it
+        is made, or when a cancel comes after its drawing started; a cancel before that, a
+        refusal and a failure give the user's place back. A finished film's run time feeds
+        the queue's wait estimates."""
+        if not await self.store.finish(record, status, **fields):
+            return False
+        since = record.quota_at or record.created_at
+        counted = status is JobStatus.DONE or (
+            status is JobStatus.CANCELLED
+            and await self.reached(record.job_id, COUNTS_FROM_STAGE, since)
+        )
+        if not counted:
+            await self.limits.give_back(record)
+        fresh = await self.store.get(record.job_id)
+        if status is JobStatus.DONE and fresh is not None and fresh.started_at is not None:
+            assert fresh.finished_at is not None
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.lpush(keys.RECENT_RUN_SECONDS, fresh.finished_at - fresh.started_at)
+                pipe.ltrim(keys.RECENT_RUN_SECONDS, 0, RECENT_RUNS - 1)
+                await pipe.execute()
+        return True
+
+    async def reached(self, job_id: str, stage: Stage, since: float = 0.0) -> bool:
+        """Whether the job's stream says `stage` started (at or after `since`: a retake's
+        run, not the film's first)."""
+        return any(
+            event.kind == "stage_started" and event.stage is stage and event.at >= since
+            for _, event in await events.history(self.redis, job_id)
+        )
+
+    async def stage_of(self, job_id: str) -> Stage | None:
+        """The stage a running job is in, from the newest event of its stream that names one."""
+        for _, fields in await self.redis.xrevrange(keys.events(job_id), count=20):
+            event = StageEvent.model_validate_json(fields[b"event"])
+            if event.stage is not None:
+                return event.stage
+        return None
+
+    async def queued_event(self, job_id: str) -> StageEvent:
+        """The `queued` event for a waiting job: its place, and the wait that place means."""
+        position = await self.position(job_id)
+        wait = await self.wait_estimate(position) if position is not None else None
+        message = f"About {spell_seconds(wait)} to wait." if wait is not None else ""
+        return StageEvent(kind="queued", position=position, message=message)
+
+    async def wait_estimate(self, position: int) -> float | None:
+        """How long the film at `position` (1 = next) will wait before it starts, from how
+        long recent films took and how many workers are taking films; None before any film
+        was measured or while no worker is up."""
+        raw = await self.redis.lrange(keys.RECENT_RUN_SECONDS, 0, -1)
+        if not raw:
+            return None
+        typical = statistics.median(float(value) for value in raw)
+        from shotgraph.queue.worker import alive_workers  # the worker module imports this one
+
+        beats = await self.redis.hgetall(keys.WORKERS)
+        workers = alive_workers(beats, self.settings.job_heartbeat_ttl_s)
+        # A front end cannot see a worker's GPUs: WORKER_MAX_JOBS where set, else one each.
+        slots = len(workers) * (self.settings.worker_max_jobs or 1)
+        if slots == 0:
+            return None
+        running = len(await self.running_ids())
+        ahead = position - max(slots - running, 0)
+        if ahead <= 0:
+            return 0.0
+        # The films running now are half done on average; each round after takes a whole one.
+        return typical * (math.ceil(ahead / slots) - 0.5)
+
+    async def running_ids(self) -> list[str]:
+        """Jobs a worker is running now."""
+        unfinished = _decode(await self.redis.smembers(keys.UNFINISHED_JOBS))
+        if not unfinished:
+            return []
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for job_id in unfinished:
+                pipe.exists(keys.arq_in_progress(job_id))
+            busy = await pipe.execute()
+        return sorted(job_id for job_id, on in zip(unfinished, busy, strict=True) if on)
+
+    async def in_the_works(self) -> list[JobRecord]:
+        """Films being made (oldest first), then the waiting ones in the order they start."""
+        running = sorted(await self.store.many(await self.running_ids()), key=_started)
+        return running + await self.waiting()
 
     async def enqueue(self, record: JobRecord) -> None:
         """Hand the job to arq under its own id; a storyboard run goes ahead of every film.
@@ -239,7 +332,7 @@ class JobQueue:
         parked = record.status is JobStatus.AWAITING_APPROVAL
         if not in_progress and (parked or await self.redis.zrem(self.settings.queue_name, job_id)):
             await self.redis.delete(keys.arq_job(job_id))
-            if await self.store.finish(record, JobStatus.CANCELLED, error="cancelled"):
+            if await self.finish(record, JobStatus.CANCELLED, error="cancelled"):
                 await self.publish(job_id, StageEvent(kind="cancelled", message="Cancelled."))
         else:
             # Running: arq's abort cancels the job's task, and the job stops its pipeline
@@ -278,6 +371,14 @@ class JobQueue:
 
         async for found in events.watch(self.redis, job_id, start, ended=ended):
             yield found
+
+
+def _decode(values: set[bytes]) -> list[str]:
+    return [value.decode() for value in values]
+
+
+def _started(record: JobRecord) -> float:
+    return record.started_at or record.created_at
 
 
 def _title_from(story: str) -> str:

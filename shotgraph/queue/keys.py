@@ -18,6 +18,8 @@ UNDELIVERED_JOBS = f"{PREFIX}:jobs:undelivered"
 WORKERS = f"{PREFIX}:workers"
 # Hash of worker id -> JSON list of what each of its pipelines loaded (models, GPU memory).
 WORKER_MODELS = f"{PREFIX}:workers:models"
+# List (newest first, capped): seconds each recent film took to run, for queue wait estimates.
+RECENT_RUN_SECONDS = f"{PREFIX}:jobs:run-seconds"
 # Hash of worker id -> why it is below MIN_FREE_DISK_GB (absent while it has room).
 WORKER_DISK_LOW = f"{PREFIX}:workers:disk-low"
 
@@ -78,6 +80,12 @@ def user_day(platform: str, user_id: str, day: str) -> str:
     return f"{PREFIX}:quota:user:{platform}:{user_id}:{day}"
 
 
+def user_day_free(platform: str, user_id: str, day: str) -> str:
+    """Counter: jobs of one user on one UTC day that ended without counting (cancelled before
+    drawing, refused, or failed), so /quota can say what counted and what did not."""
+    return f"{PREFIX}:quota:free:{platform}:{user_id}:{day}"
+
+
 def server_day(platform: str, server_id: str, day: str) -> str:
     """Counter: jobs one server or group submitted on one UTC day."""
     return f"{PREFIX}:quota:server:{platform}:{server_id}:{day}"
@@ -106,11 +114,21 @@ def discord_user_day(guild_id: str, user_id: str, day: str) -> str:
     return f"{PREFIX}:discord:quota:{guild_id}:{user_id}:{day}"
 
 
+def discord_greeted(guild_id: str, user_id: str) -> str:
+    """String: present once a member has been greeted in a server (their first /story)."""
+    return f"{PREFIX}:discord:greeted:{guild_id}:{user_id}"
+
+
 # Telegram bot
 def telegram_awaiting_story(chat_id: int) -> str:
     """String (StoryInput JSON) with a TTL: the options of a bare /story in a DM, waiting for
     the story in the chat's next message; kept here so that a restarted bot still has them."""
     return f"{PREFIX}:telegram:awaiting:{chat_id}"
+
+
+def telegram_chat_captions(chat_id: int) -> str:
+    """String: how one Telegram chat wants its films' captions (burned, soft, off)."""
+    return f"{PREFIX}:telegram:captions:{chat_id}"
 
 
 def telegram_chat_storyboard(chat_id: int) -> str:

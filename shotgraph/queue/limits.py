@@ -16,7 +16,7 @@ from shotgraph.config import Settings
 from shotgraph.durations import spell_seconds
 from shotgraph.errors import ShotGraphError
 from shotgraph.queue import keys
-from shotgraph.queue.records import Owner
+from shotgraph.queue.records import JobRecord, Owner
 
 
 class QuotaExceeded(ShotGraphError):
@@ -52,6 +52,24 @@ end
 return 0
 """
 
+# KEYS: the user's day counter, the server's, the Discord member's in that server, the user's
+# day counter of jobs that did not count. ARGV: counter TTL, the run's weight.
+# Gives back the run's weight from each counter it took (never below zero) and notes one job
+# as not counted.
+_GIVE_BACK = """
+local weight = tonumber(ARGV[2])
+for i = 1, 3 do
+  local held = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if held > 0 then redis.call('INCRBYFLOAT', KEYS[i], -math.min(held, weight)) end
+end
+redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], ARGV[1])
+return 1
+"""
+
+# A key never written, for a counter a job did not take a place in.
+_NO_KEY = f"{keys.PREFIX}:quota:none"
+
 # A full queue frees up as films finish; a few minutes is a fair first guess.
 _QUEUE_FULL_RETRY_S = 300
 
@@ -62,9 +80,12 @@ class QuotaUsage(BaseModel):
     active: int
     max_active: int
     today: float
-    """Films made today; a retake counts the share of its film's shots it rendered again."""
+    """Films that count today: made, drawn before a cancel, or still in the works; a retake
+    counts the share of its film's shots it rendered again."""
     max_per_day: int
     resets_in_s: int
+    not_counted: int = 0
+    """Today's jobs that ended without counting: cancelled before drawing, refused, failed."""
 
 
 class Limits:
@@ -72,6 +93,7 @@ class Limits:
         self.redis = redis
         self.settings = settings
         self._admit = redis.register_script(_ADMIT)
+        self._give_back = redis.register_script(_GIVE_BACK)
 
     async def admit(
         self, job_id: str, owner: Owner, now: dt.datetime | None = None, weight: float = 1.0
@@ -109,13 +131,39 @@ class Limits:
         async with self.redis.pipeline(transaction=False) as pipe:
             pipe.scard(keys.owner_active(owner.platform, owner.user_id))
             pipe.get(keys.user_day(owner.platform, owner.user_id, day))
-            active, today = await pipe.execute()
+            pipe.get(keys.user_day_free(owner.platform, owner.user_id, day))
+            active, today, free = await pipe.execute()
         return QuotaUsage(
             active=active,
             max_active=self.settings.max_active_jobs_per_user,
             today=round(float(today or 0), 2),
             max_per_day=self.settings.max_jobs_per_user_per_day,
             resets_in_s=seconds_to_midnight(now),
+            not_counted=int(free or 0),
+        )
+
+    async def give_back(self, record: JobRecord) -> None:
+        """Uncount a run that ended without a film worth counting: its weight (1 for a film, a
+        retake's share) from every daily counter it took a place in, on the UTC day it was
+        counted."""
+        owner = record.owner
+        counted_at = record.quota_at or record.created_at
+        day = dt.datetime.fromtimestamp(counted_at, dt.UTC).strftime("%Y-%m-%d")
+        server = owner.server_id or "-"
+        # The bot's per-member server quota counts whole films only (retakes take none).
+        member_day = (
+            keys.discord_user_day(server, owner.user_id, day)
+            if owner.platform == "discord" and owner.server_id and record.quota_weight == 1
+            else _NO_KEY
+        )
+        await self._give_back(
+            keys=[
+                keys.user_day(owner.platform, owner.user_id, day),
+                keys.server_day(owner.platform, server, day) if owner.server_id else _NO_KEY,
+                member_day,
+                keys.user_day_free(owner.platform, owner.user_id, day),
+            ],
+            args=[seconds_to_midnight(dt.datetime.now(dt.UTC)) + 86_400, repr(record.quota_weight)],
         )
 
     async def release(self, job_id: str, owner: Owner) -> None:
@@ -133,7 +181,7 @@ class Limits:
             films = "film" if s.max_active_jobs_per_user == 1 else "films"
             return QuotaExceeded(
                 f"You already have {s.max_active_jobs_per_user} {films} in the works; "
-                "wait for it to finish or cancel it, then send this story again.",
+                "wait for one to finish or cancel one, then send this story again.",
                 None,
             )
         if code == 2:

@@ -90,6 +90,12 @@ class JobRecord(BaseModel):
     """Every film this job made, oldest first: v1, then each retake."""
     film_expired_at: float | None = None
     """When retention deleted the film (see storage/retention.py); the record stays."""
+    quota_weight: float = 1.0
+    """What this run counts toward the day: 1 for a film, a retake's share of its shots."""
+    quota_at: float | None = None
+    """When this run was counted (a retake's own time); None: when the job was made."""
+    film_deleted: bool = False
+    """Its author or a moderator deleted the film (film_expired_at is set too)."""
 
     @property
     def wants_storyboard(self) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import time
 from collections.abc import AsyncIterator
 
 from shotgraph.errors import ShotGraphError, UnsafeContent
@@ -124,11 +125,14 @@ class Storyboards:
                 }
             else:
                 edits = await self._edited(record, panel, visual_prompt, narration)
-            shots = record.result.shot_count
-            await self.queue.limits.admit(job_id, record.owner, weight=1 / max(shots, 1))
+            weight = 1 / max(record.result.shot_count, 1)
+            await self.queue.limits.admit(job_id, record.owner, weight=weight)
             request = record.request.model_copy(update={"shot_edits": edits})
             await self.queue.store.reopen(
                 record,
+                # What a retake that ends without a film gives back (JobQueue.finish).
+                quota_weight=weight,
+                quota_at=time.time(),
                 status=JobStatus.QUEUED,
                 request=request,
                 approved=True,

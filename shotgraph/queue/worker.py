@@ -260,7 +260,7 @@ class JobRunner:
         # The pipeline is done with the job: what it left half-made goes before the end is told.
         JobFolder(work_root(self.settings), record.job_id).clear_scratch()
         finished = await until_redis_answers(
-            lambda: self.queue.store.finish(record, status, error=message, result=result, **fields),
+            lambda: self.queue.finish(record, status, error=message, result=result, **fields),
             f"record job {record.job_id} as {status.value}",
         )
         if finished:
@@ -401,8 +401,8 @@ class JobRunner:
         )
 
     async def _announce_positions(self) -> None:
-        for position, job_id in enumerate(await self.queue.waiting_ids(), start=1):
-            await self.queue.publish(job_id, StageEvent(kind="queued", position=position))
+        for job_id in await self.queue.waiting_ids():
+            await self.queue.publish(job_id, await self.queue.queued_event(job_id))
 
     def _relay(self, job_id: str) -> Callable[[StageEvent], Any]:
         async def relay(event: StageEvent) -> None:

@@ -858,6 +858,8 @@ class FakeDiscord:
                 return self._channel_post(channel_id, body, files)
             case "PATCH", ["channels", channel_id, "messages", message_id]:
                 return self._channel_edit(channel_id, message_id, body, files)
+            case "DELETE", ["channels", channel_id, "messages", message_id]:
+                return self._channel_delete(channel_id, message_id)
             case "POST", ["users", "@me", "channels"]:
                 return 200, self._dm_channel(str(body["recipient_id"]))
         return 404, {"message": f"404: the fake has no {method} {path}", "code": 0}
@@ -1023,6 +1025,15 @@ class FakeDiscord:
         message.edited_at = time.time()
         message.apply(body, files)
         return 200, self._message_payload(message, None)
+
+    def _channel_delete(self, channel_id: str, message_id: str) -> tuple[int, Any]:
+        if refused := self._refused(channel_id):
+            return refused
+        message = self.messages.get(message_id)
+        if message is None or message.channel_id != channel_id or message.ephemeral:
+            return 404, {"message": "Unknown Message", "code": UNKNOWN_MESSAGE}
+        del self.messages[message_id]
+        return 204, None
 
     def _dm_channel(self, user_id: str) -> dict[str, Any]:
         channel_id = self.dm_channels.setdefault(user_id, self.snowflake())

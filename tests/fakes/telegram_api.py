@@ -137,6 +137,7 @@ class FakeTelegramApi:
             "sendVideo": self._send_video,
             "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
+            "deleteMessage": self._delete_message,
             "getFile": self._get_file,
         }
 
@@ -424,6 +425,13 @@ class FakeTelegramApi:
             raise ApiError(400, _NOT_MODIFIED)
         message.reply_markup = markup
         return self._wire_message(message)
+
+    async def _delete_message(self, params: dict[str, Any], call: Call) -> Any:
+        key = (int(params["chat_id"]), int(params["message_id"]))
+        if key not in self.messages:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        del self.messages[key]
+        return True
 
     async def _send_video(self, params: dict[str, Any], call: Call) -> Any:
         upload = call.file("video")

@@ -52,6 +52,11 @@ _PASSED = (
     "storage_prune_interval_s",
     "film_retention_days",
     "artefact_retention_hours",
+    "llm_provider",
+    "llm_base_url",
+    "llm_timeout_s",
+    "llm_backoff_s",
+    "safety_backend",
 )
 
 

@@ -25,6 +25,38 @@ _LINGER_S = 0.4
 # Words this far apart belong to different cues, whatever the punctuation says.
 _PAUSE_BREAK_S = 1.0
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*$")
+# Short words a cue should not end on when it can end a word earlier (English: the stories'
+# commonest language; other languages simply never match).
+_HANGING = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "at",
+        "to",
+        "in",
+        "on",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "into",
+        "over",
+        "under",
+        "that",
+        "my",
+        "his",
+        "her",
+        "their",
+        "our",
+        "its",
+    ]
+)
 _CLAUSE_END = re.compile(r"[,;:—–-][\"'”’»)]*$")
 
 
@@ -39,9 +71,13 @@ class Cue(BaseModel):
 
 
 def cues_for_film(
-    timeline: Timeline, speeches: dict[str, Speech], texts: dict[str, str] | None = None
+    timeline: Timeline,
+    speeches: dict[str, Speech],
+    texts: dict[str, str] | None = None,
+    line_chars: int = MAX_LINE_CHARS,
 ) -> list[Cue]:
-    """The film's cues: each shot's words placed at its narration start, grouped into cues.
+    """The film's cues: each shot's words placed at its narration start, grouped into cues
+    of at most two lines of `line_chars` (narrower for captions burned into a vertical film).
 
     A shot whose speech has no word timings is cut from `texts` (shot id -> what was said),
     its words spread over the speech in proportion to their length.
@@ -58,10 +94,10 @@ def cues_for_film(
                 text=piece.text, start_s=start_s + piece.start_s, end_s=start_s + piece.end_s
             )
             for word in words
-            for piece in _split_long(word)
+            for piece in _split_long(word, line_chars)
         ]
-        groups += _group(placed)
-    return _timed(groups)
+        groups += _group(placed, line_chars)
+    return _timed(groups, line_chars)
 
 
 def _spread(text: str, duration_s: float) -> list[WordTiming]:
@@ -77,12 +113,12 @@ def _spread(text: str, duration_s: float) -> list[WordTiming]:
     return timings
 
 
-def _split_long(word: WordTiming) -> list[WordTiming]:
+def _split_long(word: WordTiming, line_chars: int) -> list[WordTiming]:
     """A word too long for one line, cut into line-sized pieces sharing its time."""
     text = word.text
-    if len(text) <= MAX_LINE_CHARS:
+    if len(text) <= line_chars:
         return [word]
-    pieces = [text[i : i + MAX_LINE_CHARS] for i in range(0, len(text), MAX_LINE_CHARS)]
+    pieces = [text[i : i + line_chars] for i in range(0, len(text), line_chars)]
     step = (word.end_s - word.start_s) / len(pieces)
     return [
         WordTiming(text=piece, start_s=word.start_s + i * step, end_s=word.start_s + (i + 1) * step)
@@ -90,7 +126,7 @@ def _split_long(word: WordTiming) -> list[WordTiming]:
     ]
 
 
-def _group(words: list[WordTiming]) -> list[list[WordTiming]]:
+def _group(words: list[WordTiming], line_chars: int) -> list[list[WordTiming]]:
     """Greedy cues: each takes as many words as fit, then steps back to where the sense ends."""
     cues: list[list[WordTiming]] = []
     first = 0
@@ -99,7 +135,7 @@ def _group(words: list[WordTiming]) -> list[list[WordTiming]]:
         while last + 1 < len(words):
             if words[last + 1].start_s - words[last].end_s > _PAUSE_BREAK_S:
                 break
-            if not _fits(words[first : last + 2]):
+            if not _fits(words[first : last + 2], line_chars):
                 full = True
                 break
             last += 1
@@ -116,28 +152,30 @@ def _best_break(words: list[WordTiming], first: int, last: int) -> int:
         long_enough = words[index].end_s - words[first].start_s >= MIN_CUE_S
         if long_enough and _SENTENCE_END.search(words[index].text):
             return index
-    for index in range(last, first + (last - first) // 2 - 1, -1):
+    second_half = range(last, first + (last - first) // 2 - 1, -1)
+    for index in second_half:
         if _CLAUSE_END.search(words[index].text):
             return index
-    return last
+    # No natural break: at least do not leave "the" or "at" hanging at a cue's end.
+    return next((i for i in second_half if words[i].text.lower() not in _HANGING), last)
 
 
-def _fits(words: list[WordTiming]) -> bool:
+def _fits(words: list[WordTiming], line_chars: int) -> bool:
     if words[-1].end_s - words[0].start_s > MAX_CUE_S:
         return False
-    return wrap_lines(" ".join(word.text for word in words)) is not None
+    return wrap_lines(" ".join(word.text for word in words), line_chars) is not None
 
 
-def wrap_lines(text: str) -> list[str] | None:
-    """The text as at most MAX_LINES lines of MAX_LINE_CHARS, split where the two lines are
+def wrap_lines(text: str, line_chars: int = MAX_LINE_CHARS) -> list[str] | None:
+    """The text as at most MAX_LINES lines of `line_chars`, split where the two lines are
     most nearly equal (a clause end wins a tie); None if it cannot fit."""
-    if len(text) <= MAX_LINE_CHARS:
+    if len(text) <= line_chars:
         return [text]
     spaces = [match.start() for match in re.finditer(" ", text)]
     best: tuple[float, int] | None = None
     for space in spaces:
         top, bottom = text[:space], text[space + 1 :]
-        if len(top) > MAX_LINE_CHARS or len(bottom) > MAX_LINE_CHARS:
+        if len(top) > line_chars or len(bottom) > line_chars:
             continue
         score = abs(len(top) - len(bottom)) - (3 if _CLAUSE_END.search(top) else 0)
         if best is None or score < best[0]:
@@ -147,7 +185,7 @@ def wrap_lines(text: str) -> list[str] | None:
     return [text[: best[1]], text[best[1] + 1 :]]
 
 
-def _timed(groups: list[list[WordTiming]]) -> list[Cue]:
+def _timed(groups: list[list[WordTiming]], line_chars: int) -> list[Cue]:
     """Cues from word groups: shown from the first word, held a little past the last, at
     least MIN_CUE_S when the next cue leaves room, never overlapping it."""
     cues: list[Cue] = []
@@ -157,7 +195,7 @@ def _timed(groups: list[list[WordTiming]]) -> list[Cue]:
         end = min(wanted, start + MAX_CUE_S)
         if position + 1 < len(groups):
             end = min(end, groups[position + 1][0].start_s - MIN_GAP_S)
-        lines = wrap_lines(" ".join(word.text for word in words)) or []
+        lines = wrap_lines(" ".join(word.text for word in words), line_chars) or []
         cues.append(
             Cue(index=len(cues) + 1, start_s=start, end_s=max(end, start), text="\n".join(lines))
         )

@@ -41,7 +41,9 @@ _PROGRESS_INTERVAL_S = 0.25
 _F_SETPIPE_SZ = 1031
 _STDERR_TAIL = 2000
 _THUMBNAIL_QUALITY = 88
-_BURN_NAME = "subtitles.srt"
+# The subtitles to burn are copied beside ffmpeg under this name and their own suffix
+# (.srt or .ass: libass reads both).
+_BURN_STEM = "subtitles"
 
 
 class EncoderSettings(BaseModel):
@@ -229,6 +231,8 @@ class _Encoder:
         self.encoder = encoder
         self.out = out.resolve()
         self.burn_subtitles = burn_subtitles
+        suffix = burn_subtitles.suffix if burn_subtitles is not None else ".srt"
+        self._burn_name = _BURN_STEM + suffix
         self.shape = frame_shape(resolution.width, resolution.height)
         self.frame_bytes = self.shape[0] * self.shape[1]
 
@@ -236,11 +240,11 @@ class _Encoder:
         self.scratch = tempfile.TemporaryDirectory(prefix="shotgraph-encode-")
         folder = Path(self.scratch.name)
         if self.burn_subtitles is not None:
-            shutil.copyfile(self.burn_subtitles, folder / _BURN_NAME)
+            shutil.copyfile(self.burn_subtitles, folder / self._burn_name)
         command = ffmpeg_command(
             "-f", "rawvideo", "-pix_fmt", "yuv420p", "-video_size", str(self.resolution),
             "-framerate", str(self.encoder.fps), "-i", "pipe:0",
-            *(_subtitle_filter() if self.burn_subtitles else []),
+            *(_subtitle_filter(self._burn_name) if self.burn_subtitles else []),
             "-an", *self.encoder.x264_args(), "-f", "mp4", self.out,
         )  # fmt: skip
         self.stderr = (folder / "stderr.log").open("w+b")
@@ -284,11 +288,14 @@ class _Encoder:
         raise FfmpegFailed(f"the video encoder exited {code}: {tail}")
 
 
-def _subtitle_filter() -> list[str]:
-    """Burn the SRT copied beside ffmpeg in with libass. ffmpeg runs in that folder, so the
-    filter names the file bare, free of the escaping a full path needs inside a filtergraph."""
-    options = f"subtitles=filename={_BURN_NAME}"
+def _subtitle_filter(name: str) -> list[str]:
+    """Burn the subtitles copied beside ffmpeg in with libass. ffmpeg runs in that folder, so
+    the filter names the file bare, free of the escaping a full path needs inside a
+    filtergraph. An .ass script brings its own style; an .srt gets our font."""
+    options = f"subtitles=filename={name}"
     fonts = fonts_dir()
     if fonts is not None and all(ch.isalnum() or ch in "._-/" for ch in str(fonts)):
-        options += f":fontsdir={fonts}:force_style='FontName=DejaVu Sans'"
+        options += f":fontsdir={fonts}"
+        if not name.endswith(".ass"):
+            options += ":force_style='FontName=DejaVu Sans'"
     return ["-vf", options]

@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from shotgraph.models import JobFiles, JobResult, ShotPlan, Stage
+from shotgraph.models import Captions, JobFiles, JobResult, ShotPlan, Stage
 from shotgraph.pipeline.artefacts import atomic_output
 from shotgraph.pipeline.composition.audio import mix_audio
+from shotgraph.pipeline.composition.captions import CaptionStyle, write_captions
 from shotgraph.pipeline.composition.cards import end_card, title_card
 from shotgraph.pipeline.composition.mux import mux
 from shotgraph.pipeline.composition.subtitles import cues_for_film, write_srt
@@ -32,7 +33,8 @@ async def run_compose(
     music: dict[int, Path],
 ) -> JobResult:
     key = job.key(
-        job.settings.cache_inputs("video_", "burn_"),
+        job.settings.cache_inputs("video_"),
+        captions_of(job),
         plan,
         timeline,
         sorted(shot.artefact.name for shot in visuals.values()),
@@ -76,9 +78,16 @@ async def _compose(
 ) -> None:
     root, work = job.folder.storage_root, job.folder.scratch()
     srt = root / files.subtitles
+    speeches = {shot: n.speech for shot, n in narration.items()}
     with atomic_output(srt) as partial:
-        write_srt(
-            cues_for_film(timeline, {shot: n.speech for shot, n in narration.items()}), partial
+        write_srt(cues_for_film(timeline, speeches), partial)
+    captions = captions_of(job)
+    burned: Path | None = None
+    if captions == "burned":
+        style = CaptionStyle(job.resolution)
+        burned = work / "captions.ass"
+        write_captions(
+            cues_for_film(timeline, speeches, line_chars=style.line_chars), style, burned
         )
     (root / files.plan).write_text(_timed_plan(plan, timeline).model_dump_json(indent=1), "utf-8")
 
@@ -109,14 +118,22 @@ async def _compose(
             picture,
             root / files.thumbnail,
             report,
-            srt if job.settings.burn_subtitles else None,
+            burned,
         ),
     )
     progress.checkpoint()  # the last one before the film is written
     with atomic_output(root / files.video) as partial:
-        mux(picture, sound, srt, partial, plan.language, plan.title)
+        soft = srt if captions != "off" else None
+        mux(picture, sound, soft, partial, plan.language, plan.title)
     picture.unlink()
     sound.unlink()
+
+
+def captions_of(job: JobRun) -> Captions:
+    """How this film carries its subtitles: the request's choice, else BURN_SUBTITLES."""
+    if job.request.captions is not None:
+        return job.request.captions
+    return "burned" if job.settings.burn_subtitles else "soft"
 
 
 def _timed_plan(plan: ShotPlan, timeline: Timeline) -> ShotPlan:

@@ -4,7 +4,7 @@ where a film must be made."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from typing import Any
 
 import pytest
@@ -83,8 +83,11 @@ class Scene:
         self.bots.append(bot)
         return await bot.start()
 
-    def worker(self) -> WorkerProcess:
-        return self._start_worker(self.settings)
+    def worker(self, **overrides: Any) -> WorkerProcess:
+        """Start a worker, on the scene's settings with `overrides`."""
+        return self._start_worker(
+            Settings(_env_file=None, **{**self.settings.model_dump(), **overrides})
+        )
 
     async def command(
         self,
@@ -108,10 +111,43 @@ class Scene:
             lambda: embed_says(self.fake.original(interaction), says), timeout_s=60
         )
 
+    async def progress_message(self, interaction: FakeInteraction) -> FakeMessage:
+        """The interaction's reply, which shows the progress, as soon as it exists (the
+        object keeps its history after the bot deletes it)."""
+        return await self.fake.wait_for(lambda: self.fake.original(interaction), timeout_s=30)
+
+    async def finished(
+        self, interaction: FakeInteraction, timeout_s: float = 60, besides: Collection[str] = ()
+    ) -> FakeMessage:
+        """The finished-film message of the story `interaction` started, wherever it was
+        posted: a follow-up, the channel, or the author's DMs (leaving out the messages of
+        ids `besides`, films posted before)."""
+
+        def found() -> FakeMessage | None:
+            dm = self.fake.dm_channels.get(interaction.user.id, "")
+            candidates = (
+                self.fake.followups(interaction)
+                + self.fake.channel_messages(interaction.channel_id)
+                + self.fake.channel_messages(dm)
+            )
+            return next((m for m in candidates if is_finished(m) and m.id not in besides), None)
+
+        return await self.fake.wait_for(found, timeout_s=timeout_s)
+
     async def film_in(self, interaction: FakeInteraction) -> FakeMessage:
-        return await self.fake.wait_for(
-            lambda: has_film(found := self.fake.original(interaction)) and found, timeout_s=60
-        )
+        message = await self.finished(interaction)
+        assert has_film(message), message.attachments
+        return message
+
+    async def delivered_job_of(self, user: FakeUser, timeout_s: float = 10) -> JobRecord:
+        """The user's one job, once the bot has confirmed its delivery (just after the film's
+        message is posted and the progress message removed)."""
+        for _ in range(int(timeout_s / 0.05)):
+            record = await self.only_job_of(user)
+            if record.delivered:
+                return record
+            await asyncio.sleep(0.05)  # the record is in Redis: nothing to wait on but time
+        raise AssertionError(f"the film of {user.username} was not marked delivered")
 
     async def only_job_of(self, user: FakeUser) -> JobRecord:
         jobs = await self.queue.list_jobs(Owner(platform="discord", user_id=user.id))
@@ -123,6 +159,10 @@ def embed_says(message: FakeMessage | None, start: str) -> FakeMessage | None:
     if message is None or not message.embeds:
         return None
     return message if str(message.embed.get("description", "")).startswith(start) else None
+
+
+def is_finished(message: FakeMessage) -> bool:
+    return any(custom_id.startswith("story:delete:") for custom_id in message.custom_ids())
 
 
 def has_film(message: FakeMessage | None) -> bool:

@@ -42,7 +42,7 @@ async def test_the_bot_serves_commands_until_sigterm(scene: Scene, tmp_path: Pat
     reply = await scene.fake.private_reply(await scene.command("queue"))
     process.send_signal(signal.SIGTERM)
 
-    assert "Nothing is waiting" in reply
+    assert "Nothing is being made" in reply
     assert await asyncio.wait_for(process.wait(), 30) == 0
 
 

@@ -19,7 +19,7 @@ async def test_a_reconnect_mid_job_resumes_the_session_and_the_film_arrives_once
     scene.worker()
     await scene.bot()
     interaction = await scene.story()
-    await scene.progress(interaction, "Rendering")
+    progress = await scene.progress(interaction, "Rendering")
     session = scene.fake.gateway_sessions[0]
 
     asked_at = time.monotonic()
@@ -39,11 +39,11 @@ async def test_a_reconnect_mid_job_resumes_the_session_and_the_film_arrives_once
         "RESUMED",
         "INTERACTION_CREATE",
     ]
-    assert "Today you have made" in await scene.fake.private_reply(missed)
+    assert "films are used" in await scene.fake.private_reply(missed)
     assert await scene.fake.private_reply(after)
     message = await scene.film_in(interaction)
-    assert message.embed["description"].startswith("Done")
-    edits = scene.fake.requests_to("PATCH", f"/messages/{message.id}")
+    assert message.embed["title"] == "🎬 The Kite"
+    edits = scene.fake.requests_to("PATCH", f"/messages/{progress.id}")
     assert [edit for edit in edits if edit.at > asked_at], "progress stopped at the reconnect"
     assert len(film_uploads(scene.fake)) == 1
     assert all(r.status < 400 for r in scene.fake.requests)
@@ -61,7 +61,7 @@ async def test_a_refused_resume_makes_the_bot_identify_anew_and_carry_on(scene: 
 
     assert [resume.accepted for resume in scene.fake.resumes] == [False]
     assert len(scene.fake.identified) == 2
-    assert "Today you have made" in reply
+    assert "films are used" in reply
     message = await scene.film_in(interaction)
-    assert message.embed["description"].startswith("Done")
+    assert message.embed["title"] == "🎬 The Kite"
     assert len(film_uploads(scene.fake)) == 1

@@ -17,15 +17,17 @@ async def test_a_rate_limited_progress_edit_is_sent_again_and_lands(scene: Scene
     scene.worker()
     await scene.bot()
 
-    message = await scene.film_in(await scene.story())
+    interaction = await scene.story()
+    progress = await scene.progress_message(interaction)
+    await scene.film_in(interaction)
 
     limited, retried = scene.fake.requests_to("PATCH", "/webhooks/")[:2]
     assert (limited.status, retried.status) == (429, 200)
     assert (retried.path, retried.body) == (limited.path, limited.body)
     assert retried.at - limited.at >= RETRY_AFTER_S
-    assert message.history[0]["embeds"] == retried.body["embeds"]
+    assert progress.history[0]["embeds"] == retried.body["embeds"]
     assert [upload.status for upload in film_uploads(scene.fake)] == [200]
-    assert (await scene.only_job_of(scene.ann)).delivered
+    assert (await scene.delivered_job_of(scene.ann)).delivered
 
 
 @pytest.mark.parametrize(
@@ -37,8 +39,8 @@ async def test_a_rate_limited_film_upload_is_sent_again_and_posted_once(
     scene: Scene, route: str, token_s: float, is_global: bool
 ) -> None:
     """Through the interaction's webhook (discord.py's webhook adapter) while the token lives,
-    and through the channel message (its HTTP client, global lock and all) after."""
-    scene.fake.rate_limit_next("PATCH", route, RETRY_AFTER_S, upload=True, is_global=is_global)
+    and through the channel (its HTTP client, global lock and all) after."""
+    scene.fake.rate_limit_next("POST", route, RETRY_AFTER_S, upload=True, is_global=is_global)
     scene.worker()
     await scene.bot(discord_interaction_token_s=token_s)
 
@@ -51,5 +53,5 @@ async def test_a_rate_limited_film_upload_is_sent_again_and_posted_once(
     assert retried.at - limited.at >= RETRY_AFTER_S
     assert retried.files == limited.files, "the retried upload did not carry the whole film"
     assert message.attachments == retried.files
-    assert message.embed["description"].startswith("Done")
-    assert (await scene.only_job_of(scene.ann)).delivered
+    assert message.embed["title"] == "🎬 The Kite"
+    assert (await scene.delivered_job_of(scene.ann)).delivered

@@ -53,6 +53,12 @@ async def test_moderators_settings_close_channels_limit_length_and_quota(scene: 
     described = await reply("shotgraph", changed, subcommand="settings", user=mod)
     assert f"<#{films.id}>" in described
     assert "Films per member per day: 1" in described
+    assert "Longest story: 100 characters" in described
+    assert "Captions: burned (the bot's default)" in described
+    # The numbers in force, not "the default": a setting left alone shows the bot's own.
+    captions = await reply("shotgraph", {"captions": "soft"}, subcommand="settings", user=mod)
+    assert "Captions: soft" in captions
+    assert "Films per member per day: 1" in captions
 
     assert "not used in this channel" in await reply("story", {"text": STORY})
     assert "stories of up to 100" in await reply("story", {"text": STORY * 2}, channel=films)

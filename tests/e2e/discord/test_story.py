@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,18 @@ from shotgraph.bot.discord_bot import NOT_YOURS
 from shotgraph.models import Stage
 from shotgraph.queue.records import JobStatus
 from tests.e2e.discord.conftest import SHORT_STORY, Scene, film_uploads, has_film
-from tests.fakes.discord_api import DEFERRED_CHANNEL_MESSAGE, EPHEMERAL_FLAG, FakeMessage, FakeUser
+from tests.fakes.discord_api import (
+    DEFERRED_CHANNEL_MESSAGE,
+    EPHEMERAL_FLAG,
+    FakeInteraction,
+    FakeMessage,
+    FakeUser,
+)
+from tests.fakes.llm_server import FakeLlmServer
 from tests.helpers.media import probe
 from tests.helpers.watch_page import open_in_browser
+from tests.integration.test_llm_render import STORY as OWL
+from tests.integration.test_llm_render import script_the_owl
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +45,7 @@ async def test_a_story_in_text_becomes_a_film_posted_in_the_channel(
     await scene.bot()
 
     interaction = await scene.command("story", {"text": SHORT_STORY, "format": "9:16"})
+    progress = await scene.progress_message(interaction)
     message = await scene.film_in(interaction)
 
     # Deferred publicly within Discord's 3 s (the fake refuses later callbacks).
@@ -44,20 +55,41 @@ async def test_a_story_in_text_becomes_a_film_posted_in_the_channel(
     assert not message.ephemeral
     # Progress edits in order: stages ticking off one by one, then done; Cancel meanwhile.
     record = await scene.only_job_of(scene.ann)
-    assert stage_ticks(message) == sorted(stage_ticks(message))
-    assert stage_ticks(message)[-1] == len(Stage)
-    assert any(f"story:cancel:{record.job_id}" in state["custom_ids"] for state in message.history)
-    assert message.custom_ids() == [f"sb:retake:{record.job_id}"]  # retake a shot
-    assert message.history[-1]["embeds"][0]["description"].startswith("Done")
-    # The film: an MP4 that libav reads, vertical as asked; title, length and cost shown.
+    assert stage_ticks(progress) == sorted(stage_ticks(progress))
+    assert stage_ticks(progress)[-1] == len(Stage)
+    assert any(f"story:cancel:{record.job_id}" in state["custom_ids"] for state in progress.history)
+    assert progress.history[-1]["embeds"][0]["description"].startswith("Done")
+    # ... and then it makes way for the film's own message.
+    await scene.fake.wait_for(lambda: scene.fake.original(interaction) is None)
+    # The film arrives as a new message that pings its author.
+    assert message.id in interaction.followup_ids
+    assert message.content.startswith(f"<@{scene.ann.id}>")
+    post = next(r for r in scene.fake.requests if r.method == "POST" and r.files)
+    assert [str(user) for user in post.body["allowed_mentions"]["users"]] == [scene.ann.id]
+    # Titled with the story's title, its author, length in correct English, how it was made.
+    assert message.embed["title"] == "🎬 The Kite"
+    lines = message.embed["description"].splitlines()
+    assert lines[0] == f"by <@{scene.ann.id}>"
+    assert re.fullmatch(r"\d+ s long, 1 scene, \d+ shots", lines[1])
+    assert lines[2] == "storybook · vertical 9:16 · seed 0"
+    assert "$" not in str(message.embed)
+    assert "cost" not in str(message.embed).lower()
+    assert message.embed["thumbnail"]["url"] == "attachment://thumbnail.jpg"
+    assert [name for name, _ in message.attachments] == ["The Kite.mp4", "thumbnail.jpg"]
+    assert message.custom_ids() == [
+        *(
+            f"story:{action}:{record.job_id}"
+            for action in ("reseed", "reformat", "subtitles", "delete")
+        ),
+        f"sb:retake:{record.job_id}",  # retake a shot
+    ]
+    # The film: an MP4 that libav reads, vertical as asked.
     name, data = next((n, d) for n, d in message.attachments if n.endswith(".mp4"))
     (tmp_path / name).write_bytes(data)
     video = probe(tmp_path / name).stream("video")
     assert video.codec == "h264"
     assert video.width < video.height
-    fields = {f["name"]: f["value"] for f in message.embed["fields"]}
-    assert {"Length", "LLM cost"} <= fields.keys()
-    assert "The Kite" in message.embed["title"]
+    record = await scene.delivered_job_of(scene.ann)
     assert record.status is JobStatus.DONE
     assert record.delivered
     assert all(r.status < 400 for r in scene.fake.requests)
@@ -79,7 +111,7 @@ async def test_a_story_from_a_file_is_queued_with_the_file_s_text(scene: Scene) 
     assert message.custom_ids() == [f"story:cancel:{record.job_id}"]
 
 
-async def test_only_me_keeps_the_progress_private(scene: Scene) -> None:
+async def test_only_me_keeps_the_progress_and_the_film_private(scene: Scene) -> None:
     await scene.bot()
 
     interaction = await scene.command("story", {"text": SHORT_STORY, "visibility": "only_me"})
@@ -87,6 +119,10 @@ async def test_only_me_keeps_the_progress_private(scene: Scene) -> None:
 
     assert interaction.callbacks[0]["data"]["flags"] & EPHEMERAL_FLAG
     assert message.ephemeral
+    scene.worker()
+    film = await scene.film_in(interaction)
+    assert film.ephemeral
+    assert not [m for m in scene.fake.messages.values() if not m.ephemeral]
 
 
 async def test_cancel_works_for_the_author_and_moderators_and_not_for_others(
@@ -129,7 +165,7 @@ async def test_a_bot_restarted_mid_job_delivers_the_film_once(scene: Scene) -> N
 
     await scene.bot()
     message = await scene.film_in(interaction)
-    assert message.embed["description"].startswith("Done")
+    assert message.embed["title"] == "🎬 The Kite"
     third = await scene.bot()  # a later restart finds nothing left to do
     await asyncio.sleep(0.5)
     await third.stop()
@@ -144,17 +180,24 @@ async def test_after_the_token_s_lifetime_edits_go_through_the_channel_message(
     scene.worker()
     await scene.bot(discord_interaction_token_s=0.5)
 
-    message = await scene.film_in(await scene.story())
+    interaction = await scene.story()
+    progress = await scene.progress_message(interaction)
+    message = await scene.film_in(interaction)
 
     through_webhook = scene.fake.requests_to("PATCH", "/webhooks/")
     through_channel = scene.fake.requests_to(
-        "PATCH", f"/channels/{message.channel_id}/messages/{message.id}"
+        "PATCH", f"/channels/{progress.channel_id}/messages/{progress.id}"
     )
     assert through_webhook
     assert through_channel
     assert max(r.at for r in through_webhook) < min(r.at for r in through_channel)
-    assert film_uploads(scene.fake) == [through_channel[-1]]
-    assert all(r.status == 200 for r in scene.fake.requests), "an expired token was used"
+    posted = scene.fake.requests_to("POST", f"/channels/{message.channel_id}/messages")
+    assert film_uploads(scene.fake) == posted
+    assert posted[0].at > through_channel[-1].at
+    await scene.fake.wait_for(
+        lambda: scene.fake.requests_to("DELETE", f"/channels/{progress.channel_id}/messages/")
+    )
+    assert all(r.status < 400 for r in scene.fake.requests), "an expired token was used"
 
 
 async def test_a_token_that_dies_early_is_called_once_and_never_again(scene: Scene) -> None:
@@ -192,7 +235,7 @@ async def test_when_the_bot_cannot_post_in_the_channel_the_author_gets_a_dm(
         ),
         timeout_s=60,
     )
-    assert dm.embed["description"].startswith("Done")
+    assert dm.embed["title"] == "🎬 The Kite"
     assert len(film_uploads(scene.fake)) == 1
 
 
@@ -201,15 +244,14 @@ async def test_a_film_over_the_upload_limit_is_posted_as_a_signed_link(scene: Sc
     scene.worker()
     await scene.bot()
 
-    message = await scene.progress(await scene.story(guild=small), "Done")
-    message = await scene.fake.wait_for(lambda: "url" in message.embed and message, timeout_s=30)
+    message = await scene.finished(await scene.story(guild=small))
 
     url = message.embed["url"]
     assert url.startswith(f"{scene.settings.api_public_url}/v/")
-    assert not message.attachments
+    assert not message.attachments, "neither the film nor its thumbnail fits 2 KB"
     assert not film_uploads(scene.fake)
     assert {"name": "Watch", "value": url, "inline": False} in message.embed["fields"]
-    assert message.content == url  # in the text, where Discord unfurls it
+    assert message.content.endswith(f" {url}")  # in the text, where Discord unfurls it
     # The link is the film's watch page, with the tags Discord's unfurler reads.
     page = await open_in_browser(scene.settings, url)
     assert f'<meta property="og:video" content="{url}/film.mp4">' in page
@@ -223,29 +265,116 @@ async def test_a_server_whose_limit_fell_mid_job_gets_the_link_instead(scene: Sc
     interaction = await scene.story()
     await scene.progress(interaction, "Rendering")
     scene.guild.upload_limit = 2_000  # the server lost its boost: uploads now stop lower
-    message = await scene.fake.wait_for(
-        lambda: (m := scene.fake.original(interaction)) and "url" in m.embed and m, timeout_s=60
-    )
+    message = await scene.finished(interaction)
 
     assert [r.status for r in film_uploads(scene.fake)] == [413]
     assert "/v/" in message.embed["url"]
-    assert message.content == message.embed["url"]
+    assert message.content.endswith(" " + message.embed["url"])
 
 
-async def test_an_unsafe_story_fails_with_its_category_and_can_be_tried_again(
-    scene: Scene,
-) -> None:
+async def test_an_unsafe_story_is_refused_and_offers_an_edit_in_a_modal(scene: Scene) -> None:
     scene.worker()
     await scene.bot()
     story = "At night the villain wrote down the steps to make a nerve agent in his cellar."
 
-    message = await scene.progress(await scene.story(story), "Failed")
+    message = await scene.progress(await scene.story(story), "Refused")
 
-    assert "flagged for" in message.embed["description"]
+    stages = message.embed["fields"][0]["value"]
+    assert "❌ Safety check: " in stages
+    assert "flagged for" in stages
+    assert "▶️" not in stages
+    assert "░" not in stages
     record = await scene.only_job_of(scene.ann)
-    assert message.custom_ids() == [f"story:retry:{record.job_id}"]
-    again = await scene.fake.click(scene.guild, scene.ann, message, f"story:retry:{record.job_id}")
-    # Acknowledged at once ("thinking"), then the new job's progress replaces it.
-    retried = await scene.fake.wait_for(lambda: (m := scene.fake.original(again)) and m.embeds)
-    assert retried
-    assert len(await scene.queue.list_jobs(record.owner)) == 2
+    assert message.custom_ids() == [f"story:edit:{record.job_id}"]
+    # Edit story: the story in a modal; what the author sends back is filmed.
+    edit = await scene.fake.click(scene.guild, scene.ann, message, f"story:edit:{record.job_id}")
+    await scene.fake.wait_for(lambda: edit.callbacks)
+    modal = edit.callbacks[0]["data"]
+    assert modal["components"][0]["components"][0]["value"] == story
+    changed = "At night the villain wrote a long letter to his sister in his cellar."
+    submitted = await scene.fake.submit_modal(scene.guild, edit, {"Your story, changed": changed})
+    retried = await scene.finished(submitted, timeout_s=90)
+    jobs = await scene.queue.list_jobs(record.owner)
+    assert [job.request.story for job in jobs] == [changed, story]
+    assert retried.embed["footer"]["text"] == f"job {jobs[0].job_id}"
+    # The refusal did not count toward the day.
+    usage = await scene.queue.limits.usage(record.owner)
+    assert usage.not_counted == 1
+
+
+async def test_new_seed_vertical_subtitles_and_delete_on_the_finished_film(
+    scene: Scene,
+) -> None:
+    scene.worker()
+    await scene.bot(max_active_jobs_per_user=3)
+    bob = scene.fake.user("bob")
+    first = await scene.film_in(await scene.command("story", {"text": SHORT_STORY, "seed": 5}))
+    record = await scene.only_job_of(scene.ann)
+    assert record.request.seed == 5
+
+    async def press(action: str, user: FakeUser | None = None) -> FakeInteraction:
+        return await scene.fake.click(
+            scene.guild, user or scene.ann, first, f"story:{action}:{record.job_id}"
+        )
+
+    reseeded = await scene.finished(await press("reseed"), 90, besides={first.id})
+    vertical = await scene.finished(await press("reformat"), 90, besides={first.id, reseeded.id})
+    third, second, _ = await scene.queue.list_jobs(record.owner)
+    assert (second.request.story, third.request.story) == (SHORT_STORY, SHORT_STORY)
+    assert second.request.seed != 5
+    assert (third.request.aspect.value, third.request.seed) == ("9:16", 5)
+    assert reseeded.embed["footer"]["text"] == f"job {second.job_id}"
+    assert vertical.custom_ids()[1] == f"story:reformat:{third.job_id}"
+    assert "vertical 9:16 · seed 5" in vertical.embed["description"]
+    # Subtitles, privately, to anyone who asks.
+    srt = await press("subtitles", bob)
+    await scene.fake.wait_for(lambda: srt.callbacks)
+    answer = srt.callbacks[0]
+    assert answer["data"]["flags"] & EPHEMERAL_FLAG
+    assert scene.fake.original(srt).attachments[0][0] == "The Kite.srt"
+    # /status lists the films with a button to get each again.
+    status = await scene.command("status")
+    await scene.fake.wait_for(lambda: scene.fake.original(status))
+    listing = scene.fake.original(status)
+    assert listing is not None
+    assert f"story:get:{record.job_id}" in listing.custom_ids()
+    got = await scene.fake.click(scene.guild, scene.ann, listing, f"story:get:{record.job_id}")
+    again = await scene.fake.wait_for(lambda: scene.fake.original(got))
+    assert again.ephemeral
+    assert has_film(again)
+    assert again.embed["title"] == "🎬 The Kite"
+    # Delete: not for others; the author removes the message and the film.
+    assert await scene.fake.private_reply(await press("delete", bob)) == NOT_YOURS
+    folder = scene.settings.storage_path / "jobs" / record.job_id
+    assert folder.exists()
+    assert "Deleted" in await scene.fake.private_reply(await press("delete"))
+    assert first.id not in scene.fake.messages
+    assert not folder.exists()
+    gone = await scene.fake.click(scene.guild, scene.ann, listing, f"story:get:{record.job_id}")
+    assert await scene.fake.private_reply(gone) == '"The Kite" was deleted.'
+
+
+async def test_the_llm_cost_goes_to_the_author_alone(
+    scene: Scene, llm_server: FakeLlmServer
+) -> None:
+    script_the_owl(llm_server)
+    scene.worker(
+        llm_provider="openai",
+        llm_base_url=llm_server.url,
+        safety_backend="llm",
+        llm_timeout_s=10,
+        llm_backoff_s=0.01,
+    )
+    await scene.bot()
+
+    interaction = await scene.story(OWL)
+    film = await scene.film_in(interaction)
+
+    assert "$" not in str(film.embed)
+    cost = await scene.fake.wait_for(
+        lambda: next(
+            (m for m in scene.fake.followups(interaction) if "LLM calls" in m.content), None
+        )
+    )
+    assert cost.ephemeral
+    assert re.fullmatch(r"The LLM calls for this film cost \$\d+\.\d{4}\.", cost.content)

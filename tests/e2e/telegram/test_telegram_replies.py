@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from shotgraph.config import Settings
+from shotgraph.queue.client import JobQueue
+from shotgraph.queue.records import Owner
 from tests.e2e.telegram.conftest import StartBot
 from tests.fakes.telegram_api import FakeTelegramApi
 
@@ -21,22 +23,46 @@ STORY = "Mara ran up the green hill at dawn. The wind lifted her red kite."
 GROUP = -1001
 
 
-async def test_help_says_what_the_bot_does_its_limits_options_and_quota(
+@pytest.mark.parametrize("bot_settings", [{"max_active_jobs_per_user": 2}])
+async def test_start_greets_in_three_lines_and_help_is_the_full_reference(
     api: FakeTelegramApi,
 ) -> None:
-    text = await api.reply_to(api.send_text("/start"))
+    greeting = await api.reply_to(api.send_text("/start"))
+    start = api.calls_to("sendMessage")[-1]
 
-    assert "/story" in text
-    assert "--vertical" in text
-    assert "--title" in text
-    assert "200 KB" in text
-    assert "0 of 10 films" in text
-    assert "/subtitles" in text
+    intro, example = greeting.split("\n\n")
+    assert len(intro.splitlines()) == 3
+    assert example.startswith("For example:\n/story ")
+    assert "--" not in greeting, "no flags before the user has made a film"
+    assert [b["text"] for b in start.keyboard] == ["Try an example story", "How it works"]
+    # How it works is the full reference, the same text as /help.
+    await api.press_button(start, "How it works")
+    reference = await api.wait_for(
+        lambda a: next((t for t in a.texts_sent() if "Limits:" in t), None), timeout_s=10
+    )
+    assert "--vertical" in reference
+    assert "--captions burned|soft|off" in reference
+    assert "200 KB" in reference
+    assert "2 films in the works at once" in reference
+    assert "10 films a day" in reference
+    assert "0 of your 10 films are used" in reference
     commands = api.calls_to("setMyCommands")[0].params["commands"]
-    assert {c["command"] for c in commands} >= {"story", "status", "cancel", "quota", "help"}
-    assert await api.reply_to(api.send_text("/help")) == text
+    assert {c["command"] for c in commands} >= {"story", "status", "queue", "voices", "help"}
+    assert await api.reply_to(api.send_text("/help")) == reference
+    voices = await api.reply_to(api.send_text("/voices es"))
+    assert "es-ES-ElviraNeural" in voices
+    assert "en-US" not in voices
 
 
+async def test_the_example_button_queues_the_example_story(api: FakeTelegramApi) -> None:
+    await api.reply_to(api.send_text("/start"))
+    start = api.calls_to("sendMessage")[-1]
+    await api.press_button(start, "Try an example story")
+    queued = await api.wait_for_call("sendMessage", lambda c: c.params["text"].startswith("🎬"))
+    assert queued.params["text"].startswith("🎬 The Red Kite\nIn the queue, position 1")
+
+
+@pytest.mark.parametrize("bot_settings", [{"max_active_jobs_per_user": 2}])
 async def test_a_story_sent_after_a_bare_story_command_is_queued_with_its_options(
     api: FakeTelegramApi,
 ) -> None:
@@ -48,11 +74,16 @@ async def test_a_story_sent_after_a_bare_story_command_is_queued_with_its_option
     assert queued.startswith("🎬 The Kite\nIn the queue, position 1")
     progress = api.calls_to("sendMessage")[-1]
     assert [button["text"] for button in progress.keyboard] == ["Cancel"]
-    assert "1 of 10 films" in await api.reply_to(api.send_text("/quota"))
-    assert "The Kite · queued" in await api.reply_to(api.send_text("/status"))
-    # A second story while the first is in the works: the quota says why not.
+    quota = await api.reply_to(api.send_text("/quota"))
+    assert "Today 1 of your 10 films are used (1 of them still in the works)" in quota
+    assert "🎬 The Kite · queued · just now" in await api.reply_to(api.send_text("/status"))
+    # A second story while the first is in the works waits behind it; a third is refused.
+    second = await api.reply_to(api.send_text("/story --title Second " + STORY))
+    assert second.startswith("🎬 Second\nIn the queue, position 2")
+    listed = await api.reply_to(api.send_text("/queue"))
+    assert listed.splitlines() == ["1. The Kite · User42", "2. Second · User42"]
     refused = await api.reply_to(api.send_text("/story " + STORY))
-    assert "already have 1 film in the works" in refused
+    assert "already have 2 films in the works" in refused
 
 
 async def test_a_bare_story_commands_options_outlive_a_restart_of_the_bot(
@@ -133,6 +164,10 @@ async def test_cancel_while_queued_and_a_429_on_the_edit_is_waited_out(
     assert "Cancelled." in edit.params["text"]
     assert "reply_markup" not in edit.params
     assert api.message_of(edit).text == edit.params["text"]
+    # Cancelled before any drawing: the day's count is as it was, and /quota says why.
+    quota = await api.reply_to(api.send_text("/quota"))
+    assert "Today 0 of your 10 films are used" in quota
+    assert "Not counted: 1 film cancelled before drawing" in quota
 
 
 async def test_a_deleted_progress_message_is_posted_again(
@@ -195,3 +230,20 @@ async def test_the_shotgraph_bot_telegram_command_serves_until_sigterm(
         code = await asyncio.wait_for(bot.wait(), 15)
 
     assert code == 0
+
+
+@pytest.mark.parametrize("bot_settings", [{"max_active_jobs_per_user": 3}])
+async def test_captions_are_burned_by_default_and_chosen_per_chat_or_story(
+    api: FakeTelegramApi, job_queue: JobQueue
+) -> None:
+    owner = Owner(platform="telegram", user_id="42")
+    await api.reply_to(api.send_text("/story " + STORY))
+    assert "burned" in await api.reply_to(api.send_text("/captions"))
+    assert "from now on: soft" in await api.reply_to(api.send_text("/captions soft"))
+    await api.reply_to(api.send_text("/story " + STORY))
+    await api.reply_to(api.send_text("/story --captions off " + STORY))
+    refused = await api.reply_to(api.send_text("/captions loud"))
+
+    jobs = await job_queue.list_jobs(owner)
+    assert [job.request.captions for job in jobs] == ["off", "soft", "burned"]
+    assert "'loud' is none of those" in refused

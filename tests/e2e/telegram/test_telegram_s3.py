@@ -43,7 +43,8 @@ async def test_a_film_from_the_bucket_reaches_the_chat_then_expires(
         assert film.duration > 2 * av.time_base
     assert video.params.get("thumbnail")  # fetched from the bucket too
     assert not settings.storage_path.exists()  # nothing went through a shared folder
-    job_id = video.params["caption"].rsplit("/subtitles ", 1)[1]
+    reseed = next(b for b in video.keyboard if b["text"] == "New seed")
+    job_id = reseed["callback_data"].split(":")[1]
 
     expiring = settings.model_copy(update={"film_retention_days": 0, "artefact_retention_hours": 0})
     queue = await JobQueue.connect(expiring)
@@ -53,7 +54,13 @@ async def test_a_film_from_the_bucket_reaches_the_chat_then_expires(
         await queue.close()
     assert report.films_expired == [job_id]
 
+    expired = "This film has expired: films are kept for 30 days after they are made."
+    await telegram_api.press_button(video, "Subtitles")
+    alert = await telegram_api.wait_for_call(
+        "answerCallbackQuery", lambda call: "text" in call.params
+    )
+    assert alert.params["text"] == expired
     reply = await telegram_api.reply_to(telegram_api.send_text(f"/subtitles {job_id}"))
-    assert reply == "This film has expired: films are kept for 30 days after they are made."
+    assert reply == expired
     status = await telegram_api.reply_to(telegram_api.send_text("/status"))
-    assert f"{job_id} · The Kite · done (the film has expired)" in status
+    assert "🎬 The Kite · done · just now (the film has expired)" in status

@@ -132,7 +132,7 @@ async def test_the_storyboard_in_telegram(
     assert done.result is not None
     srt = (telegram_settings.storage_path / done.result.files.subtitles).read_text()
     assert "silver wind" in " ".join(srt.split())
-    assert [b["text"] for b in video.keyboard] == ["Retake a shot"]
+    assert video.keyboard[0]["text"] == "Retake a shot"
 
     # Retake the last shot: only it is rendered again, and version 2 is posted once.
     await api.press_button(video, "Retake a shot")
@@ -160,4 +160,4 @@ async def test_the_storyboard_in_telegram(
     last_shot = retaken.result.storyboard.panels[-1].shot_id
     assert retaken.result.made_shots[Stage.VISUALS] == [last_shot]
     quota = await api.reply_to(api.send_text("/quota"))
-    assert "A retake counts as the share" in quota
+    assert "a retake counts as the share" in quota

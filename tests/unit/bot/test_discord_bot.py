@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 import time
 
+from shotgraph.bot.delivery import Delivery
 from shotgraph.bot.discord_bot import (
     BUTTON_TEMPLATE,
     DM_UPLOAD_LIMIT,
     UPLOAD_BODY_ROOM,
     ProgressRef,
-    film_filename,
     progress_buttons,
     progress_embed,
+    result_buttons,
+    result_embed,
 )
+from shotgraph.bot.finished import film_filename
 from shotgraph.bot.progress import ProgressTracker, ProgressView
 from shotgraph.models import Stage, StageEvent, StoryRequest
 from shotgraph.queue.records import JobRecord, Owner
@@ -56,18 +59,38 @@ async def test_a_running_job_shows_its_stages_and_can_be_cancelled() -> None:
     assert custom_ids(view) == [f"story:cancel:{JOB_ID}"]
 
 
-async def test_a_failed_job_offers_try_again_and_a_done_one_no_buttons() -> None:
-    failed = view_after(StageEvent(kind="failed", message="The safety stage failed: flagged"))
+async def test_a_failed_job_offers_try_again_a_refused_one_an_edit_and_a_done_one_nothing() -> None:
+    failed = view_after(StageEvent(kind="failed", message="The worker gave up."))
+    refused = view_after(
+        StageEvent(kind="stage_started", stage=Stage.SAFETY),
+        StageEvent(kind="failed", message="This story can't be filmed: it was flagged for S9."),
+    )
     done = view_after(StageEvent(kind="done", result=job_result(JOB_ID, title="The Kite")))
 
-    assert (progress_embed(failed).description or "").startswith("Failed: The safety stage")
+    assert (progress_embed(failed).description or "").startswith("Failed: The worker gave up")
     assert custom_ids(failed) == [f"story:retry:{JOB_ID}"]
+    assert custom_ids(refused) == [f"story:edit:{JOB_ID}"]
+    assert "❌ Safety check: This story" in (progress_embed(refused).fields[0].value or "")
     assert custom_ids(done) == []
-    assert {field.name for field in progress_embed(done).fields} >= {"Length", "LLM cost"}
+    assert "$" not in str(progress_embed(done).to_dict()), "no cost in the channel"
+
+
+def test_the_finished_film_names_the_story_and_mentions_its_author() -> None:
+    result = job_result(JOB_ID, title="Untitled story", scene_count=1, shot_count=6)
+    embed = result_embed(RECORD, result, Delivery(kind="upload"), thumbnail=True)
+
+    assert embed.title == "🎬 The Kite"
+    lines = (embed.description or "").splitlines()
+    assert lines[0] == "by <@1>"
+    assert lines[1].endswith(", 1 scene, 6 shots")
+    assert lines[2] == "storybook · landscape 16:9 · seed 0"
+    assert embed.thumbnail.url == "attachment://thumbnail.jpg"
+    labels = [item.item.label for item in result_buttons(RECORD, result).children]
+    assert labels == ["New seed", "Vertical", "Subtitles", "Delete"]
 
 
 def test_custom_ids_fit_discord_and_name_the_job() -> None:
-    for action in ("cancel", "retry"):
+    for action in ("cancel", "retry", "edit", "reseed", "reformat", "subtitles", "delete", "get"):
         custom_id = f"story:{action}:{JOB_ID}"
         match = re.fullmatch(BUTTON_TEMPLATE, custom_id)
         assert match is not None
@@ -91,8 +114,8 @@ def test_the_interaction_token_is_used_only_while_it_lives() -> None:
 
 
 def test_the_film_file_is_named_after_its_title() -> None:
-    assert film_filename(job_result(title="The Kite: Part 2!")) == "the-kite--part-2.mp4"
-    assert film_filename(job_result(title="???")) == "film.mp4"
+    assert film_filename("The Kite: Part 2!") == "The Kite_ Part 2_.mp4"
+    assert film_filename("", ".srt") == "film.srt"
 
 
 def test_each_route_has_its_own_upload_limit() -> None:

@@ -48,10 +48,10 @@ def test_the_discord_finished_message_shows_what_fell_back() -> None:
     )
     result = job_result(record.job_id, notes=[MUSIC])
 
-    embed = result_embed(record, result, Delivery(kind="upload"))
+    embed = result_embed(record, result, Delivery(kind="upload"), thumbnail=False)
 
     fields = {field.name: field.value for field in embed.fields}
     assert fields["Fell back"] == f"⚠️ {MUSIC}"
     assert "Fell back" not in {
-        f.name for f in result_embed(record, job_result(), Delivery(kind="upload")).fields
+        f.name for f in result_embed(record, job_result(), Delivery(kind="upload"), False).fields
     }

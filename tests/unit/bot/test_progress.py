@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shotgraph.bot.progress import ProgressTracker, render_text
+from shotgraph.bot.progress import ProgressTracker, cost_text, film_summary, render_text
 from shotgraph.models import (
     CostLine,
     CostReport,
@@ -56,17 +56,64 @@ def test_queued_then_stages_then_done() -> None:
     tracker.apply(StageEvent(kind="done", result=result(cost=0.0123)))
     view = tracker.view()
     assert not view.can_cancel
-    assert render_text(view).splitlines()[1] == (
-        "Done: 1 min 21 s of film, 2 scenes, 17 shots, 6.2 MB, LLM cost $0.0123."
-    )
+    text = render_text(view)
+    # Correct English, said once, and no cost: this message is for the whole channel.
+    assert text.splitlines()[1] == "Done: 1 min 21 s long, 2 scenes, 17 shots."
+    assert "$" not in text
+    assert cost_text(view.result) == "The LLM calls for this film cost $0.0123."
+    assert film_summary(job_result("x", scene_count=1, shot_count=1)).endswith("1 scene, 1 shot")
 
 
-def test_a_failure_offers_a_retry_with_its_reason() -> None:
+def test_a_failure_before_any_stage_offers_a_retry_with_its_reason() -> None:
     tracker = ProgressTracker(RECORD)
-    tracker.apply(StageEvent(kind="failed", message="The story was flagged: violence (S1)."))
+    tracker.apply(StageEvent(kind="failed", message="The film took longer than 1 seconds."))
     view = tracker.view()
     assert view.can_retry
-    assert "Failed: The story was flagged: violence (S1)." in render_text(view)
+    assert "Failed: The film took longer than 1 seconds." in render_text(view)
+
+
+def test_a_failed_stage_gets_a_cross_and_its_reason_and_no_bar() -> None:
+    tracker = ProgressTracker(RECORD)
+    tracker.apply(StageEvent(kind="stage_started", stage=Stage.VISUALS, at=100.0))
+    tracker.apply(StageEvent(kind="stage_progress", stage=Stage.VISUALS, fraction=0.4))
+    tracker.apply(StageEvent(kind="failed", message="The GPU ran out of memory."))
+    view = tracker.view(now=200.0)
+    text = render_text(view)
+    assert "❌ Drawing the shots: The GPU ran out of memory." in text
+    assert text.splitlines()[1] == "Failed at “Drawing the shots”."
+    assert "▶️" not in text
+    assert "░" not in text
+    assert "left" not in text
+    assert view.can_retry
+    assert not view.refused
+
+
+def test_a_safety_refusal_offers_an_edit_not_a_retry() -> None:
+    tracker = ProgressTracker(RECORD)
+    tracker.apply(StageEvent(kind="stage_started", stage=Stage.SAFETY))
+    tracker.apply(
+        StageEvent(kind="failed", message="This story can't be filmed: it was flagged for S9.")
+    )
+    view = tracker.view()
+    assert view.refused
+    assert not view.can_retry
+    text = render_text(view)
+    assert "❌ Safety check: This story can't be filmed: it was flagged for S9." in text
+    assert text.splitlines()[1].startswith("Refused by the safety check")
+
+
+def test_a_cancel_mid_stage_stops_the_bar_and_the_estimate() -> None:
+    tracker = ProgressTracker(RECORD)
+    tracker.apply(StageEvent(kind="stage_started", stage=Stage.COMPOSE, at=100.0))
+    tracker.apply(StageEvent(kind="stage_progress", stage=Stage.COMPOSE, fraction=0.68))
+    tracker.apply(StageEvent(kind="cancelled", message="Cancelled."))
+    first = render_text(tracker.view(now=110.0))
+    assert "⏹️ Putting the film together (stopped here)" in first
+    assert "▶️" not in first
+    assert "░" not in first
+    assert "left" not in first
+    # Nothing ticks on after the end: a later view says the same.
+    assert render_text(tracker.view(now=500.0)) == first
 
 
 def test_views_differing_only_in_the_estimate_are_equal() -> None:
@@ -87,3 +134,12 @@ def test_a_requeued_job_keeps_its_finished_stages_and_says_why() -> None:
     text = render_text(tracker.view())
     assert "In the queue. The worker is restarting." in text
     assert "✅ Reading the story (1 s)" in text
+
+
+def test_a_safety_service_that_fails_is_not_a_refusal() -> None:
+    tracker = ProgressTracker(RECORD)
+    tracker.apply(StageEvent(kind="stage_started", stage=Stage.SAFETY))
+    tracker.apply(StageEvent(kind="failed", message="The safety stage failed: timed out"))
+    view = tracker.view()
+    assert not view.refused
+    assert view.can_retry

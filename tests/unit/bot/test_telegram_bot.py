@@ -33,18 +33,26 @@ def test_the_text_after_a_command_keeps_its_line_breaks() -> None:
     assert _after_command("/story   ") == ""
 
 
-def test_a_caption_stays_within_telegram_s_limit_and_names_the_subtitles_command() -> None:
+def test_a_caption_stays_within_telegram_s_limit_and_shows_the_cost_only_in_private() -> None:
     record = JobRecord(
         job_id="abc123",
-        owner=Owner(platform="telegram", user_id="1", chat_id="1"),
-        request=StoryRequest(story="Mara ran."),
+        owner=Owner(platform="telegram", user_id="1", chat_id="1", display_name="Ann"),
+        request=StoryRequest(story="Mara ran.", seed=7),
         title="The Kite",
     )
-    short = _caption(record, job_result("abc123"), Delivery(kind="upload"))
-    long = _caption(record, job_result("abc123"), Delivery(kind="upload", note="x" * 2000))
+    in_group = record.model_copy(
+        update={"owner": record.owner.model_copy(update={"server_id": "-100"})}
+    )
+    result = job_result("abc123", title="Untitled story", scene_count=2, shot_count=1)
+    short = _caption(record, result, Delivery(kind="upload"))
+    group = _caption(in_group, result, Delivery(kind="upload"))
+    long = _caption(record, result, Delivery(kind="upload", note="x" * 2000))
 
-    assert short.startswith("🎬 The Kite\n")
-    assert short.endswith("/subtitles abc123")
+    assert short.splitlines()[:2] == ["🎬 The Kite", "by Ann"]
+    assert short.splitlines()[2].endswith("long, 2 scenes, 1 shot")
+    assert short.splitlines()[3] == "storybook · landscape 16:9 · seed 7"
+    assert short.endswith("This film made no paid LLM calls.")
+    assert "LLM" not in group
     assert len(long) == CAPTION_LIMIT
     assert long.endswith("…")
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import time
 from collections.abc import AsyncIterator
 
 import pytest
 
-from shotgraph.models import StageEvent, StoryRequest
+from shotgraph.models import Stage, StageEvent, StoryRequest
 from shotgraph.queue import keys
 from shotgraph.queue.client import JobNotFound, JobQueue, NothingToCancel, StoryTooLong
 from shotgraph.queue.limits import QuotaExceeded
@@ -166,3 +168,66 @@ async def test_the_sweeper_ends_a_queued_job_arq_gave_up_on(job_queue: JobQueue)
     assert (await job_queue.get(fresh.job_id)).status is JobStatus.QUEUED
     # The user's place is free again.
     await job_queue.submit(StoryRequest(story=STORY), owner("2"))
+
+
+async def test_only_films_that_were_made_or_drawn_count_toward_the_day(
+    job_queue: JobQueue,
+) -> None:
+    settings = job_queue.settings
+    settings.max_active_jobs_per_user = 10
+    user = owner("1", server="guild")
+
+    async def ended(status: JobStatus, *stages: Stage) -> None:
+        record = await job_queue.submit(StoryRequest(story=STORY), user)
+        for stage in stages:
+            await job_queue.publish(record.job_id, StageEvent(kind="stage_started", stage=stage))
+        assert await job_queue.finish(record, status)
+        assert not await job_queue.finish(record, status), "a job settles once"
+
+    await ended(JobStatus.CANCELLED, Stage.PREPROCESS, Stage.NARRATION)  # before drawing
+    await ended(JobStatus.FAILED, Stage.SAFETY)  # refused
+    await ended(JobStatus.FAILED, Stage.VISUALS)  # our failure
+    usage = await job_queue.limits.usage(user)
+    assert (usage.today, usage.not_counted) == (0, 3)
+
+    await ended(JobStatus.DONE, Stage.VISUALS)
+    await ended(JobStatus.CANCELLED, Stage.VISUALS)  # the drawing had started: it counts
+    usage = await job_queue.limits.usage(user)
+    assert (usage.today, usage.not_counted) == (2, 3)
+    day = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    server_count = await job_queue.redis.get(keys.server_day("telegram", "guild", day))
+    assert int(server_count) == 2
+
+
+async def test_a_waiting_film_is_told_its_wait_from_recent_run_times(job_queue: JobQueue) -> None:
+    settings = job_queue.settings
+    settings.max_active_jobs_per_user = 10
+    first = await job_queue.submit(StoryRequest(story=STORY), owner("1"))
+    assert (await job_queue.queued_event(first.job_id)).message == "", "nothing measured yet"
+
+    # Three films took 60, 100 and 80 s; one worker with one slot is up.
+    await job_queue.redis.lpush(keys.RECENT_RUN_SECONDS, 60.0, 100.0, 80.0)
+    await job_queue.redis.hset(keys.WORKERS, "w1", str(time.time()))
+    second = await job_queue.submit(StoryRequest(story=STORY), owner("2"))
+    third = await job_queue.submit(StoryRequest(story=STORY), owner("3"))
+
+    assert await job_queue.wait_estimate(1) == 0.0  # the free slot takes it at once
+    assert await job_queue.wait_estimate(2) == pytest.approx(40.0)  # half a film ahead
+    assert (await job_queue.queued_event(third.job_id)).message == "About 2 min to wait."
+    assert (await job_queue.queued_event(second.job_id)).position == 2
+
+
+async def test_a_discord_member_gets_the_server_s_own_daily_place_back_too(
+    job_queue: JobQueue,
+) -> None:
+    member = Owner(platform="discord", user_id="7", chat_id="9", server_id="guild")
+    day = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    server_quota = keys.discord_user_day("guild", "7", day)
+    await job_queue.redis.set(server_quota, 1)  # what the bot's take_quota counted
+    record = await job_queue.submit(StoryRequest(story=STORY), member)
+
+    await job_queue.cancel(record.job_id, member)
+
+    assert int(await job_queue.redis.get(server_quota)) == 0
+    usage = await job_queue.limits.usage(member)
+    assert (usage.today, usage.not_counted) == (0, 1)

@@ -149,3 +149,19 @@ def test_srt_is_written_exactly(tmp_path: Path) -> None:
     )
     assert srt_timestamp(0) == "00:00:00,000"
     assert srt_timestamp(59.9996) == "00:01:00,000"
+
+
+def test_a_cue_without_a_natural_break_does_not_end_on_a_little_word() -> None:
+    text = "The wind lifted her red kite high over the village and carried it far away"
+    words = [
+        WordTiming(text=word, start_s=0.3 * i, end_s=0.3 * i + 0.25)
+        for i, word in enumerate(text.split())
+    ]
+    cues = cues_for_film(
+        _timeline({"s000-00": 0.0}),
+        {"s000-00": Speech(duration_s=5.0, sample_rate=22050, words=words)},
+        line_chars=24,
+    )
+    endings = [cue.text.split()[-1] for cue in cues[:-1]]
+    assert endings
+    assert not {"the", "over", "and", "a"} & set(endings), [cue.text for cue in cues]
