@@ -25,8 +25,9 @@ from redis.asyncio import Redis as AsyncRedis
 TEST_DB = int(os.environ.get("SHOTGRAPH_TEST_REDIS_DB", "13"))
 
 
-def _answers(url: str) -> bool:
-    client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+def _answers(url: str, ca_file: Path | None = None) -> bool:
+    options = {"ssl_ca_certs": str(ca_file)} if ca_file else {}
+    client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5, **options)
     try:
         return bool(client.ping())
     except redis.RedisError:
@@ -41,6 +42,28 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _launch(
+    folder: Path, port: int, url: str, args: list[str], ca_file: Path | None = None
+) -> subprocess.Popen[bytes]:
+    """A throwaway redis-server on loopback, keeping its files in `folder`, once `url` answers
+    (any other options in `args`)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is not installed (scripts/system-deps.sh adds it)")
+    folder.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--save", "", "--dir", str(folder), *args],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while not _answers(url, ca_file):
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            raise RuntimeError(f"redis-server on port {port} did not start")
+        time.sleep(0.05)
+    return process
+
+
 @contextmanager
 def redis_server(folder: Path) -> Iterator[str]:
     """The base URL of a Redis the tests may use (no database number)."""
@@ -48,21 +71,10 @@ def redis_server(folder: Path) -> Iterator[str]:
     if _answers(url):
         yield url
         return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("no Redis answers on REDIS_URL and redis-server is not installed")
     port = _free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(folder)],
-        stdout=subprocess.DEVNULL,
-    )
     url = f"redis://127.0.0.1:{port}"
+    process = _launch(folder, port, url, ["--port", str(port)])
     try:
-        deadline = time.monotonic() + 10
-        while not _answers(url):
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"redis-server on port {port} did not start")
-            time.sleep(0.05)
         yield url
     finally:
         process.terminate()
@@ -88,13 +100,9 @@ class PrivateRedis:
 def private_redis_server(folder: Path, password: str, tls: bool = False) -> Iterator[PrivateRedis]:
     """A throwaway redis-server of the test's own that requires `password` (and, with `tls`,
     speaks only TLS with a certificate from a throwaway CA): never the shared one."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("redis-server is not installed (scripts/system-deps.sh)")
     folder.mkdir(parents=True, exist_ok=True)
     port = _free_port()
-    command = [binary, "--bind", "127.0.0.1", "--save", "", "--dir", str(folder)]
-    command += ["--requirepass", password]
+    command = ["--requirepass", password]
     ca_file = None
     if tls:
         ca_file = _throwaway_certificates(folder)
@@ -104,32 +112,14 @@ def private_redis_server(folder: Path, password: str, tls: bool = False) -> Iter
         command += ["--tls-ca-cert-file", str(ca_file), "--tls-auth-clients", "no"]
     else:
         command += ["--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     scheme = "rediss" if tls else "redis"
     found = PrivateRedis(url=f"{scheme}://:{password}@127.0.0.1:{port}/0", ca_file=ca_file)
+    process = _launch(folder, port, found.url, command, ca_file)
     try:
-        deadline = time.monotonic() + 10
-        while not _answers_private(found):
-            if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(f"redis-server on port {port} did not start")
-            time.sleep(0.05)
         yield found
     finally:
         process.terminate()
         process.wait(10)
-
-
-def _answers_private(server: PrivateRedis) -> bool:
-    options = {"ssl_ca_certs": str(server.ca_file)} if server.ca_file else {}
-    client = redis.Redis.from_url(
-        server.url, socket_connect_timeout=0.5, socket_timeout=0.5, **options
-    )
-    try:
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
-    finally:
-        client.close()
 
 
 def _throwaway_certificates(folder: Path) -> Path:
@@ -161,20 +151,8 @@ class OwnRedis:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> OwnRedis:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            raise RuntimeError("redis-server is not installed (scripts/system-deps.sh adds it)")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        deadline = time.monotonic() + 10
-        while not _answers(self.url):
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                raise RuntimeError(f"redis-server on port {self.port} did not start")
-            time.sleep(0.05)
+        args = ["--port", str(self.port), "--appendonly", "yes", "--appendfsync", "always"]
+        self.process = _launch(self.folder, self.port, self.url, args)
         return self
 
     def kill(self) -> None:
